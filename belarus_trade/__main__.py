@@ -1,0 +1,68 @@
+"""Command line: `python -m belarus_trade {build,validate,record,import-shared,bench}`.
+
+Errors are reported as one line on stderr with exit status 1, never as a traceback: the
+analyst needs to know which file, row and column to fix, not where the code noticed.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m belarus_trade", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="validate data, execute changed chapters, render the HTML book")
+    build.add_argument("--force", action="store_true", help="re-execute every chapter and re-render")
+    build.add_argument("--jobs", type=int, default=2, help="chapters executed in parallel (default 2)")
+    build.add_argument("--data-dir", type=Path, default=None, help="data folder (default: data/)")
+    commands.add_parser("validate", help="validate every data file against the manifest").add_argument(
+        "--data-dir", type=Path, default=None)
+    record = commands.add_parser("record", help="accept an intentional change to a data file (new sha256, coverage)")
+    record.add_argument("file", help="file name inside the data folder")
+    record.add_argument("--retrieved", help="retrieval date to record (YYYY-MM-DD)")
+    imports = commands.add_parser("import-shared", help="rebuild the snapshot from the shared reference extracts")
+    imports.add_argument("shared_data", type=Path)
+    commands.add_parser("bench", help="time clean and no-op builds and bare execution; weigh the page")
+    args = parser.parse_args(argv)
+
+    from .build import BuildError
+    from .data import DataError
+    from .methods import ParameterError
+
+    try:
+        return _run(args)
+    except (BuildError, DataError, ParameterError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+def _run(args) -> int:
+    if args.command == "build":
+        from .build import build
+
+        build(data_dir=args.data_dir, jobs=args.jobs, force=args.force)
+    elif args.command == "validate":
+        from .data import validate_package
+
+        checked = validate_package(args.data_dir)
+        print(f"ok: {len(checked)} files match their schema and checksum")
+    elif args.command == "record":
+        from .snapshot import record
+
+        descriptor = record(args.file, retrieved=args.retrieved)
+        print(f"recorded {args.file}: {descriptor['hash']}")
+    elif args.command == "import-shared":
+        from .snapshot import import_reference_extracts
+
+        print("imported:", ", ".join(import_reference_extracts(args.shared_data)))
+    elif args.command == "bench":
+        from .bench import main as bench
+
+        bench()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

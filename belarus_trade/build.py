@@ -1,0 +1,275 @@
+"""One command from data to book: validate, re-execute what changed, render, swap in atomically.
+
+A chapter is re-executed when its input key changes. The key covers the chapter's code cells,
+its parameters, every data file it read when last executed (recorded by `data.load`), the
+package's own source and the pinned environment — so a changed data file re-executes exactly
+the chapters that read it, and nothing else does. Executions write to a temporary file and
+replace the committed notebook only on success; the HTML is built in a fresh folder and
+swapped in with an atomic symlink replace, so a failed run never leaves a half-built book.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import BOOK_DIR, BUILD_DIR, PROJECT_ROOT
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+METADATA_KEY = "belarus_trade"
+VOLATILE_METADATA = ("papermill", "execution")
+
+
+class BuildError(RuntimeError):
+    """A build step failed; the message is one line and the last good book is untouched."""
+
+
+@dataclass
+class Chapter:
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def chapters(book_dir: Path = BOOK_DIR) -> list[Chapter]:
+    """Executable chapters, in table-of-contents order."""
+    import yaml
+
+    toc = yaml.safe_load((book_dir / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [entry["file"] for entry in part.get("chapters", [])]
+    files += [entry["file"] for entry in toc.get("chapters", [])]
+    paths = [book_dir / f"{f}.ipynb" for f in files]
+    return [Chapter(p) for p in paths if p.exists()]
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def environment_fingerprint() -> str:
+    """The package source and the pinned environment: a change to either can change outputs."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    digest.update((PROJECT_ROOT / "requirements.txt").read_bytes())
+    return digest.hexdigest()
+
+
+def code_of(notebook: dict) -> str:
+    return "\n# --- cell ---\n".join(
+        "".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"
+    )
+
+
+def input_key(notebook: dict, parameters: dict, data_dir: Path, reads: list[str], fingerprint: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(code_of(notebook).encode())
+    digest.update(json.dumps(parameters, sort_keys=True).encode())
+    for name in sorted(reads):
+        path = data_dir / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    digest.update(fingerprint.encode())
+    return digest.hexdigest()
+
+
+def read_notebook(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def stored_state(notebook: dict) -> dict:
+    return notebook.get("metadata", {}).get(METADATA_KEY, {})
+
+
+def stale_chapters(chapter_list, data_dir: Path, parameters: dict, fingerprint: str) -> list[Chapter]:
+    stale = []
+    for chapter in chapter_list:
+        notebook = read_notebook(chapter.path)
+        state = stored_state(notebook)
+        key = input_key(notebook, parameters, data_dir, state.get("reads", []), fingerprint)
+        if state.get("input_key") != key:
+            stale.append(chapter)
+    return stale
+
+
+def normalise(notebook: dict) -> dict:
+    """Drop timing and papermill bookkeeping so re-executions give byte-identical notebooks."""
+    for key in VOLATILE_METADATA:
+        notebook["metadata"].pop(key, None)
+    count = 0
+    for cell in notebook["cells"]:
+        for key in VOLATILE_METADATA:
+            cell.get("metadata", {}).pop(key, None)
+        if cell["cell_type"] == "code":
+            if cell.get("source"):
+                count += 1
+                cell["execution_count"] = count
+                for output in cell.get("outputs", []):
+                    if "execution_count" in output:
+                        output["execution_count"] = count
+    return notebook
+
+
+def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path, fingerprint: str) -> dict:
+    """Execute one chapter with papermill into `target` (written only on success)."""
+    import papermill
+
+    with tempfile.TemporaryDirectory(prefix="belarus-trade-") as scratch:
+        scratch = Path(scratch)
+        read_log = scratch / "reads.log"
+        read_log.touch()
+        os.environ["BELARUS_TRADE_READ_LOG"] = str(read_log)
+        executed = scratch / source.name
+        started = time.perf_counter()
+        try:
+            papermill.execute_notebook(
+                str(source), str(executed), parameters=parameters or None, cwd=str(source.parent),
+                kernel_name="python3", progress_bar=False, log_output=False, report_mode=False,
+            )
+        except Exception as error:  # papermill wraps the cell's exception; keep the run for inspection
+            failed_dir = BUILD_DIR / "failed"
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            if executed.exists():
+                shutil.copy(executed, failed_dir / source.name)
+            raise BuildError(f"{source.name}: {_one_line(error)} (executed copy: {failed_dir / source.name})") from None
+        elapsed = time.perf_counter() - started
+        notebook = normalise(read_notebook(executed))
+        reads = sorted({_relative_to_data(Path(line), data_dir) for line in read_log.read_text().split() if line})
+        state = {"reads": reads, "parameters": parameters}
+        state["input_key"] = input_key(notebook, parameters, data_dir, reads, fingerprint)
+        notebook["metadata"][METADATA_KEY] = state
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(".ipynb.tmp")
+        temporary.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        temporary.replace(target)
+        return {"chapter": source.stem, "seconds": elapsed, "reads": reads}
+
+
+def _relative_to_data(path: Path, data_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(data_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _one_line(error: Exception) -> str:
+    """Papermill's message carries the whole traceback; the user needs its last line."""
+    ename = getattr(error, "ename", type(error).__name__)
+    evalue = getattr(error, "evalue", str(error))
+    return f"{ename}: {evalue}".splitlines()[0]
+
+
+def execute_all(stale: list[Chapter], parameters: dict, data_dir: Path, fingerprint: str, jobs: int = 2) -> list[dict]:
+    """Run stale chapters in parallel worker processes (each sets its own read log)."""
+    if not stale:
+        return []
+    if len(stale) == 1 or jobs == 1:
+        return [execute_chapter(c.path, c.path, parameters, data_dir, fingerprint) for c in stale]
+    import multiprocessing
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(execute_chapter, c.path, c.path, parameters, data_dir, fingerprint) for c in stale]
+        return [f.result() for f in futures]
+
+
+def site_stamp(book_dir: Path, data_dir: Path, fingerprint: str) -> str:
+    """Everything the HTML depends on: book sources (chapters included), data, package, environment."""
+    digest = hashlib.sha256(fingerprint.encode())
+    for root in (book_dir, data_dir):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "_build" not in path.relative_to(root).parts and ".ipynb_checkpoints" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def render_html(book_dir: Path, build_dir: Path) -> Path:
+    """Sphinx build into a fresh folder; returns it. Doctrees persist so unchanged pages are not re-read."""
+    from jupyter_book.sphinx import build_sphinx
+
+    build_dir.mkdir(parents=True, exist_ok=True)
+    target = Path(tempfile.mkdtemp(prefix="html-", dir=build_dir))
+    target.chmod(0o755)  # mkdtemp creates it private; the site is meant to be served
+    log = build_dir / "sphinx.log"
+    with open(log, "w", encoding="utf-8") as stream:
+        saved = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = stream
+        try:
+            status = build_sphinx(
+                str(book_dir), str(target), doctreedir=str(build_dir / ".doctrees"),
+                path_config=str(book_dir / "_config.yml"), use_external_toc=True, noconfig=True,
+                confoverrides={"external_toc_path": (book_dir / "_toc.yml").as_posix(), "latex_individualpages": False},
+                warningiserror=False, keep_going=True, quiet=True,
+            )
+        finally:
+            sys.stdout, sys.stderr = saved
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8"))
+    warnings = [line for line in plain.splitlines() if "WARNING" in line or "ERROR" in line]
+    if status or warnings:
+        shutil.rmtree(target, ignore_errors=True)
+        first = warnings[0] if warnings else f"sphinx exited with {status}"
+        raise BuildError(f"HTML build failed ({len(warnings)} warnings/errors, see {log}): {first}")
+    return target
+
+
+def publish(new_html: Path, build_dir: Path) -> Path:
+    """Point `_build/html` at the new site in one atomic rename, then remove older sites."""
+    link = build_dir / "html"
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)
+    temporary_link = build_dir / "html.next"
+    if temporary_link.is_symlink() or temporary_link.exists():
+        temporary_link.unlink()
+    temporary_link.symlink_to(new_html.name)
+    os.replace(temporary_link, link)
+    for old in build_dir.glob("html-*"):
+        if old.resolve() != new_html.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+    return link
+
+
+def build(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, parameters: dict | None = None,
+          jobs: int = 2, force: bool = False, log=print) -> dict:
+    """Validate data, execute stale chapters, render and publish. Returns what it did."""
+    from .data import DataError, resolve_data_dir, validate_package
+
+    data_dir = resolve_data_dir(data_dir)
+    parameters = parameters or {}
+    build_dir = book_dir / "_build"
+    try:
+        validate_package(data_dir)
+    except DataError as error:
+        raise BuildError(f"data: {error}") from None
+    fingerprint = environment_fingerprint()
+    chapter_list = chapters(book_dir)
+    stale = chapter_list if force else stale_chapters(chapter_list, data_dir, parameters, fingerprint)
+    report = {"executed": [], "rendered": False}
+    if stale:
+        log(f"executing {len(stale)} of {len(chapter_list)} chapters: {', '.join(c.name for c in stale)}")
+        report["executed"] = execute_all(stale, parameters, data_dir, fingerprint, jobs)
+    stamp = site_stamp(book_dir, data_dir, fingerprint)
+    stamp_file = build_dir / "site.stamp"
+    if not force and (build_dir / "html").exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+        log("book is up to date")
+        return report
+    log("rendering HTML")
+    site = render_html(book_dir, build_dir)
+    publish(site, build_dir)
+    stamp_file.write_text(stamp)
+    report["rendered"] = True
+    log(f"book ready: {build_dir / 'html' / 'index.html'}")
+    return report

@@ -1,0 +1,324 @@
+"""Figures, tables and numbers of the chapter "Multivector policy" (the article's first section).
+
+Each builder takes the loaded data and the edition's year window and returns what the
+notebook glues: a `ChartFigure`/`DataTable`, and a dict of numbers for the prose.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from . import methods as m
+from .charts import Attribution, ChartFigure, DataTable, describe_series, styled
+
+OPENNESS_SERIES = {
+    ("BLR", "NE.EXP.GNFS.ZS"): "Belarus: exports of goods and services",
+    ("BLR", "NE.IMP.GNFS.ZS"): "Belarus: imports of goods and services",
+    ("BLR", "NE.TRD.GNFS.ZS"): "Belarus: trade (exports + imports)",
+    ("WLD", "NE.TRD.GNFS.ZS"): "World: trade (exports + imports)",
+}
+
+
+def openness_figure(wdi: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
+    """Fig. 1: trade openness of Belarus, % of GDP, with the world average for context."""
+    frames = [
+        m.wdi_series(wdi, iso3, indicator).rename("pct_of_gdp").reset_index().assign(series=label)
+        for (iso3, indicator), label in OPENNESS_SERIES.items()
+    ]
+    plotted = m.within(pd.concat(frames, ignore_index=True), start_year, end_year)[["year", "series", "pct_of_gdp"]]
+    plotted["pct_of_gdp"] = plotted["pct_of_gdp"].round(2)
+    chart = styled(
+        alt.Chart(plotted)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, values=_tick_years(plotted))),
+            y=alt.Y("pct_of_gdp:Q", title="% of GDP"),
+            color=alt.Color("series:N", title=None, sort=list(OPENNESS_SERIES.values())),
+            strokeDash=alt.StrokeDash("series:N", sort=list(OPENNESS_SERIES.values()), legend=None),
+            tooltip=["series:N", "year:O", alt.Tooltip("pct_of_gdp:Q", format=".1f", title="% of GDP")],
+        )
+    )
+    latest = int(plotted.loc[plotted.series == OPENNESS_SERIES[("BLR", "NE.EXP.GNFS.ZS")], "year"].max())
+    wide = plotted.pivot(index="year", columns="series", values="pct_of_gdp")
+    world = OPENNESS_SERIES[("WLD", "NE.TRD.GNFS.ZS")]
+    belarus_trade = OPENNESS_SERIES[("BLR", "NE.TRD.GNFS.ZS")]
+    common = wide[[world, belarus_trade]].dropna().index.max()
+    numbers = {
+        "openness_first_year": int(plotted.year.min()),
+        "openness_latest_year": latest,
+        "exports_pct_gdp_latest": float(wide.at[latest, OPENNESS_SERIES[("BLR", "NE.EXP.GNFS.ZS")]]),
+        "imports_pct_gdp_latest": float(wide.at[latest, OPENNESS_SERIES[("BLR", "NE.IMP.GNFS.ZS")]]),
+        "world_trade_latest_year": int(common),
+        "belarus_to_world_openness_ratio": float(wide.at[common, belarus_trade] / wide.at[common, world]),
+        "trade_pct_gdp_peak": float(wide[belarus_trade].max()),
+        "trade_pct_gdp_peak_year": int(wide[belarus_trade].idxmax()),
+    }
+    figure = ChartFigure(
+        key="fig-1-openness",
+        chart=chart,
+        attribution=Attribution(["wdi"], "Series NE.EXP.GNFS.ZS, NE.IMP.GNFS.ZS, NE.TRD.GNFS.ZS.", data_dir),
+        description="Line chart of trade as a share of GDP, by year. " + describe_series(plotted, "year", "pct_of_gdp", "series", "%"),
+    )
+    return figure, numbers
+
+
+def goods_trade_figure(wdi: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
+    """Fig. 2: Belarus's goods exports, imports and balance, billion USD."""
+    exports = m.wdi_series(wdi, "BLR", "TX.VAL.MRCH.CD.WT") / 1e9
+    imports = m.wdi_series(wdi, "BLR", "TM.VAL.MRCH.CD.WT") / 1e9
+    wide = pd.DataFrame({"Exports": exports, "Imports": imports}).dropna()
+    wide["Balance"] = wide.Exports - wide.Imports
+    wide = wide.loc[start_year:end_year].round(3)
+    plotted = wide.reset_index().melt(id_vars="year", var_name="series", value_name="bn_usd")
+    base = alt.Chart(plotted).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, values=_tick_years(plotted))),
+        y=alt.Y("bn_usd:Q", title="billion USD"),
+        color=alt.Color("series:N", title=None, sort=["Exports", "Imports", "Balance"]),
+        tooltip=["series:N", "year:O", alt.Tooltip("bn_usd:Q", format=".2f", title="bn USD")],
+    )
+    lines = base.mark_line(point=True).transform_filter(alt.FieldOneOfPredicate(field="series", oneOf=["Exports", "Imports"]))
+    bars = base.mark_bar(opacity=0.8).transform_filter(alt.FieldEqualPredicate(field="series", equal="Balance"))
+    chart = styled(alt.layer(bars, lines))
+    deficit_year = int(wide.Balance.idxmin())
+    numbers = {
+        "goods_first_year": int(wide.index.min()),
+        "goods_latest_year": int(wide.index.max()),
+        "goods_exports_latest_bn": float(wide.Exports.iloc[-1]),
+        "goods_imports_latest_bn": float(wide.Imports.iloc[-1]),
+        "goods_balance_latest_bn": float(wide.Balance.iloc[-1]),
+        "goods_largest_deficit_bn": float(-wide.Balance.min()),
+        "goods_largest_deficit_year": deficit_year,
+        "goods_surplus_years": int((wide.Balance > 0).sum()),
+        "goods_years": int(len(wide)),
+    }
+    figure = ChartFigure(
+        key="fig-2-goods-trade",
+        chart=chart,
+        attribution=Attribution(["wdi"], "Series TX.VAL.MRCH.CD.WT, TM.VAL.MRCH.CD.WT; balance = exports − imports.", data_dir),
+        description="Lines of goods exports and imports and bars of the balance, billion USD, by year. "
+        + describe_series(plotted, "year", "bn_usd", "series", " bn USD"),
+    )
+    return figure, numbers
+
+
+PARTNER_LABELS = {"RU": "Russia", "CN": "China", "EU": "EU-27", "other": "Other"}
+FLOW_LABELS = {"export": "Exports", "import": "Imports"}
+
+
+def table1(printed: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
+    """Table 1 as printed: partners in rows, years in columns."""
+    rows = m.within(printed, start_year, end_year)
+    wide = rows.pivot_table(index=["flow", "partner"], columns="year", values="share_pct").reset_index()
+    wide["partner"] = pd.Categorical(wide.partner, categories=list(PARTNER_LABELS))
+    wide = wide.sort_values(["flow", "partner"])
+    wide.insert(0, "Flow", wide.pop("flow").map(FLOW_LABELS))
+    wide.insert(1, "Partner", wide.pop("partner").map(PARTNER_LABELS).astype(str))
+    wide.columns = [str(c) for c in wide.columns]
+    table = DataTable("table-1-geography", wide, Attribution(["article_table1"], "Shares in %, as printed in the article's Table 1.", data_dir))
+    last = int(rows.year.max())
+    value = lambda flow, partner, year: float(rows[(rows.flow == flow) & (rows.partner == partner) & (rows.year == year)].share_pct.iloc[0])
+    numbers = {
+        "table1_first_year": int(rows.year.min()),
+        "table1_last_year": last,
+        "table1_ru_export_first": value("export", "RU", int(rows.year.min())),
+        "table1_ru_export_last": value("export", "RU", last),
+        "table1_eu_export_first": value("export", "EU", int(rows.year.min())),
+        "table1_eu_export_last": value("export", "EU", last),
+        "table1_cn_import_last": value("import", "CN", last),
+    }
+    return table, numbers
+
+
+def table1_check(printed: pd.DataFrame, dots: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
+    """Table 1 recomputed from IMF partner flows, beside the printed values, with the gap explained."""
+    compared = m.within(m.compare_table1(printed, m.table1_from_imf(dots)), start_year, end_year)
+    compared["explanation"] = compared.apply(_explain_gap, axis=1)
+    shown = compared.assign(
+        Flow=compared.flow.map(FLOW_LABELS), Partner=compared.partner.map(PARTNER_LABELS)
+    )[["Flow", "Partner", "year", "share_pct_printed", "share_pct_imf", "difference_pp", "explanation"]]
+    shown.columns = ["Flow", "Partner", "Year", "Printed, %", "IMF DOTS, %", "Difference, pp", "Why they differ"]
+    shown = shown.round({"IMF DOTS, %": 1, "Difference, pp": 1})
+    table = DataTable(
+        "table-1a-imf-check",
+        shown.reset_index(drop=True),
+        Attribution(["article_table1", "imf_dots"], "IMF shares: Belarus-reported flows to the partner over flows to the World.", data_dir),
+        highlight_column="Difference, pp",
+    )
+    gap = compared.difference_pp.abs()
+    numbers = {
+        "check_first_year": int(compared.year.min()),
+        "check_last_year": int(compared.year.max()),
+        "check_cells": int(len(compared)),
+        "check_within_half_point": int((gap <= 0.5).sum()),
+        "check_median_gap_pp": float(gap.median()),
+        "check_max_gap_pp": float(gap.max()),
+    }
+    worst = compared.loc[gap.idxmax()]
+    numbers.update(
+        check_max_gap_year=int(worst.year),
+        check_max_gap_printed=float(worst.share_pct_printed),
+        check_max_gap_imf=float(worst.share_pct_imf),
+    )
+    return table, numbers, compared
+
+
+def _explain_gap(row: pd.Series) -> str:
+    gap = abs(row.difference_pp)
+    if gap <= 0.2:
+        return "Same within rounding."
+    if gap <= 1.0:
+        return "Small: later revisions of Belstat data and rounding of the printed shares."
+    if row.partner == "other":
+        return "Residual: absorbs the differences of the three named partners."
+    if row.flow == "import":
+        return "Import partner attribution differs: Belstat records imports by country of origin, the IMF's data as reported by Belarus may follow the trading or consigning country."
+    return "Source mix: the article compiles Belstat, MFA and ITC Trade Map figures; the IMF series is Belarus's own report as published by the IMF, revised later."
+
+
+def export_target_figure(dots: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
+    """The 2016–2020 programme's target (one third each to EAEU, EU, rest) against outcomes."""
+    shares = m.export_target_shares(dots).loc[max(start_year, 2012) : end_year].round(2)
+    plotted = shares.reset_index().melt(id_vars="year", var_name="market", value_name="share_pct")
+    target = 100 / 3
+    lines = alt.Chart(plotted).mark_line(point=True).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("share_pct:Q", title="% of Belarus's goods exports", scale=alt.Scale(domain=[0, 70])),
+        color=alt.Color("market:N", title=None, sort=["EAEU", "EU", "rest of the world"]),
+        tooltip=["market:N", "year:O", alt.Tooltip("share_pct:Q", format=".1f", title="%")],
+    )
+    rule = alt.Chart(plotted).mark_rule(strokeDash=[6, 4], color="#444").encode(y=alt.datum(target))
+    label = alt.Chart(plotted).mark_text(align="left", dx=4, dy=-8, color="#444").encode(
+        x=alt.value(0), y=alt.datum(target), text=alt.value("target: one third each by 2020")
+    )
+    chart = styled(alt.layer(lines, rule, label))
+    final = int(plotted.year.max())
+    at = lambda market, year: float(shares.at[year, market])
+    numbers = {
+        "target_share_pct": target,
+        "target_check_year": final,
+        "eaeu_share_final": at("EAEU", final),
+        "eu_share_final": at("EU", final),
+        "rest_share_final": at("rest of the world", final),
+        "eaeu_share_2016": at("EAEU", 2016) if 2016 in shares.index else float("nan"),
+    }
+    figure = ChartFigure(
+        key="fig-2b-export-target",
+        chart=chart,
+        attribution=Attribution(["imf_dots"], "EAEU = Russia, Kazakhstan, Armenia, Kyrgyzstan; EU = EU-27.", data_dir),
+        description="Lines of the shares of the EAEU, the EU and the rest of the world in Belarus's goods exports, with a dashed line at one third. "
+        + describe_series(plotted, "year", "share_pct", "market", "%"),
+    )
+    return figure, numbers
+
+
+def eu_trade_figure(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
+    """Belarus–EU goods trade: IMF series to 2020, the article's figures for 2021–2023."""
+    imf = pd.DataFrame({
+        "Exports to the EU": m.belarus_flows(dots, "exports_fob")[m.EUROPEAN_UNION],
+        "Imports from the EU": m.belarus_flows(dots, "imports_cif")[m.EUROPEAN_UNION],
+    }) / 1000
+    imf_long = imf.reset_index().melt(id_vars="year", var_name="series", value_name="bn_usd").assign(source="IMF DOTS (Belarus-reported)")
+    quoted = {
+        ("Exports to the EU", 2021): "exports_to_eu_2021_bn_usd",
+        ("Exports to the EU", 2023): "exports_to_eu_2023_bn_usd",
+        ("Imports from the EU", 2022): "imports_from_eu_2022_bn_usd",
+        ("Imports from the EU", 2023): "imports_from_eu_2023_bn_usd",
+    }
+    article = pd.DataFrame(
+        [{"year": year, "series": series, "bn_usd": m.quoted(figures, fid), "source": "Article (ITC Trade Map)"} for (series, year), fid in quoted.items()]
+    )
+    plotted = m.within(pd.concat([imf_long, article], ignore_index=True), max(start_year, 2000), end_year).round({"bn_usd": 3})
+    chart = styled(
+        alt.Chart(plotted)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, values=_tick_years(plotted))),
+            y=alt.Y("bn_usd:Q", title="billion USD"),
+            color=alt.Color("series:N", title=None),
+            detail="source:N",
+            shape=alt.Shape("source:N", title=None),
+            tooltip=["series:N", "year:O", "source:N", alt.Tooltip("bn_usd:Q", format=".2f", title="bn USD")],
+        )
+    )
+    exports_2021 = m.quoted(figures, "exports_to_eu_2021_bn_usd")
+    exports_2023 = m.quoted(figures, "exports_to_eu_2023_bn_usd")
+    cars_2021 = m.quoted(figures, "car_imports_from_eu_2021_musd") / 1000
+    cars_2023 = m.quoted(figures, "car_imports_from_eu_2023_bn_usd")
+    numbers = {
+        "eu_exports_2021_bn": exports_2021,
+        "eu_exports_2023_bn": exports_2023,
+        "eu_exports_fall_times_computed": exports_2021 / exports_2023,
+        "eu_exports_fall_times_stated": m.quoted(figures, "exports_to_eu_fall_2021_2023_times"),
+        "eu_imports_2022_bn": m.quoted(figures, "imports_from_eu_2022_bn_usd"),
+        "eu_imports_2023_bn": m.quoted(figures, "imports_from_eu_2023_bn_usd"),
+        "car_imports_2021_musd": cars_2021 * 1000,
+        "car_imports_2023_bn": cars_2023,
+        "car_imports_growth_times": cars_2023 / cars_2021,
+        "car_share_of_eu_imports_2023_pct": cars_2023 / m.quoted(figures, "imports_from_eu_2023_bn_usd") * 100,
+        "eu_imf_last_year": int(imf.dropna().index.max()),
+    }
+    figure = ChartFigure(
+        key="fig-2c-eu-trade",
+        chart=chart,
+        attribution=Attribution(["imf_dots", "article_figures"], "Circles: IMF; squares: figures the article quotes from ITC Trade Map (no offline series exists for 2021–2023).", data_dir),
+        description="Belarus's goods exports to and imports from the EU, billion USD. "
+        + describe_series(plotted.assign(label=plotted.series + " (" + plotted.source + ")"), "year", "bn_usd", "label", " bn USD"),
+    )
+    return figure, numbers
+
+
+def sanctions_figure(gsdb: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
+    """Sanction cases against Belarus (GSDB v3): who imposed them, when, and with which instruments."""
+    cases = gsdb[gsdb.begin <= end_year].copy()
+    cases["sender"] = cases.sanctioning_state.map(_short_sender)
+    cases["instruments"] = cases.apply(_instruments, axis=1)
+    cases["measures"] = cases.trade.map({1: "includes trade measures", 0: "no trade measures"})
+    cases["case"] = cases.sender + " (case " + cases.case_id.astype(str) + ")"
+    plotted = cases[["case_id", "case", "sender", "begin", "end", "measures", "instruments"]].rename(columns={"end": "end_year"})
+    plotted["end_year"] = plotted.end_year.clip(upper=end_year)
+    chart = styled(
+        alt.Chart(plotted)
+        .mark_bar(height=8)
+        .encode(
+            x=alt.X("begin:Q", title=None, scale=alt.Scale(domain=[1997, max(end_year, 2022) + 1]), axis=alt.Axis(format="d")),
+            x2="end_year:Q",
+            y=alt.Y("case:N", title=None, sort=alt.EncodingSortField("begin", op="min"), axis=alt.Axis(labelLimit=260)),
+            color=alt.Color("measures:N", title=None, sort=["includes trade measures", "no trade measures"]),
+            tooltip=["sender:N", "begin:Q", "end_year:Q", "instruments:N", "measures:N"],
+        )
+    )
+    numbers = {
+        "gsdb_cases": int(len(cases)),
+        "gsdb_trade_cases": int(cases.trade.sum()),
+        "gsdb_cases_2020_on": int((cases.begin >= 2020).sum()),
+        "gsdb_trade_cases_2022": int(((cases.begin == 2022) & (cases.trade == 1)).sum()),
+        "gsdb_senders_2022": int(cases[cases.begin == 2022].sender.nunique()),
+        "gsdb_first_year": int(cases.begin.min()),
+    }
+    figure = ChartFigure(
+        key="fig-2d-sanctions",
+        chart=chart,
+        attribution=Attribution(["gsdb"], "One bar per case, from its first to its last year in the database (cases coded as ongoing end in 2022).", data_dir),
+        description=f"Timeline of {len(cases)} sanction cases against Belarus by sender, {int(cases.begin.min())}–{int(plotted.end_year.max())}; "
+        f"{int(cases.trade.sum())} include trade measures, {int((cases.begin >= 2020).sum())} began in 2020 or later.",
+    )
+    return figure, numbers
+
+
+def _short_sender(sender: str) -> str:
+    """GSDB lists every sender of a joint case; the first one names the case well enough."""
+    first = sender.split(",")[0].strip()
+    if "," not in sender:
+        return first
+    return "EU and aligned countries" if first == "EU" else f"{first} and others"
+
+
+def _instruments(case: pd.Series) -> str:
+    names = ["trade", "arms", "military", "financial", "travel", "other"]
+    return ", ".join(n for n in names if case[n] == 1) or "none coded"
+
+
+def _tick_years(plotted: pd.DataFrame) -> list[int]:
+    """Every fourth year as an axis label, so long series stay legible in print."""
+    years = sorted(plotted.year.unique())
+    return [int(y) for y in years if (y - years[0]) % 4 == 0]

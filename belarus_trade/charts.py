@@ -1,0 +1,185 @@
+"""The book's one chart policy: theme, rendering, source line, CSV download, text alternative.
+
+Every chart and table in the book goes through `ChartFigure` or `DataTable`. Their output is
+deterministic (no random element ids, no counters), so nbval can compare stored and fresh
+outputs, and self-contained: the HTML holds the Vega-Lite spec, a static SVG for print and
+readers without JavaScript, the source line with the data's retrieval date, and the plotted
+data as a CSV download. The Vega libraries themselves are served from the book's own
+`_static` folder (see `build.write_vega_bundle`), so pages work with no network.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import urllib.parse
+from dataclasses import dataclass, field
+
+import altair as alt
+import pandas as pd
+
+from .data import read_manifest
+
+VEGA_LITE_VERSION = "6.4"
+VEGALITE_MIMETYPE = "application/vnd.vegalite.v6+json"
+WIDTH, HEIGHT = 620, 300
+
+# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies and in greyscale print.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999"]
+
+THEME = {
+    "background": "white",
+    "font": "sans-serif",
+    "view": {"stroke": None},
+    "range": {"category": PALETTE},
+    "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": True, "gridColor": "#e6e6e6", "domainColor": "#888"},
+    "axisX": {"grid": False},
+    "legend": {"orient": "bottom", "labelFontSize": 12, "titleFontSize": 12, "labelLimit": 320},
+    "title": {"fontSize": 14, "anchor": "start"},
+    "line": {"strokeWidth": 2.5},
+    "point": {"size": 40, "filled": True},
+}
+
+
+def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Apply the book's size and theme; every chart builder ends with this."""
+    return chart.properties(width=WIDTH, height=HEIGHT).configure(**THEME)
+
+
+def source_line(resource_names: list[str], data_dir=None) -> tuple[str, str]:
+    """The publishers and series behind a chart, and the latest retrieval date of its data."""
+    resources = {r["name"]: r for r in read_manifest(data_dir)["resources"]}
+    parts, dates = [], []
+    for name in resource_names:
+        resource = resources[name]
+        src = resource["sources"][0]
+        licence = resource["licenses"][0].get("title", resource["licenses"][0]["name"])
+        parts.append(f"{src['title']} ({licence})")
+        dates.append(resource.get("retrieved", ""))
+    return "; ".join(parts), max(dates)
+
+
+@dataclass
+class Attribution:
+    """Where the data of a chart or table comes from, shown beneath it."""
+
+    resources: list[str]
+    note: str = ""
+    data_dir: object = None
+
+    def html(self, key: str, frame: pd.DataFrame) -> str:
+        sources, retrieved = source_line(self.resources, self.data_dir)
+        note = f" {html.escape(self.note)}" if self.note else ""
+        csv_href = "data:text/csv;charset=utf-8," + urllib.parse.quote(frame.to_csv(index=False))
+        return (
+            f'<p class="bt-meta"><span class="bt-source">Source: {html.escape(sources)}.{note}</span> '
+            f'<span class="bt-updated">Data retrieved: {html.escape(retrieved)}.</span> '
+            f'<a class="bt-csv" download="{html.escape(key)}.csv" href="{csv_href}">Download the data (CSV)</a></p>'
+        )
+
+
+@dataclass
+class ChartFigure:
+    """An Altair chart packaged for the book: interactive HTML, static SVG, source, CSV, alt text."""
+
+    key: str
+    chart: alt.TopLevelMixin
+    attribution: Attribution
+    description: str
+    plotted: pd.DataFrame = field(init=False)
+
+    def __post_init__(self):
+        if not isinstance(self.chart.data, pd.DataFrame):
+            raise TypeError(f"chart '{self.key}' must carry its data as one DataFrame, so the CSV download is exactly what is plotted")
+        self.plotted = self.chart.data
+
+    def spec(self) -> dict:
+        return self.chart.to_dict()
+
+    def static_svg(self) -> str:
+        import vl_convert
+
+        return vl_convert.vegalite_to_svg(self.spec(), vl_version=VEGA_LITE_VERSION)
+
+    def html(self) -> str:
+        spec = self.spec()
+        spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+        svg = base64.b64encode(self.static_svg().encode("utf-8")).decode("ascii")
+        alt_text = html.escape(self.description)
+        return (
+            f'<div class="bt-chart" id="bt-{html.escape(self.key)}">'
+            f'<div class="bt-chart-live" role="img" aria-label="{alt_text}"></div>'
+            f'<img class="bt-chart-static" alt="{alt_text}" width="{WIDTH}" src="data:image/svg+xml;base64,{svg}">'
+            f'<script type="application/json" class="bt-chart-spec">{spec_json}</script>'
+            "<noscript><style>.bt-chart-static{display:block}</style></noscript>"
+            f"{self.attribution.html(self.key, self.plotted)}"
+            f'<details class="bt-description"><summary>Text description</summary><p>{alt_text}</p></details>'
+            "</div>"
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {
+            "text/html": self.html(),
+            VEGALITE_MIMETYPE: self.spec(),
+            "text/plain": f"<Figure {self.key}: {self.description[:80]}>",
+        }
+
+
+@dataclass
+class DataTable:
+    """A table for the book: sortable in HTML (by `bt-charts.js`), with source and CSV download."""
+
+    key: str
+    frame: pd.DataFrame
+    attribution: Attribution
+    number_format: str = "{:.1f}"
+    highlight_column: str | None = None
+
+    def html(self) -> str:
+        header = "".join(f'<th scope="col" tabindex="0">{html.escape(str(c))}</th>' for c in self.frame.columns)
+        rows = []
+        for record in self.frame.itertuples(index=False):
+            cells = []
+            for column, value in zip(self.frame.columns, record):
+                css = ' class="bt-highlight"' if column == self.highlight_column else ""
+                cells.append(f"<td{css}{_sort_value(value)}>{html.escape(self._format(value))}</td>")
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        return (
+            f'<div class="bt-table" id="bt-{html.escape(self.key)}">'
+            f'<table class="bt-sortable"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            f"{self.attribution.html(self.key, self.frame)}</div>"
+        )
+
+    def _format(self, value) -> str:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return "–"
+        if isinstance(value, float):
+            return self.number_format.format(value)
+        return str(value)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html(), "text/plain": self.frame.to_string(index=False)}
+
+
+def _sort_value(value) -> str:
+    return f' data-sort="{value!r}"' if isinstance(value, (int, float)) and not pd.isna(value) else ""
+
+
+def describe_series(frame: pd.DataFrame, x: str, y: str, series: str, unit: str) -> str:
+    """A text alternative computed from the plotted data: range and end points of each series."""
+    parts = []
+    for name, group in frame.dropna(subset=[y]).groupby(series, sort=False):
+        group = group.sort_values(x)
+        first, last = group.iloc[0], group.iloc[-1]
+        peak = group.loc[group[y].idxmax()]
+        parts.append(
+            f"{name}: {first[y]:,.1f}{unit} in {first[x]}, {last[y]:,.1f}{unit} in {last[x]}, "
+            f"highest {peak[y]:,.1f}{unit} in {peak[x]}"
+        )
+    return "; ".join(parts) + "."
+
+
+def content_key(*parts: object) -> str:
+    """A short deterministic id for an output, for anchors that must not change between runs."""
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:8]

@@ -1,0 +1,108 @@
+"""The article's methods, as tested functions: shares by partner group, KTES, year windows.
+
+Partner groups use the IMF's own country labels (as in the snapshot). The EU is the EU-27
+(the IMF's "European Union" aggregate, which the snapshot shows to exclude the United
+Kingdom in every year); "other" is the world total less the named groups, as in Table 1.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+BELARUS = "Belarus, Rep. of"
+RUSSIA = "Russian Federation"
+CHINA = "China, P.R.: Mainland"
+WORLD = "World"
+EUROPEAN_UNION = "European Union"
+# The Eurasian Economic Union without Belarus itself (Armenia and Kyrgyzstan joined in 2015;
+# the membership is applied to every year so the series is comparable over time).
+EAEU_PARTNERS = [RUSSIA, "Kazakhstan, Rep. of", "Armenia, Rep. of", "Kyrgyz Rep."]
+
+TABLE1_PARTNERS = {"RU": [RUSSIA], "CN": [CHINA], "EU": [EUROPEAN_UNION]}
+FLOW_OF_TABLE1 = {"export": "exports_fob", "import": "imports_cif"}
+
+
+class ParameterError(ValueError):
+    """Chapter parameters that cannot describe an edition (e.g. end year before start year)."""
+
+
+def check_years(start_year: int, end_year: int, earliest: int = 1990, latest: int = 2100) -> None:
+    for name, value in (("start_year", start_year), ("end_year", end_year)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ParameterError(f"parameter {name}: {value!r} is not a whole year")
+        if not earliest <= value <= latest:
+            raise ParameterError(f"parameter {name}: {value} is outside {earliest}–{latest}")
+    if end_year < start_year:
+        raise ParameterError(f"parameter end_year: {end_year} is before start_year {start_year}")
+
+
+def within(frame: pd.DataFrame, start_year: int, end_year: int, column: str = "year") -> pd.DataFrame:
+    return frame[frame[column].between(start_year, end_year)].reset_index(drop=True)
+
+
+def belarus_flows(dots: pd.DataFrame, flow: str) -> pd.DataFrame:
+    """Belarus-reported values of one flow, one column per partner, one row per year."""
+    rows = dots[(dots.reporter == BELARUS) & (dots.flow == flow)]
+    return rows.pivot_table(index="year", columns="partner", values="value_musd", aggfunc="sum")
+
+
+def group_shares(dots: pd.DataFrame, flow: str, groups: dict[str, list[str]]) -> pd.DataFrame:
+    """Shares (%) of partner groups in Belarus's world total, plus 'other' = the remainder.
+
+    Years lacking the world total or any group's partners are dropped rather than guessed.
+    """
+    wide = belarus_flows(dots, flow)
+    needed = [WORLD] + [p for members in groups.values() for p in members]
+    wide = wide.dropna(subset=[p for p in needed if p in wide.columns])
+    missing = [p for p in needed if p not in wide.columns]
+    if missing:
+        raise KeyError(f"no {flow} data for partners {missing}")
+    shares = pd.DataFrame({name: wide[members].sum(axis=1) / wide[WORLD] * 100 for name, members in groups.items()})
+    shares["other"] = 100 - shares.sum(axis=1)
+    return shares
+
+
+def table1_from_imf(dots: pd.DataFrame) -> pd.DataFrame:
+    """Table 1 recomputed from Belarus-reported IMF flows, in Table 1's tidy layout."""
+    frames = []
+    for flow, imf_flow in FLOW_OF_TABLE1.items():
+        shares = group_shares(dots, imf_flow, TABLE1_PARTNERS)
+        long = shares.reset_index().melt(id_vars="year", var_name="partner", value_name="share_pct")
+        long.insert(0, "flow", flow)
+        frames.append(long)
+    return pd.concat(frames, ignore_index=True)
+
+
+def compare_table1(printed: pd.DataFrame, recomputed: pd.DataFrame) -> pd.DataFrame:
+    """Printed and recomputed shares side by side, for the years both cover."""
+    merged = printed.merge(recomputed, on=["flow", "partner", "year"], suffixes=("_printed", "_imf"))
+    merged["difference_pp"] = merged.share_pct_printed - merged.share_pct_imf
+    return merged.sort_values(["flow", "partner", "year"]).reset_index(drop=True)
+
+
+def export_target_shares(dots: pd.DataFrame) -> pd.DataFrame:
+    """Shares of the 2016–2020 programme's three market groups: EAEU, EU, and all the rest."""
+    return group_shares(dots, "exports_fob", {"EAEU": EAEU_PARTNERS, "EU": [EUROPEAN_UNION]}).rename(
+        columns={"other": "rest of the world"}
+    )
+
+
+def ktes(mutual_trade_usd: float, gdp_a_usd: float, gdp_b_usd: float) -> float:
+    """Trade-economic connectedness (KTES): mutual goods trade / sum of the two GDPs × 100."""
+    return mutual_trade_usd / (gdp_a_usd + gdp_b_usd) * 100
+
+
+def wdi_series(wdi: pd.DataFrame, iso3: str, indicator: str) -> pd.Series:
+    rows = wdi[(wdi.iso3 == iso3) & (wdi.indicator == indicator)]
+    return rows.set_index("year")["value"].sort_index()
+
+
+def quoted(figures: pd.DataFrame, figure_id: str) -> float:
+    """A figure the article quotes, by its id in the quoted-figures table."""
+    match = figures.loc[figures["id"] == figure_id, "value"]
+    if match.empty:
+        raise KeyError(f"the article's quoted figures have no id '{figure_id}'")
+    return float(match.iloc[0])
+
+
+def ratio_change(start: float, end: float) -> float:
+    return end / start

@@ -1,0 +1,23 @@
+"""Hand a chapter's results to the page: charts and tables as glued outputs, numbers for the prose.
+
+Numbers are glued as plain Python numbers (numpy scalars would reach the page as
+`np.float64(...)`), and the prose formats them with `{glue:text}` so no number is typed.
+"""
+from __future__ import annotations
+
+import numbers as _numbers
+
+from myst_nb import glue
+
+
+def publish(output=None, values: dict | None = None) -> None:
+    if output is not None:
+        glue(output.key, output, display=False)
+    for name, value in (values or {}).items():
+        glue(name, _plain(name, value), display=False)
+
+
+def _plain(name: str, value):
+    if isinstance(value, bool) or not isinstance(value, _numbers.Number):
+        raise TypeError(f"glued value '{name}' must be a number, got {type(value).__name__}")
+    return int(value) if isinstance(value, _numbers.Integral) else float(value)

@@ -1,0 +1,440 @@
+"""Offline tests of the publishers' fetch-and-parse layer, on fixtures in the documented formats."""
+import copy
+import email.message
+import io
+import json
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from belarus_trade import publishers
+from belarus_trade.publishers import (
+    PublisherError,
+    fetch_imf_trade,
+    fetch_wdi,
+    http_get_json,
+    imf_trade_url,
+    parse_imf_country_names,
+    parse_imf_sdmx_json,
+    parse_wdi_pages,
+    wdi_url,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "publishers"
+EXPORTS = "NE.EXP.GNFS.ZS"
+
+
+def fixture(name: str):
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def wdi_pages():
+    return [fixture("wdi_exports_page1.json"), fixture("wdi_exports_page2.json")]
+
+
+def imf_names():
+    return parse_imf_country_names(fixture("imf_cl_country.json"))
+
+
+def assert_one_line(err: PublisherError, prefix: str):
+    text = str(err)
+    assert text.startswith(prefix), text
+    assert "\n" not in text
+
+
+# --- fake transport ---------------------------------------------------------------------------
+
+class FakeResponse(io.BytesIO):
+    """What urlopen returns: a readable context manager with a status."""
+
+    def __init__(self, body: bytes, status: int = 200):
+        super().__init__(body)
+        self.status = status
+
+
+class FakeOpener:
+    """Records every request and its timeout, then answers or raises as scripted."""
+
+    def __init__(self, outcome):
+        self.outcome = outcome
+        self.calls = []
+
+    def open(self, request, timeout=None):
+        self.calls.append((request, timeout))
+        if isinstance(self.outcome, BaseException):
+            raise self.outcome
+        return FakeResponse(self.outcome)
+
+
+def http_error(url: str, code: int, reason: str) -> urllib.error.HTTPError:
+    return urllib.error.HTTPError(url, code, reason, email.message.Message(), None)
+
+
+class FakeGet:
+    """A stand-in for http_get_json that serves decoded fixtures by URL."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.urls = []
+
+    def __call__(self, url, **kwargs):
+        self.urls.append(url)
+        return self.answer(url)
+
+
+def page_number(url: str) -> int:
+    return int(urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["page"][0])
+
+
+# --- World Bank -------------------------------------------------------------------------------
+
+def test_wdi_url_has_the_documented_shape():
+    assert wdi_url(EXPORTS, ["BLR", "WLD"], 2000, 2024, page=3) == (
+        "https://api.worldbank.org/v2/country/BLR;WLD/indicator/NE.EXP.GNFS.ZS"
+        "?format=json&date=2000:2024&per_page=1000&page=3"
+    )
+
+
+def test_wdi_url_refuses_a_reversed_year_range():
+    with pytest.raises(ValueError, match="after end year"):
+        wdi_url(EXPORTS, "BLR", 2024, 2000)
+
+
+def test_parse_wdi_pages_gives_the_exact_tidy_frame_without_nulls():
+    expected = pd.DataFrame({
+        "iso3": ["BLR", "BLR", "BLR", "WLD", "WLD", "WLD", "WLD"],
+        "indicator": [EXPORTS] * 7,
+        "year": [2020, 2021, 2022, 2020, 2021, 2022, 2023],
+        "value": [60.8123, 69.6843, 66.2914, 26.3487, 28.7496, 31.0125, 29.6081],
+    })
+    frame = parse_wdi_pages(wdi_pages(), series=EXPORTS)
+    assert list(frame.columns) == ["iso3", "indicator", "year", "value"]
+    assert frame["year"].dtype == "int64" and frame["value"].dtype == "float64"
+    pd.testing.assert_frame_equal(frame, expected)
+
+
+def test_fetch_wdi_follows_pagination_and_concatenates():
+    pages = wdi_pages()
+    get = FakeGet(lambda url: pages[page_number(url) - 1])
+    frame = fetch_wdi([EXPORTS], ["BLR", "WLD"], 2020, 2023, get=get)
+    assert get.urls == [wdi_url(EXPORTS, ["BLR", "WLD"], 2020, 2023, page=1),
+                        wdi_url(EXPORTS, ["BLR", "WLD"], 2020, 2023, page=2)]
+    assert [page_number(url) for url in get.urls] == [1, 2]
+    assert len(frame) == 7
+    assert frame.loc[(frame.iso3 == "WLD") & (frame.year == 2023), "value"].item() == 29.6081
+    assert not ((frame.iso3 == "BLR") & (frame.year == 2023)).any()
+
+
+def test_fetch_wdi_concatenates_several_indicators():
+    def answer(url):
+        page = copy.deepcopy(wdi_pages()[page_number(url) - 1])
+        indicator = urllib.parse.urlsplit(url).path.rsplit("/", 1)[1]
+        for record in page[1]:
+            record["indicator"]["id"] = indicator
+        return page
+
+    frame = fetch_wdi(["NE.EXP.GNFS.ZS", "NE.IMP.GNFS.ZS"], ["BLR", "WLD"], 2020, 2023, get=FakeGet(answer))
+    assert frame.groupby("indicator").size().to_dict() == {"NE.EXP.GNFS.ZS": 7, "NE.IMP.GNFS.ZS": 7}
+
+
+def test_wdi_error_message_is_a_one_line_publisher_error():
+    with pytest.raises(PublisherError) as caught:
+        fetch_wdi(EXPORTS, ["BLR", "WLD"], 2000, 2024, get=FakeGet(lambda url: fixture("wdi_error.json")))
+    assert caught.value.kind == "http_error"
+    assert str(caught.value) == (
+        "World Bank NE.EXP.GNFS.ZS: API error 120 Invalid value: The provided parameter value is not valid")
+
+
+def test_wdi_empty_response_is_kind_empty():
+    with pytest.raises(PublisherError) as caught:
+        fetch_wdi(EXPORTS, "BLR", 2000, 2024, get=FakeGet(lambda url: fixture("wdi_empty.json")))
+    assert caught.value.kind == "empty"
+    assert_one_line(caught.value, "World Bank NE.EXP.GNFS.ZS: no observations")
+
+
+def test_wdi_response_with_only_nulls_is_kind_empty():
+    page = fixture("wdi_exports_page1.json")
+    for record in page[1]:
+        record["value"] = None
+    page[0].update(pages=1, total=4)
+    with pytest.raises(PublisherError) as caught:
+        parse_wdi_pages([page], series=EXPORTS)
+    assert caught.value.kind == "empty"
+
+
+@pytest.mark.parametrize("damage", [
+    lambda page: page[1][0].pop("countryiso3code"),
+    lambda page: page[1][0].update(date="2022Q1"),
+    lambda page: page[0].pop("pages"),
+    lambda page: page.pop(),
+])
+def test_wdi_records_lacking_expected_keys_are_schema_changed(damage):
+    page = fixture("wdi_exports_page1.json")
+    damage(page)
+    with pytest.raises(PublisherError) as caught:
+        parse_wdi_pages([page], series=EXPORTS)
+    assert caught.value.kind == "schema_changed"
+    assert_one_line(caught.value, "World Bank NE.EXP.GNFS.ZS: ")
+
+
+# --- HTTP layer -------------------------------------------------------------------------------
+
+def test_http_get_json_decodes_and_always_passes_a_timeout():
+    opener = FakeOpener(json.dumps(fixture("wdi_empty.json")).encode())
+    assert http_get_json("https://api.worldbank.org/v2/x", opener=opener) == fixture("wdi_empty.json")
+    ((request, timeout),) = opener.calls
+    assert timeout == 20
+    assert request.get_header("User-agent").startswith("belarus_trade/")
+
+
+def test_http_get_json_sends_extra_headers_and_a_custom_timeout():
+    opener = FakeOpener(b"{}")
+    http_get_json("https://api.imf.org/x", opener=opener, timeout=5, headers={"Accept": "application/json"})
+    ((request, timeout),) = opener.calls
+    assert timeout == 5 and request.get_header("Accept") == "application/json"
+
+
+@pytest.mark.parametrize("timeout", [None, 0])
+def test_http_get_json_refuses_to_run_without_a_timeout(timeout):
+    with pytest.raises(ValueError, match="timeout"):
+        http_get_json("https://api.worldbank.org/v2/x", opener=FakeOpener(b"{}"), timeout=timeout)
+
+
+def test_rate_limit_names_publisher_and_series():
+    url = wdi_url(EXPORTS, "BLR", 2000, 2024)
+    opener = FakeOpener(http_error(url, 429, "Too Many Requests"))
+    with pytest.raises(PublisherError) as caught:
+        fetch_wdi(EXPORTS, "BLR", 2000, 2024, get=partial(http_get_json, opener=opener))
+    assert caught.value.kind == "rate_limited"
+    assert str(caught.value) == "World Bank NE.EXP.GNFS.ZS: rate limited (HTTP 429)"
+    assert opener.calls[0][1] == 20
+
+
+def test_other_http_errors_are_kind_http_error():
+    opener = FakeOpener(http_error("https://api.imf.org/x", 503, "Service Unavailable"))
+    with pytest.raises(PublisherError) as caught:
+        fetch_imf_trade("BLR", "RUS", 2021, 2023, get=partial(http_get_json, opener=opener))
+    assert caught.value.kind == "http_error"
+    assert str(caught.value) == (
+        "IMF IMTS BLR.XG_FOB_USD+MG_CIF_USD.RUS.A: HTTP 503 Service Unavailable")
+
+
+@pytest.mark.parametrize("failure, detail", [
+    (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")), "offline: cannot resolve api.worldbank.org"),
+    (urllib.error.URLError(TimeoutError("timed out")), "offline: no response within 20 s"),
+    (urllib.error.URLError(OSError(101, "Network is unreachable")), "offline: connection failed"),
+    (TimeoutError("The read operation timed out"), "offline: no response within 20 s"),
+    (ConnectionResetError(104, "Connection reset by peer"), "offline: connection failed"),
+])
+def test_network_failures_are_kind_offline(monkeypatch, failure, detail):
+    seen = {}
+
+    def urlopen(request, timeout=None):
+        seen["timeout"] = timeout
+        raise failure
+
+    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    with pytest.raises(PublisherError) as caught:
+        fetch_wdi(EXPORTS, "BLR", 2000, 2024)
+    assert caught.value.kind == "offline"
+    assert_one_line(caught.value, f"World Bank NE.EXP.GNFS.ZS: {detail}")
+    assert seen["timeout"] == 20
+
+
+def test_invalid_json_is_schema_changed():
+    opener = FakeOpener(b"<html><body>Service moved</body></html>")
+    with pytest.raises(PublisherError) as caught:
+        fetch_wdi(EXPORTS, "BLR", 2000, 2024, get=partial(http_get_json, opener=opener))
+    assert caught.value.kind == "schema_changed"
+    assert_one_line(caught.value, "World Bank NE.EXP.GNFS.ZS: response is not JSON")
+
+
+def test_no_content_is_kind_empty():
+    with pytest.raises(PublisherError) as caught:
+        http_get_json("https://api.imf.org/x", opener=FakeOpener(b""))
+    assert caught.value.kind == "empty"
+
+
+def test_publisher_error_rejects_unknown_kinds():
+    with pytest.raises(ValueError):
+        PublisherError("IMF", "IMTS", "broken", "detail")
+
+
+# --- IMF IMTS ---------------------------------------------------------------------------------
+
+def imf_expected(**overrides) -> pd.DataFrame:
+    columns = {
+        "reporter": ["Belarus, Republic of"] * 6,
+        "partner": ["Russian Federation"] * 6,
+        "flow": ["exports_fob"] * 3 + ["imports_cif"] * 3,
+        "year": [2021, 2022, 2023] * 2,
+        "value_musd": [22755.0, 25432.1, 26812.3, 24413.0, 25100.4, 27950.6],
+        "estimated": [False, False, True, False, False, False],
+    }
+    columns.update(overrides)
+    return pd.DataFrame(columns)
+
+
+def test_imf_trade_url_has_the_documented_shape():
+    url = imf_trade_url("BLR", ["XG_FOB_USD", "MG_CIF_USD"], "RUS", 2000, 2024)
+    assert url == (
+        "https://api.imf.org/external/sdmx/3.0/data/dataflow/IMF.STA/IMTS/+/"
+        "BLR.XG_FOB_USD+MG_CIF_USD.RUS.A"
+        "?c%5BTIME_PERIOD%5D=ge%3A2000%2Ble%3A2024&dimensionAtObservation=TIME_PERIOD"
+    )
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    assert query["c[TIME_PERIOD]"] == ["ge:2000+le:2024"]
+
+
+def test_imf_trade_url_refuses_indicators_it_cannot_label():
+    with pytest.raises(ValueError, match="TBG_USD"):
+        imf_trade_url("BLR", "TBG_USD", "RUS", 2000, 2024)
+
+
+def test_parse_imf_series_layout_gives_the_exact_tidy_frame():
+    frame = parse_imf_sdmx_json(fixture("imf_imts_blr_rus.json"), country_names=imf_names())
+    assert list(frame.columns) == ["reporter", "partner", "flow", "year", "value_musd", "estimated"]
+    assert frame["estimated"].dtype == bool and frame["year"].dtype == "int64"
+    pd.testing.assert_frame_equal(frame, imf_expected())
+
+
+def test_imf_scale_attribute_is_not_applied_but_unit_mult_is():
+    message = fixture("imf_imts_blr_rus.json")
+    scale = message["data"]["structures"][0]["attributes"]["series"][0]
+    assert scale["id"] == "SCALE" and scale["values"] == [{"id": "6"}]
+    message["data"]["structures"][0]["attributes"]["dataSet"] = [
+        {"id": "UNIT_MULT", "relationship": {"dataflow": {}}, "values": [{"id": "3", "name": "Thousands"}]}]
+    message["data"]["dataSets"][0]["attributes"] = [0]
+    frame = parse_imf_sdmx_json(message, country_names=imf_names())
+    assert frame["value_musd"].tolist() == pytest.approx([v * 1000 for v in imf_expected()["value_musd"]])
+
+
+def test_imf_names_in_the_structure_are_used_when_present():
+    message = fixture("imf_imts_blr_rus.json")
+    for dim in message["data"]["structures"][0]["dimensions"]["series"]:
+        for value in dim["values"]:
+            value["name"] = {"BLR": "Belarus, Rep. of", "RUS": "Russian Federation"}.get(value["id"], value["id"])
+    frame = parse_imf_sdmx_json(message)
+    assert set(frame["reporter"]) == {"Belarus, Rep. of"}
+    assert set(frame["partner"]) == {"Russian Federation"}
+
+
+def test_imf_flat_all_dimensions_layout():
+    message = fixture("imf_imts_blr_rus.json")
+    structure = message["data"]["structures"][0]
+    structure["dimensions"]["observation"] = structure["dimensions"]["series"] + structure["dimensions"]["observation"]
+    structure["dimensions"]["series"] = []
+    structure["attributes"]["series"] = []
+    message["data"]["dataSets"][0] = {"structure": 0, "action": "Replace", "observations": {
+        "0:0:0:0:2": ["26812300000", None, 0, "E"],
+        "0:1:0:0:0": ["24413000000", None, 0, None],
+    }}
+    frame = parse_imf_sdmx_json(message, country_names=imf_names())
+    pd.testing.assert_frame_equal(frame, pd.DataFrame({
+        "reporter": ["Belarus, Republic of"] * 2, "partner": ["Russian Federation"] * 2,
+        "flow": ["exports_fob", "imports_cif"], "year": [2023, 2021],
+        "value_musd": [26812.3, 24413.0], "estimated": [True, False],
+    }))
+
+
+def test_imf_missing_observation_values_are_dropped():
+    message = fixture("imf_imts_blr_rus.json")
+    observations = message["data"]["dataSets"][0]["series"]["0:1:0:0"]["observations"]
+    observations["1"][0] = None
+    observations["2"][0] = "NaN"
+    frame = parse_imf_sdmx_json(message, country_names=imf_names())
+    assert frame[frame.flow == "imports_cif"]["year"].tolist() == [2021]
+
+
+def test_imf_empty_message_is_kind_empty():
+    with pytest.raises(PublisherError) as caught:
+        parse_imf_sdmx_json(fixture("imf_empty.json"), country_names=imf_names(), series="IMTS BLR.XG_FOB_USD.RUS.A")
+    assert caught.value.kind == "empty"
+    assert_one_line(caught.value, "IMF IMTS BLR.XG_FOB_USD.RUS.A: ")
+
+
+def test_imf_renamed_dimension_is_schema_changed():
+    with pytest.raises(PublisherError) as caught:
+        parse_imf_sdmx_json(fixture("imf_structure_changed.json"), country_names=imf_names())
+    assert caught.value.kind == "schema_changed"
+    assert str(caught.value) == (
+        "IMF IMTS: dimension(s) COUNTRY, COUNTERPART_COUNTRY missing; "
+        "message has COUNTERPART_AREA, FREQUENCY, INDICATOR, REF_AREA, TIME_PERIOD")
+
+
+@pytest.mark.parametrize("damage", [
+    lambda message: message.pop("data"),
+    lambda message: message["data"].pop("structures"),
+    lambda message: message["data"]["structures"][0].pop("dimensions"),
+    lambda message: message["data"]["dataSets"][0]["series"].update({"0:0:0": {"observations": {"0": ["1"]}}}),
+    lambda message: message["data"]["dataSets"][0]["series"].update({"0:5:0:0": {"observations": {"0": ["1"]}}}),
+    lambda message: message["data"]["structures"][0]["dimensions"]["observation"][0]["values"][0].update(value="2021-M01"),
+])
+def test_imf_missing_structure_is_schema_changed(damage):
+    message = fixture("imf_imts_blr_rus.json")
+    damage(message)
+    with pytest.raises(PublisherError) as caught:
+        parse_imf_sdmx_json(message, country_names=imf_names())
+    assert caught.value.kind == "schema_changed"
+
+
+def test_imf_country_without_a_name_is_schema_changed():
+    with pytest.raises(PublisherError) as caught:
+        parse_imf_sdmx_json(fixture("imf_imts_blr_rus.json"), country_names={"BLR": "Belarus, Republic of"})
+    assert caught.value.kind == "schema_changed"
+    assert "RUS" in str(caught.value)
+
+
+def test_imf_codelist_is_parsed_and_checked():
+    assert imf_names() == {"BLR": "Belarus, Republic of", "RUS": "Russian Federation", "G001": "World"}
+    with pytest.raises(PublisherError) as caught:
+        parse_imf_country_names({"data": {}})
+    assert caught.value.kind == "schema_changed"
+
+
+def test_fetch_imf_trade_asks_for_data_and_codelist_and_filters_years():
+    answers = {
+        imf_trade_url("BLR", list(publishers.IMF_FLOWS), "RUS", 2022, 2023): fixture("imf_imts_blr_rus.json"),
+        publishers.IMF_COUNTRY_CODELIST_URL: fixture("imf_cl_country.json"),
+    }
+    seen_headers = []
+
+    def get(url, **kwargs):
+        seen_headers.append(kwargs.get("headers"))
+        return answers[url]
+
+    frame = fetch_imf_trade("BLR", "RUS", 2022, 2023, get=get)
+    assert seen_headers == [{"Accept": "application/json"}] * 2
+    pd.testing.assert_frame_equal(frame, imf_expected().query("year >= 2022").reset_index(drop=True))
+
+
+def test_fetch_imf_trade_uses_caller_labels_without_asking_for_the_codelist():
+    get = FakeGet(lambda url: fixture("imf_imts_blr_rus.json"))
+    labels = {"BLR": "Belarus, Rep. of", "RUS": "Russian Federation"}
+    frame = fetch_imf_trade("BLR", "RUS", 2021, 2023, country_names=labels, get=get)
+    assert len(get.urls) == 1
+    assert set(frame["reporter"]) == {"Belarus, Rep. of"}
+
+
+def test_fetch_imf_trade_outside_the_years_is_kind_empty():
+    get = FakeGet(lambda url: fixture("imf_imts_blr_rus.json"))
+    with pytest.raises(PublisherError) as caught:
+        fetch_imf_trade("BLR", "RUS", 2000, 2005, country_names=imf_names(), get=get)
+    assert caught.value.kind == "empty"
+    assert str(caught.value) == "IMF IMTS BLR.XG_FOB_USD+MG_CIF_USD.RUS.A: no observations in 2000-2005"
+
+
+def test_fetch_imf_trade_rate_limit_names_the_series():
+    opener = FakeOpener(http_error("https://api.imf.org/x", 429, "Too Many Requests"))
+    with pytest.raises(PublisherError) as caught:
+        fetch_imf_trade("BLR", "RUS", 2021, 2023, get=partial(http_get_json, opener=opener))
+    assert caught.value.kind == "rate_limited"
+    assert str(caught.value) == "IMF IMTS BLR.XG_FOB_USD+MG_CIF_USD.RUS.A: rate limited (HTTP 429)"
+    ((request, timeout),) = opener.calls
+    assert timeout == 20 and request.get_header("Accept") == "application/json"
