@@ -124,8 +124,10 @@ def normalise(notebook: dict) -> dict:
     return notebook
 
 
-def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path, fingerprint: str) -> dict:
-    """Execute one chapter with papermill into `target` (written only on success)."""
+def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path, fingerprint: str,
+                    failed_dir: Path = BUILD_DIR / "failed") -> dict:
+    """Execute one chapter with papermill into `target` (written only on success; a failed
+    run is kept in `failed_dir` for inspection)."""
     import papermill
 
     with tempfile.TemporaryDirectory(prefix="belarus-trade-") as scratch:
@@ -139,9 +141,10 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
             papermill.execute_notebook(
                 str(source), str(executed), parameters=parameters or None, cwd=str(source.parent),
                 kernel_name="python3", progress_bar=False, log_output=False, report_mode=False,
+                # ipykernel 7 warns on every start that local TCP is unencrypted; kernels here are local.
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         except Exception as error:  # papermill wraps the cell's exception; keep the run for inspection
-            failed_dir = BUILD_DIR / "failed"
             failed_dir.mkdir(parents=True, exist_ok=True)
             if executed.exists():
                 shutil.copy(executed, failed_dir / source.name)
@@ -173,16 +176,16 @@ def _one_line(error: Exception) -> str:
     return f"{ename}: {evalue}".splitlines()[0]
 
 
-def execute_all(stale: list[Chapter], parameters: dict, data_dir: Path, fingerprint: str, jobs: int = 2) -> list[dict]:
+def execute_all(stale: list[Chapter], parameters: dict, data_dir: Path, fingerprint: str,
+                build_dir: Path, jobs: int = 2) -> list[dict]:
     """Run stale chapters in parallel worker processes (each sets its own read log)."""
-    if not stale:
-        return []
-    if len(stale) == 1 or jobs == 1:
-        return [execute_chapter(c.path, c.path, parameters, data_dir, fingerprint) for c in stale]
+    arguments = [(c.path, c.path, parameters, data_dir, fingerprint, build_dir / "failed") for c in stale]
+    if len(stale) <= 1 or jobs == 1:
+        return [execute_chapter(*args) for args in arguments]
     import multiprocessing
 
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(execute_chapter, c.path, c.path, parameters, data_dir, fingerprint) for c in stale]
+        futures = [pool.submit(execute_chapter, *args) for args in arguments]
         return [f.result() for f in futures]
 
 
@@ -197,7 +200,7 @@ def site_stamp(book_dir: Path, data_dir: Path, fingerprint: str) -> str:
     return digest.hexdigest()
 
 
-def render_html(book_dir: Path, build_dir: Path) -> Path:
+def render_html(book_dir: Path, build_dir: Path, data_dir: Path) -> Path:
     """Sphinx build into a fresh folder; returns it. Doctrees persist so unchanged pages are not re-read."""
     from jupyter_book.sphinx import build_sphinx
 
@@ -212,7 +215,11 @@ def render_html(book_dir: Path, build_dir: Path) -> Path:
             status = build_sphinx(
                 str(book_dir), str(target), doctreedir=str(build_dir / ".doctrees"),
                 path_config=str(book_dir / "_config.yml"), use_external_toc=True, noconfig=True,
-                confoverrides={"external_toc_path": (book_dir / "_toc.yml").as_posix(), "latex_individualpages": False},
+                confoverrides={
+                    "external_toc_path": (book_dir / "_toc.yml").as_posix(),
+                    "latex_individualpages": False,
+                    "belarus_trade_data_dir": str(data_dir),
+                },
                 warningiserror=False, keep_going=True, quiet=True,
             )
         finally:
@@ -260,14 +267,14 @@ def build(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, parameters: d
     report = {"executed": [], "rendered": False}
     if stale:
         log(f"executing {len(stale)} of {len(chapter_list)} chapters: {', '.join(c.name for c in stale)}")
-        report["executed"] = execute_all(stale, parameters, data_dir, fingerprint, jobs)
+        report["executed"] = execute_all(stale, parameters, data_dir, fingerprint, build_dir, jobs)
     stamp = site_stamp(book_dir, data_dir, fingerprint)
     stamp_file = build_dir / "site.stamp"
     if not force and (build_dir / "html").exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
         log("book is up to date")
         return report
     log("rendering HTML")
-    site = render_html(book_dir, build_dir)
+    site = render_html(book_dir, build_dir, data_dir)
     publish(site, build_dir)
     stamp_file.write_text(stamp)
     report["rendered"] = True

@@ -14,6 +14,8 @@ import posixpath
 import re
 from pathlib import Path
 
+from .paths import BUILD_DIR
+
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 BUNDLE_NAME = "vega-bundle.js"
 EMBEDDED_SVG = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
@@ -49,8 +51,7 @@ def _article_numbering(app, config) -> None:
 
 
 def _add_assets(app) -> None:
-    build_dir = Path(app.srcdir) / "_build"
-    app.config.html_static_path.extend([str(STATIC_DIR), str(vega_bundle_dir(build_dir))])
+    app.config.html_static_path.extend([str(STATIC_DIR), str(vega_bundle_dir(BUILD_DIR))])
     app.add_css_file("bt-charts.css")
     app.add_js_file(BUNDLE_NAME, loading_method="defer")
     app.add_js_file("bt-charts.js", loading_method="defer")
@@ -61,7 +62,7 @@ def _finish_page(app, pagename, templatename, context, doctree) -> None:
     from .data import snapshot_id
 
     body = EMBEDDED_SVG.sub(lambda match: _externalise_svg(app, pagename, match.group(1)), context.get("body", ""))
-    snapshot = snapshot_id()
+    snapshot = snapshot_id(app.config.belarus_trade_data_dir or None)
     body += (
         f'<p class="bt-snapshot">Built from data snapshot {html.escape(snapshot["hash"])} '
         f'(latest retrieval {html.escape(snapshot["retrieved"])}).</p>'
@@ -89,6 +90,7 @@ def _is_thebe(js) -> bool:
 
 
 def setup(app):
+    app.add_config_value("belarus_trade_data_dir", "", "html")
     app.connect("config-inited", _article_numbering, priority=900)
     app.connect("builder-inited", _add_assets)
     app.connect("html-page-context", _finish_page)

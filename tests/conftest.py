@@ -1,0 +1,31 @@
+"""Shared fixtures: the built book (built once per session, incrementally) and a scratch copy
+of the project for tests that change data or code."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from belarus_trade.paths import PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """The HTML book as `make book` leaves it (no-op if already up to date)."""
+    from belarus_trade.build import build
+
+    build(log=lambda message: None)
+    site = PROJECT_ROOT / "book" / "_build" / "html"
+    assert (site / "chapters").is_dir()
+    return site.resolve()
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A copy of book sources and data in a temporary folder, safe to modify."""
+    target = tmp_path / "project"
+    target.mkdir()
+    shutil.copytree(PROJECT_ROOT / "data", target / "data")
+    shutil.copytree(PROJECT_ROOT / "book", target / "book", ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
+    return target

@@ -1,0 +1,192 @@
+"""The pipe from data to book: incremental execution, parameters, determinism, nbval strictness."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from belarus_trade import build as b
+from belarus_trade.paths import CHAPTERS_DIR, PROJECT_ROOT
+from belarus_trade.snapshot import record
+
+CHAPTER = "multivector"
+
+
+def quiet(message):
+    pass
+
+
+def glued_outputs(notebook: dict, mimetype: str) -> dict:
+    """Outputs glued with myst-nb, by glue name, for one mimetype."""
+    found = {}
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            scrap = output.get("metadata", {}).get("scrapbook")
+            value = output.get("data", {}).get(scrap["mime_prefix"] + mimetype) if scrap else None
+            if value is not None:
+                found[scrap["name"]] = value
+    return found
+
+
+def glued(notebook: dict) -> dict:
+    return glued_outputs(notebook, "text/plain")
+
+
+def chart_specs(notebook: dict) -> dict:
+    return glued_outputs(notebook, "application/vnd.vegalite.v6+json")
+
+
+YEAR_FIELDS = ("year", "begin", "end_year")
+
+
+def plotted_years(spec: dict) -> set[int]:
+    (rows,) = spec["datasets"].values()
+    return {int(row[field]) for row in rows for field in YEAR_FIELDS if field in row}
+
+
+def test_committed_chapters_are_current():
+    """The committed notebooks were executed from the committed code, data and environment."""
+    fingerprint = b.environment_fingerprint()
+    chapters = b.chapters()
+    assert CHAPTER in [c.name for c in chapters]
+    assert b.stale_chapters(chapters, PROJECT_ROOT / "data", {}, fingerprint) == []
+
+
+def test_incremental_build_reexecutes_only_on_code_parameter_or_data_change(project_copy):
+    book, data = project_copy / "book", project_copy / "data"
+    notebook_path = book / "chapters" / f"{CHAPTER}.ipynb"
+    first = b.build(book, data, log=quiet)
+    assert first["executed"] == [] and first["rendered"]
+
+    noop = b.build(book, data, log=quiet)
+    assert noop == {"executed": [], "rendered": False}
+
+    # Prose only: re-rendered, not re-executed.
+    notebook = json.loads(notebook_path.read_text())
+    markdown = next(c for c in notebook["cells"] if c["cell_type"] == "markdown")
+    markdown["source"] = "".join(markdown["source"]) + "\n\nAn added sentence."
+    notebook_path.write_text(json.dumps(notebook))
+    prose = b.build(book, data, log=quiet)
+    assert prose["executed"] == [] and prose["rendered"]
+
+    # A data file the chapter reads: re-executed, and the glued number moves.
+    wdi = data / "wdi_belarus_russia.csv"
+    text = wdi.read_text()
+    old = next(line for line in text.splitlines() if line.startswith("BLR,NE.EXP.GNFS.ZS,2024,"))
+    wdi.write_text(text.replace(old, "BLR,NE.EXP.GNFS.ZS,2024,70.5"))
+    record(wdi.name, data)
+    changed = b.build(book, data, log=quiet)
+    assert [run["chapter"] for run in changed["executed"]] == [CHAPTER]
+    assert glued(json.loads(notebook_path.read_text()))["exports_pct_gdp_latest"] == "70.5"
+
+    # A data file no chapter reads: re-rendered (the snapshot id changes), not re-executed.
+    unused = data / "unused_series.csv"
+    unused.write_text("year,value\n2020,1.0\n")
+    manifest = json.loads((data / "datapackage.json").read_text())
+    manifest["resources"].append({
+        "name": "unused", "path": unused.name, "retrieved": "2026-01-01",
+        "sources": [{"title": "test", "publisher": "test"}], "licenses": [{"name": "test"}],
+        "schema": {"fields": [{"name": "year", "type": "year"}, {"name": "value", "type": "number"}]},
+    })
+    (data / "datapackage.json").write_text(json.dumps(manifest))
+    unrelated = b.build(book, data, log=quiet)
+    assert unrelated["executed"] == [] and unrelated["rendered"]
+
+    # Code: re-executed.
+    notebook = json.loads(notebook_path.read_text())
+    code = next(c for c in notebook["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", []))
+    code["source"] = "".join(code["source"]) + "\n# a comment changes the code"
+    notebook_path.write_text(json.dumps(notebook))
+    assert [r["chapter"] for r in b.build(book, data, log=quiet)["executed"]] == [CHAPTER]
+
+    # Parameters: re-executed under the new parameters, then stable again.
+    with_parameters = b.build(book, data, parameters={"end_year": 2022}, log=quiet)
+    assert [r["chapter"] for r in with_parameters["executed"]] == [CHAPTER]
+    assert b.build(book, data, parameters={"end_year": 2022}, log=quiet)["executed"] == []
+
+
+def test_parameters_end_year_2020_stop_charts_and_numbers(tmp_path):
+    """Papermill with end_year=2020: every chart's data and the glued latest year stop at 2020."""
+    target = tmp_path / f"{CHAPTER}.ipynb"
+    b.execute_chapter(CHAPTERS_DIR / f"{CHAPTER}.ipynb", target, {"end_year": 2020},
+                      PROJECT_ROOT / "data", b.environment_fingerprint(), tmp_path / "failed")
+    notebook = json.loads(target.read_text())
+    specs = chart_specs(notebook)
+    assert len(specs) >= 4
+    for name, spec in specs.items():
+        years = plotted_years(spec)
+        assert years and max(years) == 2020, name
+    numbers = glued(notebook)
+    assert numbers["openness_latest_year"] == "2020"
+    assert numbers["goods_latest_year"] == "2020"
+    assert numbers["table1_last_year"] == "2020"
+    # The injected parameters are visible in the executed copy, as papermill records them.
+    assert any("injected-parameters" in c["metadata"].get("tags", []) for c in notebook["cells"])
+
+
+def test_bad_parameters_fail_with_one_line(tmp_path):
+    with pytest.raises(b.BuildError) as error:
+        b.execute_chapter(CHAPTERS_DIR / f"{CHAPTER}.ipynb", tmp_path / "out.ipynb", {"start_year": 2020, "end_year": 2010},
+                          PROJECT_ROOT / "data", "fingerprint", tmp_path / "failed")
+    message = str(error.value)
+    assert "\n" not in message
+    assert "ParameterError" in message and "end_year" in message
+    assert (tmp_path / "failed" / f"{CHAPTER}.ipynb").exists()
+    assert not (tmp_path / "out.ipynb").exists()
+
+
+def test_execution_is_deterministic(tmp_path):
+    """Two executions give byte-identical notebooks (timings and papermill metadata removed)."""
+    source = CHAPTERS_DIR / f"{CHAPTER}.ipynb"
+    outputs = []
+    for run in ("a", "b"):
+        target = tmp_path / run / source.name
+        b.execute_chapter(source, target, {}, PROJECT_ROOT / "data", b.environment_fingerprint(), tmp_path / "failed")
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0] == source.read_bytes(), "committed notebook differs from a fresh execution"
+
+
+def test_nbval_compares_chart_specifications(project_copy):
+    """nbval strict mode fails when a stored chart spec differs from what the code produces."""
+    notebook_path = project_copy / "book" / "chapters" / f"{CHAPTER}.ipynb"
+    notebook = json.loads(notebook_path.read_text())
+    spec = chart_specs(notebook)["fig-1-openness"]
+    (rows,) = spec["datasets"].values()
+    rows[0]["pct_of_gdp"] += 1.0
+    notebook_path.write_text(json.dumps(notebook))
+    command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
+               "-o", "addopts=", "-q", str(notebook_path)]
+    run = subprocess.run(command, capture_output=True, text=True, cwd=project_copy)
+    assert run.returncode == 1, run.stdout[-2000:]
+    assert "vnd.vegalite" in run.stdout
+
+
+def test_publish_atomically_replaces_the_site(tmp_path):
+    build_dir = tmp_path / "_build"
+    build_dir.mkdir()
+    first = build_dir / "html-one"
+    first.mkdir()
+    (first / "index.html").write_text("one")
+    b.publish(first, build_dir)
+    second = build_dir / "html-two"
+    second.mkdir()
+    (second / "index.html").write_text("two")
+    b.publish(second, build_dir)
+    assert (build_dir / "html").is_symlink()
+    assert (build_dir / "html" / "index.html").read_text() == "two"
+    assert not first.exists()
+
+
+def test_rendered_page_has_numbered_figures_and_no_remote_assets(built_site: Path):
+    page = (built_site / "chapters" / f"{CHAPTER}.html").read_text()
+    for caption in ("Figure 1.", "Figure 2.", "Table 1.", "Figure 2b", "Table 1a"):
+        assert caption in page
+    assert "Fig. 1 " not in page, "Sphinx's automatic numbering must not renumber the article's figures"
+    assert "cdn.jsdelivr.net" not in page and "unpkg.com" not in page
+    assert 'src="http' not in page and 'href="http' not in page.split("<body")[0]
+    bibliography = (built_site / "bibliography.html").read_text()
+    assert "Preiherman" in bibliography and "Global Sanctions Data Base" in bibliography
