@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -202,28 +203,15 @@ def site_stamp(book_dir: Path, data_dir: Path, fingerprint: str) -> str:
 
 def render_html(book_dir: Path, build_dir: Path, data_dir: Path) -> Path:
     """Sphinx build into a fresh folder; returns it. Doctrees persist so unchanged pages are not re-read."""
-    from jupyter_book.sphinx import build_sphinx
-
     build_dir.mkdir(parents=True, exist_ok=True)
     target = Path(tempfile.mkdtemp(prefix="html-", dir=build_dir))
     target.chmod(0o755)  # mkdtemp creates it private; the site is meant to be served
     log = build_dir / "sphinx.log"
     with open(log, "w", encoding="utf-8") as stream:
-        saved = sys.stdout, sys.stderr
-        sys.stdout = sys.stderr = stream
-        try:
-            status = build_sphinx(
-                str(book_dir), str(target), doctreedir=str(build_dir / ".doctrees"),
-                path_config=str(book_dir / "_config.yml"), use_external_toc=True, noconfig=True,
-                confoverrides={
-                    "external_toc_path": (book_dir / "_toc.yml").as_posix(),
-                    "latex_individualpages": False,
-                    "belarus_trade_data_dir": str(data_dir),
-                },
-                warningiserror=False, keep_going=True, quiet=True,
-            )
-        finally:
-            sys.stdout, sys.stderr = saved
+        status = subprocess.run(
+            [sys.executable, "-m", "belarus_trade.render", str(book_dir), str(target), str(build_dir / ".doctrees"), str(data_dir)],
+            stdout=stream, stderr=subprocess.STDOUT, env={**os.environ, "NO_COLOR": "1"},
+        ).returncode
     plain = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8"))
     warnings = [line for line in plain.splitlines() if "WARNING" in line or "ERROR" in line]
     if status or warnings:

@@ -10,7 +10,6 @@ data as a CSV download. The Vega libraries themselves are served from the book's
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import json
 import urllib.parse
@@ -88,14 +87,16 @@ class ChartFigure:
     attribution: Attribution
     description: str
     plotted: pd.DataFrame = field(init=False)
+    _spec: dict = field(init=False, repr=False)
 
     def __post_init__(self):
         if not isinstance(self.chart.data, pd.DataFrame):
             raise TypeError(f"chart '{self.key}' must carry its data as one DataFrame, so the CSV download is exactly what is plotted")
         self.plotted = self.chart.data
+        self._spec = self.chart.to_dict()  # validated once; every output below reuses it
 
     def spec(self) -> dict:
-        return self.chart.to_dict()
+        return self._spec
 
     def static_svg(self) -> str:
         import vl_convert
@@ -178,8 +179,3 @@ def describe_series(frame: pd.DataFrame, x: str, y: str, series: str, unit: str)
             f"highest {peak[y]:,.1f}{unit} in {peak[x]}"
         )
     return "; ".join(parts) + "."
-
-
-def content_key(*parts: object) -> str:
-    """A short deterministic id for an output, for anchors that must not change between runs."""
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:8]

@@ -1,0 +1,29 @@
+"""Sphinx render of the book, run as its own process by `build.render_html`.
+
+A separate process keeps Sphinx's global state and its logging handlers out of the build
+process, and lets its whole output go to one log file.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def render(book_dir: Path, output_dir: Path, doctree_dir: Path, data_dir: Path) -> int:
+    from jupyter_book.sphinx import build_sphinx
+
+    return build_sphinx(
+        str(book_dir), str(output_dir), doctreedir=str(doctree_dir),
+        path_config=str(book_dir / "_config.yml"), use_external_toc=True, noconfig=True,
+        confoverrides={
+            "external_toc_path": (book_dir / "_toc.yml").as_posix(),
+            "latex_individualpages": False,
+            "belarus_trade_data_dir": str(data_dir),
+        },
+        warningiserror=False, keep_going=True, quiet=True,
+    )
+
+
+if __name__ == "__main__":
+    book, output, doctrees, data = map(Path, sys.argv[1:5])
+    sys.exit(render(book, output, doctrees, data))
