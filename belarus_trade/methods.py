@@ -106,3 +106,40 @@ def quoted(figures: pd.DataFrame, figure_id: str) -> float:
 
 def ratio_change(start: float, end: float) -> float:
     return end / start
+
+
+# Belarus's goods trade with Russia: IMF (Belarus-reported) to 2020, the article's figures after.
+ARTICLE_RUSSIA_FIGURES = {
+    ("exports", 2021): "exports_to_russia_2021_bn_usd",
+    ("imports", 2021): "imports_from_russia_2021_bn_usd",
+    ("exports", 2023): "exports_to_russia_2023_bn_usd",
+    ("imports", 2023): "imports_from_russia_2023_bn_usd",
+    ("exports", 2024): "exports_to_russia_2024_bn_usd",
+}
+IMF_SOURCE = "IMF DOTS, Belarus-reported"
+ARTICLE_SOURCE = "Article's figures"
+DERIVED_SOURCE = "Article, derived (turnover − exports)"
+
+
+def belarus_russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """Exports, imports, balance and turnover (bn USD) by year, with the source of each value.
+
+    Years with no source (2022, and any IMF gap) are simply absent: they are shown as missing,
+    never interpolated. Imports for 2024 follow from the article's turnover and exports.
+    """
+    imf = pd.DataFrame({
+        "exports": belarus_flows(dots, "exports_fob")[RUSSIA],
+        "imports": belarus_flows(dots, "imports_cif")[RUSSIA],
+    }).dropna() / 1000
+    imf["source"] = IMF_SOURCE
+    article = {}
+    for (flow, year), figure_id in ARTICLE_RUSSIA_FIGURES.items():
+        article.setdefault(year, {"source": ARTICLE_SOURCE})[flow] = quoted(figures, figure_id)
+    article[2024]["imports"] = quoted(figures, "turnover_with_russia_2024_bn_usd") - article[2024]["exports"]
+    article[2024]["source"] = f"{ARTICLE_SOURCE}; imports: {DERIVED_SOURCE}"
+    frame = pd.concat([imf, pd.DataFrame.from_dict(article, orient="index")])
+    frame = frame[~frame.index.duplicated(keep="first")].sort_index()
+    frame.index.name = "year"
+    frame["balance"] = frame.exports - frame.imports
+    frame["turnover"] = frame.exports + frame.imports
+    return frame[["exports", "imports", "balance", "turnover", "source"]]
