@@ -16,15 +16,21 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import NoReturn
 
+import numpy as np
 import pandas as pd
 
 from .paths import DATA_DIR
 
 MANIFEST_NAME = "datapackage.json"
 READ_LOG_ENV = "BELARUS_TRADE_READ_LOG"
+UTF8_BOM = b"\xef\xbb\xbf"
 MARKUP = re.compile(r"[<>]")
 COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
+WHOLE_NUMBER = r"[+-]?\d+"
+UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that `surrogateescape` kept from a non-UTF-8 file
+CSV_FIELD = re.compile(r'"(?:[^"]|"")*"(?=,|$)|(?!")[^,]*(?=,|$)')
 
 
 class DataError(ValueError):
@@ -42,11 +48,27 @@ def resolve_data_dir(data_dir: str | os.PathLike | None) -> Path:
 def read_manifest(data_dir: str | os.PathLike | None = None) -> dict:
     path = resolve_data_dir(data_dir) / MANIFEST_NAME
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError(f"{path}: no data manifest found") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: manifest is not UTF-8") from None
     except json.JSONDecodeError as err:
         raise DataError(f"{path}, line {err.lineno}: manifest is not valid JSON ({err.msg})") from None
+    _check_manifest(path, manifest)
+    return manifest
+
+
+def _check_manifest(path: Path, manifest) -> None:
+    """Valid JSON can still lack what loading needs; say so instead of failing with a KeyError."""
+    resources = manifest.get("resources") if isinstance(manifest, dict) else None
+    if not isinstance(resources, list):
+        raise DataError(f"{path}: manifest has no list of 'resources'")
+    for number, resource in enumerate(resources, start=1):
+        schema = resource.get("schema") if isinstance(resource, dict) else None
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        if not (isinstance(fields, list) and "name" in resource and "path" in resource):
+            raise DataError(f"{path}: resource {number} needs a 'name', a 'path' and a 'schema' with 'fields'")
 
 
 def resource_descriptor(name: str, data_dir: str | os.PathLike | None = None) -> dict:
@@ -94,34 +116,38 @@ def validate_package(data_dir: str | os.PathLike | None = None) -> list[str]:
 
 
 def validate_file(path: Path, descriptor: dict) -> pd.DataFrame:
-    """Check a CSV against its manifest entry and return it as a typed frame."""
+    """Check a CSV against its manifest entry and return it as a typed frame.
+
+    The content is checked before the checksum: an edited file with a defect is reported at the
+    defect's row and column, and only a valid but unrecorded change ends at the checksum.
+    """
     label = _display_path(path)
     if not path.exists():
         raise DataError(f"{label}: file listed in the manifest is missing")
     raw = path.read_bytes()
+    fields = descriptor["schema"]["fields"]
+    names = [field["name"] for field in fields]
+    records = _parse_rows(label, raw, names)
+    (header_line, header), body = records[0], records[1:]
+    _check_header(label, header_line, header, names)
+    if not body:
+        raise DataError(f"{label}, row {header_line + 1}, column '{names[0]}': file has a header but no data rows")
+    for line_no, row in body:
+        if len(row) != len(names):
+            _field_count_error(label, line_no, row, fields)
+    frame = pd.DataFrame([row for _, row in body], columns=names, dtype=object)
+    frame.index = [line_no for line_no, _ in body]
+    typed = {field["name"]: _typed_column(label, frame[field["name"]], field) for field in fields}
+    frame = pd.DataFrame(typed)
+    _check_primary_key(label, frame, descriptor["schema"].get("primaryKey", []))
+    for check in descriptor.get("x-group-sums", []):
+        _check_group_sum(label, frame, check)
     expected_hash = descriptor.get("hash", "").removeprefix("sha256:")
     if expected_hash and hashlib.sha256(raw).hexdigest() != expected_hash:
         raise DataError(
             f"{label}: sha256 does not match the manifest (file changed without "
             f"`python -m belarus_trade record {path.name}`)"
         )
-    rows = _parse_rows(label, raw)
-    fields = descriptor["schema"]["fields"]
-    names = [field["name"] for field in fields]
-    header, body = rows[0], rows[1:]
-    _check_header(label, header, names)
-    if not body:
-        raise DataError(f"{label}: file has a header but no data rows")
-    for line_no, row in enumerate(body, start=2):
-        if len(row) != len(names):
-            raise DataError(f"{label}, row {line_no}: {len(row)} fields, expected {len(names)}")
-    frame = pd.DataFrame(body, columns=names, dtype=object)
-    frame.index = range(2, len(body) + 2)
-    typed = {field["name"]: _typed_column(label, frame[field["name"]], field) for field in fields}
-    frame = pd.DataFrame(typed)
-    _check_primary_key(label, frame, descriptor["schema"].get("primaryKey", []))
-    for check in descriptor.get("x-group-sums", []):
-        _check_group_sum(label, frame, check)
     return frame.reset_index(drop=True)
 
 
@@ -132,30 +158,91 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def _parse_rows(label: str, raw: bytes) -> list[list[str]]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raise DataError(f"{label}, row 1: file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM")
+def _parse_rows(label: str, raw: bytes, names: list[str]) -> list[tuple[int, list[str]]]:
+    """Non-blank records with the line each starts on, so a message points where an editor shows the row."""
+    if raw.startswith(UTF8_BOM):
+        raise DataError(
+            f"{label}, row 1, column '{names[0]}': file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM"
+        )
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line_no = raw[: err.start].count(b"\n") + 1
-        raise DataError(f"{label}, row {line_no}: bytes that are not UTF-8 (byte {err.start}); save the file as UTF-8") from None
+        text, undecoded = raw.decode("utf-8"), False
+    except UnicodeDecodeError:
+        text, undecoded = raw.decode("utf-8", errors="surrogateescape"), True
     if not text.strip():
-        raise DataError(f"{label}: file is empty")
-    return [row for row in csv.reader(io.StringIO(text, newline=""), strict=True) if row]
+        raise DataError(f"{label}, row 1, column '{names[0]}': file is empty; expected a header row")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records, line_no = [], 1
+    try:
+        for row in reader:
+            if row:
+                records.append((line_no, row))
+            line_no = reader.line_num + 1
+    except csv.Error as err:
+        line = io.StringIO(text, newline="").readlines()[line_no - 1].rstrip("\r\n")
+        column = _name_at(names, _broken_field(line))
+        raise DataError(f"{label}, row {line_no}, column '{column}': quotes do not pair up ({err})") from None
+    if undecoded:
+        line_no, index = next((n, i) for n, row in records for i, value in enumerate(row) if UNDECODED.search(value))
+        raise DataError(
+            f"{label}, row {line_no}, column '{_name_at(names, index)}': bytes that are not UTF-8 "
+            f"(cp1251 or latin-1?); save the file as UTF-8"
+        )
+    return records
 
 
-def _check_header(label: str, header: list[str], names: list[str]) -> None:
+def _broken_field(line: str) -> int:
+    """Position of the first field on a line whose quoting csv rejected."""
+    position = index = 0
+    while (match := CSV_FIELD.match(line, position)) and match.end() < len(line):
+        position, index = match.end() + 1, index + 1
+    return index
+
+
+def _name_at(names: list[str], index: int) -> str:
+    return names[min(index, len(names) - 1)]
+
+
+def _show(value: str) -> str:
+    """A value quoted for a one-line message: newlines escaped, long text shortened."""
+    return repr(value if len(value) <= 40 else value[:37] + "...")
+
+
+def _field_count_error(label: str, line_no: int, row: list[str], fields: list[dict]) -> NoReturn:
+    """Name the column where a row's field count goes wrong: a missing value or a split decimal comma."""
+    names = [field["name"] for field in fields]
+    where = f"{label}, row {line_no}"
+    if len(row) < len(names):
+        raise DataError(
+            f"{where}, column '{names[len(row)]}': value missing; the row has {len(row)} fields, expected {len(names)}"
+        )
+    for index, field in enumerate(fields[: len(row) - 1]):
+        value = f"{row[index]},{row[index + 1]}"
+        if field.get("type") == "number" and COMMA_DECIMAL.match(value):
+            raise DataError(
+                f"{where}, column '{field['name']}': {_show(value)} uses a comma as decimal separator, "
+                f"which splits the row into {len(row)} fields; use a point"
+            )
+    raise DataError(
+        f"{where}, column '{names[-1]}': {len(row)} fields, expected {len(names)}; an unquoted comma in a value?"
+    )
+
+
+def _check_header(label: str, line_no: int, header: list[str], names: list[str]) -> None:
     if header == names:
         return
+    where = f"{label}, row {line_no}"
     missing = [name for name in names if name not in header]
     unexpected = [name for name in header if name not in names]
     if missing:
         hint = f" (found '{unexpected[0]}' instead: renamed?)" if unexpected else ""
-        raise DataError(f"{label}, row 1, column '{missing[0]}': required column is missing{hint}")
+        raise DataError(f"{where}, column '{missing[0]}': required column is missing{hint}")
     if unexpected:
-        raise DataError(f"{label}, row 1, column '{unexpected[0]}': column not in the schema")
-    raise DataError(f"{label}, row 1: columns are {header}, expected in the order {names}")
+        raise DataError(f"{where}, column '{unexpected[0]}': column not in the schema")
+    repeated = next((name for name in header if header.count(name) > 1), None)
+    if repeated:
+        raise DataError(f"{where}, column '{repeated}': column appears more than once")
+    index = next(i for i, (found, wanted) in enumerate(zip(header, names)) if found != wanted)
+    raise DataError(f"{where}, column '{header[index]}': in position {index + 1}, where the schema has '{names[index]}'")
 
 
 def _typed_column(label: str, column: pd.Series, field: dict) -> pd.Series:
@@ -171,22 +258,22 @@ def _typed_column(label: str, column: pd.Series, field: dict) -> pd.Series:
         bad = ~column.isin(allowed)
         if bad.any():
             row = bad.idxmax()
-            raise DataError(f"{label}, row {row}, column '{name}': '{column[row]}' is not true/false")
+            raise DataError(f"{label}, row {row}, column '{name}': {_show(column[row])} is not true/false")
         return column.map(allowed).astype(bool)
-    numbers = pd.to_numeric(column.where(~blank), errors="coerce")
-    bad = numbers.isna() & ~blank
+    numbers = pd.to_numeric(column.where(~blank), errors="coerce").astype(float)
+    bad = ~blank & ~np.isfinite(numbers)  # 'inf' parses as a number but is no value a source publishes
     if bad.any():
         row = bad.idxmax()
         value = column[row]
         why = "uses a comma as decimal separator; use a point" if COMMA_DECIMAL.match(value.strip()) else "is not a number"
-        raise DataError(f"{label}, row {row}, column '{name}': '{value}' {why}")
+        raise DataError(f"{label}, row {row}, column '{name}': {_show(value)} {why}")
     if kind in ("integer", "year"):
-        fractional = numbers.notna() & (numbers % 1 != 0)
+        fractional = ~blank & ~column.str.strip().str.fullmatch(WHOLE_NUMBER)
         if fractional.any():
             row = fractional.idxmax()
-            raise DataError(f"{label}, row {row}, column '{name}': '{column[row]}' is not a whole number")
-    _check_range(label, numbers, name, constraints, kind)
-    return numbers.astype("Int64" if blank.any() else "int64") if kind in ("integer", "year") else numbers.astype(float)
+            raise DataError(f"{label}, row {row}, column '{name}': {_show(column[row])} is not a whole number")
+    _check_range(label, column, numbers, field)
+    return numbers.astype("Int64" if blank.any() else "int64") if kind in ("integer", "year") else numbers
 
 
 def _string_column(label: str, column: pd.Series, name: str, constraints: dict) -> pd.Series:
@@ -199,24 +286,27 @@ def _string_column(label: str, column: pd.Series, name: str, constraints: dict) 
         bad = ~column.isin(allowed)
         if bad.any():
             row = bad.idxmax()
-            raise DataError(f"{label}, row {row}, column '{name}': '{column[row]}' is not one of {allowed}")
+            raise DataError(f"{label}, row {row}, column '{name}': {_show(column[row])} is not one of {allowed}")
     return column.astype(str)
 
 
-def _check_range(label: str, numbers: pd.Series, name: str, constraints: dict, kind: str) -> None:
-    low = constraints.get("minimum")
-    high = constraints.get("maximum")
-    if kind == "year":
-        this_year = dt.date.today().year
-        high = this_year if high is None else min(high, this_year)
+def _check_range(label: str, column: pd.Series, numbers: pd.Series, field: dict) -> None:
+    """Bounds from the schema; a year also may not lie after the current one."""
+    name, is_year = field["name"], field.get("type") == "year"
+    low = field.get("constraints", {}).get("minimum")
+    high = field.get("constraints", {}).get("maximum")
+    this_year = dt.date.today().year
+    future = is_year and (high is None or high > this_year)
+    if future:
+        high = this_year
     if low is not None and (numbers < low).any():
         row = (numbers < low).idxmax()
-        what = "before the series starts" if kind == "year" else "below the minimum"
-        raise DataError(f"{label}, row {row}, column '{name}': {numbers[row]:g} is {what} ({low})")
+        what = "before the series starts" if is_year else "below the minimum"
+        raise DataError(f"{label}, row {row}, column '{name}': {_show(column[row])} is {what} ({low})")
     if high is not None and (numbers > high).any():
         row = (numbers > high).idxmax()
-        what = "in the future" if kind == "year" else "above the maximum"
-        raise DataError(f"{label}, row {row}, column '{name}': {numbers[row]:g} is {what} (latest allowed {high})")
+        what = f"in the future (latest allowed {high})" if future else f"above the maximum ({high})"
+        raise DataError(f"{label}, row {row}, column '{name}': {_show(column[row])} is {what}")
 
 
 def _check_primary_key(label: str, frame: pd.DataFrame, key: list[str]) -> None:
@@ -225,8 +315,10 @@ def _check_primary_key(label: str, frame: pd.DataFrame, key: list[str]) -> None:
     duplicated = frame.duplicated(subset=key, keep="first")
     if duplicated.any():
         row = duplicated.idxmax()
+        same = (frame[key] == frame.loc[row, key]).all(axis=1)
         values = ", ".join(f"{k}={frame.at[row, k]}" for k in key)
-        raise DataError(f"{label}, row {row}, columns {key}: duplicate key ({values})")
+        columns = ("column " if len(key) == 1 else "columns ") + ", ".join(f"'{k}'" for k in key)
+        raise DataError(f"{label}, row {row}, {columns}: duplicate key ({values}), first at row {same.idxmax()}")
 
 
 def _check_group_sum(label: str, frame: pd.DataFrame, check: dict) -> None:
@@ -246,8 +338,14 @@ def _check_group_sum(label: str, frame: pd.DataFrame, check: dict) -> None:
 
 
 def snapshot_id(data_dir: str | os.PathLike | None = None) -> dict:
-    """The snapshot a page was built from: newest retrieval date and a short hash of all files."""
-    manifest = read_manifest(data_dir)
-    digest = hashlib.sha256("".join(r.get("hash", "") for r in manifest["resources"]).encode()).hexdigest()
+    """The snapshot a page was built from: newest retrieval date and a short hash of all files.
+
+    Hashes the files themselves (in the manifest's "sha256:..." form, so a recorded snapshot keeps
+    its id): the id names the bytes read, even if a file was changed without `record`.
+    """
+    directory = resolve_data_dir(data_dir)
+    manifest = read_manifest(directory)
+    hashes = "".join("sha256:" + sha256_of(directory / r["path"]) for r in manifest["resources"])
+    digest = hashlib.sha256(hashes.encode()).hexdigest()
     retrieved = max(r.get("retrieved", "") for r in manifest["resources"])
     return {"retrieved": retrieved, "hash": digest[:10]}

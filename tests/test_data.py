@@ -1,0 +1,152 @@
+"""The real snapshot: it validates, loads with the right types, and Table 1 is transcribed faithfully."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from belarus_trade.data import load, read_manifest, snapshot_id, validate_package
+from belarus_trade.paths import DATA_DIR
+from belarus_trade.snapshot import record
+
+RESOURCES = [r["name"] for r in read_manifest()["resources"]]
+
+
+def descriptor(name: str) -> dict:
+    (found,) = [r for r in read_manifest()["resources"] if r["name"] == name]
+    return found
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def test_real_snapshot_validates():
+    assert validate_package() == [descriptor(name)["path"] for name in RESOURCES]
+
+
+def test_loaded_types():
+    wdi, dots, gsdb = load("wdi"), load("imf_dots"), load("gsdb")
+    table1, figures = load("article_table1"), load("article_figures")
+    for frame in (wdi, dots, table1):
+        assert frame["year"].dtype == "int64"
+    assert gsdb["begin"].dtype == gsdb["end"].dtype == gsdb["case_id"].dtype == "int64"
+    assert gsdb["trade"].dtype == "int64" and set(gsdb["trade"]) <= {0, 1}
+    assert figures["article_page"].dtype == "int64"
+    for column in (wdi["value"], dots["value_musd"], table1["share_pct"], figures["value"]):
+        assert column.dtype == "float64"
+    assert dots["estimated"].dtype == bool
+    assert dots["estimated"].any() and not dots["estimated"].all()
+
+
+def test_loaded_row_counts_match_the_manifest():
+    for name in RESOURCES:
+        coverage = descriptor(name).get("coverage")
+        if coverage:
+            frame = load(name)
+            year = next(f["name"] for f in descriptor(name)["schema"]["fields"] if f["type"] == "year")
+            assert (len(frame), frame[year].min(), frame[year].max()) == (
+                coverage["rows"], coverage["first_year"], coverage["last_year"]
+            ), name
+
+
+@pytest.mark.parametrize(
+    "flow, partner, year, printed",
+    [
+        ("export", "RU", 2012, 35.4),
+        ("import", "CN", 2024, 14.4),
+        ("export", "EU", 2021, 17.1),
+        ("import", "EU", 2014, 31.4),
+    ],
+)
+def test_table1_printed_values(flow, partner, year, printed):
+    table1 = load("article_table1").set_index(["flow", "partner", "year"])["share_pct"]
+    assert table1[(flow, partner, year)] == pytest.approx(printed, abs=1e-9)
+
+
+def test_table1_has_every_flow_partner_and_year():
+    table1 = load("article_table1")
+    cells = set(zip(table1.flow, table1.partner, table1.year))
+    expected = {(f, p, y) for f in ("export", "import") for p in ("RU", "CN", "EU", "other") for y in range(2012, 2025)}
+    assert cells == expected and len(table1) == len(expected) == 104
+
+
+def test_table1_shares_sum_to_100_within_rounding():
+    sums = load("article_table1").groupby(["flow", "year"])["share_pct"].sum()
+    assert len(sums) == 26
+    off = sums[(sums - 100).abs() > 0.15]
+    assert off.empty, off.to_dict()
+
+
+def test_manifest_is_a_valid_frictionless_data_package():
+    frictionless = pytest.importorskip("frictionless", reason="frictionless is not installed in this environment")
+    report = frictionless.validate(str(DATA_DIR / "datapackage.json"))
+    assert report.valid, report.flatten(["taskName", "rowNumber", "fieldName", "type", "note"])[:10]
+
+
+@pytest.mark.parametrize("name", RESOURCES)
+def test_resource_provenance_and_checksum(name):
+    resource = descriptor(name)
+    assert resource["sources"] and all(s.get("title") and s.get("publisher") for s in resource["sources"])
+    assert resource["licenses"] and all(l.get("name") and l.get("title") for l in resource["licenses"])
+    retrieved = dt.date.fromisoformat(resource["retrieved"])
+    assert dt.date(2020, 1, 1) <= retrieved <= dt.date.today()
+    path = DATA_DIR / resource["path"]
+    assert resource["hash"] == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    assert resource["bytes"] == path.stat().st_size
+    fields = resource["schema"]["fields"]
+    assert fields and all(f.get("name") and f.get("type") for f in fields)
+    assert set(resource["schema"].get("primaryKey", [])) <= {f["name"] for f in fields}
+
+
+def test_snapshot_id_changes_with_any_file(data_copy):
+    before = snapshot_id(data_copy)
+    assert re.fullmatch(r"[0-9a-f]{10}", before["hash"])
+    assert before == snapshot_id()  # the copy is the same snapshot
+    assert before["retrieved"] == max(r["retrieved"] for r in read_manifest()["resources"])
+    wdi = data_copy / "wdi_belarus_russia.csv"
+    wdi.write_text(wdi.read_text(encoding="utf-8").replace(",69.21082\n", ",69.21083\n", 1), encoding="utf-8")
+    changed = snapshot_id(data_copy)
+    assert re.fullmatch(r"[0-9a-f]{10}", changed["hash"]) and changed["hash"] != before["hash"]
+    record(wdi.name, data_copy)  # accepting the change keeps the id of the bytes
+    assert snapshot_id(data_copy) == changed
+
+
+def test_read_log_records_absolute_paths(tmp_path, monkeypatch, data_copy):
+    log = tmp_path / "reads.log"
+    monkeypatch.setenv("BELARUS_TRADE_READ_LOG", str(log))
+    load("article_table1", data_copy)
+    load("gsdb")
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines == [str(data_copy / "article_table1_geography.csv"), str(DATA_DIR / "gsdb_belarus_sanctions.csv")]
+    assert all(Path(line).is_absolute() and Path(line).exists() for line in lines)
+
+
+def test_read_log_is_off_without_the_variable(tmp_path, monkeypatch):
+    monkeypatch.delenv("BELARUS_TRADE_READ_LOG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    load("article_table1")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_returns_a_fresh_copy():
+    """Validated frames are cached; a chapter that edits its frame must not change the next load."""
+    first = load("article_table1")
+    first.loc[0, "share_pct"] = -1.0
+    assert load("article_table1").loc[0, "share_pct"] == 35.4
+
+
+def test_manifest_is_plain_json_with_unique_names():
+    manifest = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    names = [r["name"] for r in manifest["resources"]]
+    paths = [r["path"] for r in manifest["resources"]]
+    assert len(set(names)) == len(names) and len(set(paths)) == len(paths)
+    assert sorted(paths) == sorted(p.name for p in DATA_DIR.glob("*.csv"))
