@@ -21,3 +21,10 @@ def _plain(name: str, value):
     if isinstance(value, bool) or not isinstance(value, _numbers.Number):
         raise TypeError(f"glued value '{name}' must be a number, got {type(value).__name__}")
     return int(value) if isinstance(value, _numbers.Integral) else float(value)
+
+
+def publish_markdown(name: str, text: str) -> None:
+    """A sentence whose wording depends on the data (placed with `{glue:md}`)."""
+    from IPython.display import Markdown
+
+    glue(name, Markdown(text), display=False)
