@@ -77,15 +77,26 @@ def code_of(notebook: dict) -> str:
 
 
 def input_key(notebook: dict, parameters: dict, data_dir: Path, reads: list[str], fingerprint: str) -> str:
+    """Code, parameters, fingerprint, and each data file read with its manifest entry (so a new
+    retrieval date re-executes the chapters that show it)."""
     digest = hashlib.sha256()
     digest.update(code_of(notebook).encode())
     digest.update(json.dumps(parameters, sort_keys=True).encode())
+    descriptors = _descriptors_by_path(data_dir)
     for name in sorted(reads):
         path = data_dir / name
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        digest.update(json.dumps(descriptors.get(name), sort_keys=True).encode())
     digest.update(fingerprint.encode())
     return digest.hexdigest()
+
+
+def _descriptors_by_path(data_dir: Path) -> dict:
+    manifest = data_dir / "datapackage.json"
+    if not manifest.exists():
+        return {}
+    return {r.get("path"): r for r in json.loads(manifest.read_text(encoding="utf-8")).get("resources", [])}
 
 
 def read_notebook(path: Path) -> dict:

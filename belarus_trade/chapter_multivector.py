@@ -19,8 +19,13 @@ OPENNESS_SERIES = {
 }
 
 
-def openness_figure(wdi: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
-    """Fig. 1: trade openness of Belarus, % of GDP, with the world average for context."""
+ARTICLE_OPENNESS_YEAR = 2023
+
+
+def openness_figure(wdi: pd.DataFrame, figures: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
+    """Fig. 1: trade openness of Belarus, % of GDP, with the world average for context.
+
+    Also returns a sentence comparing the article's 2023 figures with the data."""
     frames = [
         m.wdi_series(wdi, iso3, indicator).rename("pct_of_gdp").reset_index().assign(series=label)
         for (iso3, indicator), label in OPENNESS_SERIES.items()
@@ -33,7 +38,7 @@ def openness_figure(wdi: pd.DataFrame, start_year: int, end_year: int, data_dir=
         .encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, values=_tick_years(plotted))),
             y=alt.Y("pct_of_gdp:Q", title="% of GDP"),
-            color=alt.Color("series:N", title=None, sort=list(OPENNESS_SERIES.values())),
+            color=alt.Color("series:N", title=None, sort=list(OPENNESS_SERIES.values()), legend=alt.Legend(columns=2)),
             strokeDash=alt.StrokeDash("series:N", sort=list(OPENNESS_SERIES.values()), legend=None),
             tooltip=["series:N", "year:O", alt.Tooltip("pct_of_gdp:Q", format=".1f", title="% of GDP")],
         )
@@ -53,13 +58,27 @@ def openness_figure(wdi: pd.DataFrame, start_year: int, end_year: int, data_dir=
         "trade_pct_gdp_peak": float(wide[belarus_trade].max()),
         "trade_pct_gdp_peak_year": int(wide[belarus_trade].idxmax()),
     }
+    low = m.quoted(figures, "exports_imports_share_of_gdp_2023_min_pct")
+    high = m.quoted(figures, "exports_imports_share_of_gdp_2023_max_pct")
+    ratio = m.quoted(figures, "trade_shares_of_gdp_vs_world_average_2023_times")
+    year = ARTICLE_OPENNESS_YEAR
+    if year in wide.index:
+        exports_then = wide.at[year, OPENNESS_SERIES[("BLR", "NE.EXP.GNFS.ZS")]]
+        imports_then = wide.at[year, OPENNESS_SERIES[("BLR", "NE.IMP.GNFS.ZS")]]
+        comparison = (
+            f"The article puts both exports and imports at {low:.0f}–{high:.0f}% of GDP in {year}; the World Bank data in "
+            f"the snapshot give {exports_then:.1f}% and {imports_then:.1f}%. It also calls this {ratio:.1f} times the world "
+            f"average, a comparison the snapshot cannot repeat for {year} because its world series ends in {int(common)}."
+        )
+    else:
+        comparison = f"The article's comparison refers to {year}, which lies outside this edition's years."
     figure = ChartFigure(
         key="fig-1-openness",
         chart=chart,
         attribution=Attribution(["wdi"], "Series NE.EXP.GNFS.ZS, NE.IMP.GNFS.ZS, NE.TRD.GNFS.ZS.", data_dir),
         description="Line chart of trade as a share of GDP, by year. " + describe_series(plotted, "year", "pct_of_gdp", "series", "%"),
     )
-    return figure, numbers
+    return figure, numbers, comparison
 
 
 def goods_trade_figure(wdi: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
@@ -132,7 +151,7 @@ def table1(printed: pd.DataFrame, start_year: int, end_year: int, data_dir=None)
 def table1_check(printed: pd.DataFrame, dots: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
     """Table 1 recomputed from IMF partner flows, beside the printed values, with the gap explained."""
     compared = m.within(m.compare_table1(printed, m.table1_from_imf(dots)), start_year, end_year)
-    compared["explanation"] = compared.apply(_explain_gap, axis=1)
+    compared["explanation"] = explain_gaps(compared)
     shown = compared.assign(
         Flow=compared.flow.map(FLOW_LABELS), Partner=compared.partner.map(PARTNER_LABELS)
     )[["Flow", "Partner", "year", "share_pct_printed", "share_pct_imf", "difference_pp", "explanation"]]
@@ -145,6 +164,10 @@ def table1_check(printed: pd.DataFrame, dots: pd.DataFrame, start_year: int, end
         highlight_column="Difference, pp",
     )
     gap = compared.difference_pp.abs()
+    worst = compared.loc[gap.idxmax()]
+    partner_of_worst = compared[(compared.flow == worst.flow) & (compared.year == worst.year) & (compared.partner != worst.partner)]
+    offset = partner_of_worst.loc[partner_of_worst.difference_pp.abs().idxmax()]
+    eu_exports = compared[(compared.flow == "export") & (compared.partner == "EU")]
     numbers = {
         "check_first_year": int(compared.year.min()),
         "check_last_year": int(compared.year.max()),
@@ -152,27 +175,47 @@ def table1_check(printed: pd.DataFrame, dots: pd.DataFrame, start_year: int, end
         "check_within_half_point": int((gap <= 0.5).sum()),
         "check_median_gap_pp": float(gap.median()),
         "check_max_gap_pp": float(gap.max()),
+        "check_max_gap_year": int(worst.year),
+        "check_max_gap_printed": float(worst.share_pct_printed),
+        "check_max_gap_imf": float(worst.share_pct_imf),
+        "check_offset_printed": float(offset.share_pct_printed),
+        "check_offset_imf": float(offset.share_pct_imf),
+        "check_eu_export_gap_median_pp": float(eu_exports.difference_pp.median()),
     }
-    worst = compared.loc[gap.idxmax()]
-    numbers.update(
-        check_max_gap_year=int(worst.year),
-        check_max_gap_printed=float(worst.share_pct_printed),
-        check_max_gap_imf=float(worst.share_pct_imf),
+    sentence = (
+        f"The largest gap is for {_partner_phrase(worst.partner)} in {FLOW_LABELS[worst.flow].lower()} in {int(worst.year)}: "
+        f"the printed table gives {worst.share_pct_printed:.1f}% where the IMF data give {worst.share_pct_imf:.1f}%, "
+        f"while {_partner_phrase(offset.partner)} is printed at {offset.share_pct_printed:.1f}% against {offset.share_pct_imf:.1f}%."
     )
-    return table, numbers, compared
+    return table, numbers, sentence
 
 
-def _explain_gap(row: pd.Series) -> str:
-    gap = abs(row.difference_pp)
-    if gap <= 0.2:
-        return "Same within rounding."
-    if gap <= 1.0:
-        return "Small: later revisions of Belstat data and rounding of the printed shares."
-    if row.partner == "other":
-        return "Residual: absorbs the differences of the three named partners."
-    if row.flow == "import":
-        return "Import partner attribution differs: Belstat records imports by country of origin, the IMF's data as reported by Belarus may follow the trading or consigning country."
-    return "Source mix: the article compiles Belstat, MFA and ITC Trade Map figures; the IMF series is Belarus's own report as published by the IMF, revised later."
+GAP_ROUNDING_PP = 0.2
+GAP_SMALL_PP = 1.0
+
+
+def explain_gaps(compared: pd.DataFrame) -> pd.Series:
+    """Classify each printed-vs-IMF gap. A large gap that is offset by an opposite gap of
+    another partner in the same flow and year (the printed shares still sum to 100) points to
+    a misallocation in the printed table rather than to a difference between sources."""
+    explanations = {}
+    for (flow, year), group in compared.groupby(["flow", "year"]):
+        for index, row in group.iterrows():
+            gap = row.difference_pp
+            others = group.drop(index)
+            offsetting = others[(others.difference_pp * gap < 0) & ((others.difference_pp + gap).abs() <= GAP_SMALL_PP)]
+            if abs(gap) <= GAP_ROUNDING_PP:
+                text = "Same within rounding."
+            elif abs(gap) <= GAP_SMALL_PP:
+                text = "Small: later revisions of the statistics and rounding of the printed shares."
+            elif not offsetting.empty:
+                other = PARTNER_LABELS[offsetting.iloc[0].partner]
+                text = (f"Offset by an opposite gap for {other} in the same year: the printed shares still add up, "
+                        "so the value was most likely misallocated in the printed table.")
+            else:
+                text = "Different sources: the article combines Belstat, MFA and ITC Trade Map figures; the IMF series is Belarus's own report, revised later."
+            explanations[index] = text
+    return pd.Series(explanations).reindex(compared.index)
 
 
 def export_target_figure(dots: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
@@ -199,8 +242,8 @@ def export_target_figure(dots: pd.DataFrame, start_year: int, end_year: int, dat
         "eaeu_share_final": at("EAEU", final),
         "eu_share_final": at("EU", final),
         "rest_share_final": at("rest of the world", final),
-        "eaeu_share_2016": at("EAEU", 2016) if 2016 in shares.index else float("nan"),
     }
+    verdict = target_verdict({m: at(m, final) for m in shares.columns}, target, final)
     figure = ChartFigure(
         key="fig-2b-export-target",
         chart=chart,
@@ -208,7 +251,26 @@ def export_target_figure(dots: pd.DataFrame, start_year: int, end_year: int, dat
         description="Lines of the shares of the EAEU, the EU and the rest of the world in Belarus's goods exports, with a dashed line at one third. "
         + describe_series(plotted, "year", "share_pct", "market", "%"),
     )
-    return figure, numbers
+    return figure, numbers, verdict
+
+
+TARGET_TOLERANCE_PP = 1.0
+
+
+def target_verdict(final_shares: dict[str, float], target: float, year: int) -> str:
+    """A sentence on how each market group ended against the one-third target."""
+    parts = []
+    for market, share in final_shares.items():
+        gap = share - target
+        if abs(gap) <= TARGET_TOLERANCE_PP:
+            parts.append(f"{market} met its third")
+        elif gap > 0:
+            parts.append(f"{market} overshot it by {gap:.1f} points")
+        else:
+            parts.append(f"{market} fell short by {-gap:.1f} points")
+    met = sum(abs(v - target) <= TARGET_TOLERANCE_PP for v in final_shares.values())
+    verdict = "The target was met" if met == len(final_shares) else "The target was missed"
+    return f"{verdict} in {year}: " + "; ".join(parts) + "."
 
 
 def eu_trade_figure(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
@@ -267,7 +329,7 @@ def eu_trade_figure(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int, 
     return figure, numbers
 
 
-def sanctions_figure(gsdb: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
+def sanctions_figure(gsdb: pd.DataFrame, figures: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
     """Sanction cases against Belarus (GSDB v3): who imposed them, when, and with which instruments."""
     cases = gsdb[gsdb.begin <= end_year].copy()
     cases["sender"] = cases.sanctioning_state.map(_short_sender)
@@ -294,6 +356,10 @@ def sanctions_figure(gsdb: pd.DataFrame, start_year: int, end_year: int, data_di
         "gsdb_trade_cases_2022": int(((cases.begin == 2022) & (cases.trade == 1)).sum()),
         "gsdb_senders_2022": int(cases[cases.begin == 2022].sender.nunique()),
         "gsdb_first_year": int(cases.begin.min()),
+        "gsdb_travel_cases": int(cases.travel.sum()),
+        "castellum_sanctions_2024": m.quoted(figures, "sanctions_against_belarus_count_2024_08"),
+        "castellum_rank_2024": int(m.quoted(figures, "belarus_world_rank_by_sanctions_count_2024_08")),
+        "gsdb_financial_cases": int(cases.financial.sum()),
     }
     figure = ChartFigure(
         key="fig-2d-sanctions",
@@ -322,3 +388,7 @@ def _tick_years(plotted: pd.DataFrame) -> list[int]:
     """Every fourth year as an axis label, so long series stay legible in print."""
     years = sorted(plotted.year.unique())
     return [int(y) for y in years if (y - years[0]) % 4 == 0]
+
+
+def _partner_phrase(partner: str) -> str:
+    return "all other partners" if partner == "other" else f"the {PARTNER_LABELS[partner]}" if partner == "EU" else PARTNER_LABELS[partner]

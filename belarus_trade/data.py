@@ -71,6 +71,12 @@ def _check_manifest(path: Path, manifest) -> None:
             raise DataError(f"{path}: resource {number} needs a 'name', a 'path' and a 'schema' with 'fields'")
 
 
+def manifest_as_read(data_dir: str | os.PathLike | None = None) -> dict:
+    """The manifest for display in a chapter; recorded as read, so a changed manifest re-executes it."""
+    _record_read(resolve_data_dir(data_dir) / MANIFEST_NAME)
+    return read_manifest(data_dir)
+
+
 def resource_descriptor(name: str, data_dir: str | os.PathLike | None = None) -> dict:
     for resource in read_manifest(data_dir)["resources"]:
         if resource["name"] == name:
