@@ -1,0 +1,91 @@
+"""The chart policy: deterministic, self-contained, escaped outputs with source and CSV."""
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import urllib.parse
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from belarus_trade.charts import VEGALITE_MIMETYPE, Attribution, ChartFigure, DataTable, describe_series, styled
+
+FRAME = pd.DataFrame({"year": [2020, 2021, 2020, 2021], "series": ["A", "A", "<b>B</b>", "<b>B</b>"], "value": [1.0, 2.5, 3.0, 0.5]})
+
+
+def figure(frame=FRAME, key="fig-test") -> ChartFigure:
+    chart = styled(alt.Chart(frame).mark_line().encode(x="year:O", y="value:Q", color="series:N"))
+    return ChartFigure(key, chart, Attribution(["wdi"], "A note & more."), describe_series(frame, "year", "value", "series", "%"))
+
+
+def csv_of(markup: str) -> pd.DataFrame:
+    href = re.search(r'href="data:text/csv;charset=utf-8,([^"]+)"', markup).group(1)
+    from io import StringIO
+
+    return pd.read_csv(StringIO(urllib.parse.unquote(html.unescape(href))))
+
+
+def test_output_is_deterministic_and_has_no_random_ids():
+    first, second = figure()._repr_mimebundle_(), figure()._repr_mimebundle_()
+    assert first == second
+    assert "altair-viz" not in first["text/html"]
+    assert 'id="bt-fig-test"' in first["text/html"]
+
+
+def test_bundle_carries_spec_html_and_static_svg():
+    bundle = figure()._repr_mimebundle_()
+    assert bundle[VEGALITE_MIMETYPE]["mark"]["type"] == "line"
+    markup = bundle["text/html"]
+    spec = json.loads(re.search(r'class="bt-chart-spec">(.*?)</script>', markup, re.S).group(1))
+    assert spec == bundle[VEGALITE_MIMETYPE]
+    svg = base64.b64decode(re.search(r'data:image/svg\+xml;base64,([^"]+)"', markup).group(1)).decode()
+    assert svg.startswith("<svg") and "2021" in svg
+
+
+def test_csv_download_is_exactly_the_plotted_data():
+    downloaded = csv_of(figure().html())
+    pd.testing.assert_frame_equal(downloaded, FRAME)
+
+
+def test_source_line_names_publisher_licence_and_retrieval_date():
+    markup = figure().html()
+    assert "Source: World Bank, World Development Indicators (Creative Commons Attribution 4.0)." in markup
+    assert re.search(r"Data retrieved: \d{4}-\d{2}-\d{2}\.", markup)
+    assert "A note &amp; more." in markup
+
+
+def test_labels_from_data_are_escaped():
+    markup = figure().html()
+    before_spec = markup.split('class="bt-chart-spec"')[0]
+    assert "<b>B</b>" not in before_spec
+    assert "&lt;b&gt;B&lt;/b&gt;" in before_spec  # in the text alternative
+    table = DataTable("t", FRAME, Attribution(["wdi"])).html()
+    assert "<b>B</b>" not in table and "&lt;b&gt;B&lt;/b&gt;" in table
+
+
+def test_spec_cannot_close_its_script_element():
+    frame = FRAME.assign(series=["</script><script>alert(1)</script>"] * 4)
+    markup = figure(frame).html()
+    spec_block = re.search(r'class="bt-chart-spec">(.*?)</script>', markup, re.S).group(1)
+    assert "</script" not in spec_block and "<\\/script>" in spec_block
+
+
+def test_chart_must_carry_its_data_as_one_frame():
+    chart = alt.Chart("data.csv").mark_line().encode(x="year:O", y="value:Q")
+    with pytest.raises(TypeError, match="one DataFrame"):
+        ChartFigure("fig-x", chart, Attribution(["wdi"]), "text")
+
+
+def test_description_is_computed_from_the_data():
+    text = describe_series(FRAME, "year", "value", "series", "%")
+    assert text == "A: 1.0% in 2020, 2.5% in 2021, highest 2.5% in 2021; <b>B</b>: 3.0% in 2020, 0.5% in 2021, highest 3.0% in 2020."
+
+
+def test_table_cells_carry_sort_values_and_formats():
+    table = DataTable("t", pd.DataFrame({"Partner": ["EU"], "2021": [17.1], "missing": [float("nan")]}), Attribution(["article_table1"]))
+    markup = table.html()
+    assert '<td data-sort="17.1">17.1</td>' in markup
+    assert "<td>–</td>" in markup
