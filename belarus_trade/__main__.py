@@ -1,4 +1,4 @@
-"""Command line: `python -m belarus_trade {build,validate,record,import-shared,bench}`.
+"""Command line: `python -m belarus_trade {build,validate,record,import-shared,refresh,bench}`.
 
 Errors are reported as one line on stderr with exit status 1, never as a traceback: the
 analyst needs to know which file, row and column to fix, not where the code noticed.
@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     imports = commands.add_parser("import-shared", help="rebuild the snapshot from the shared reference extracts")
     imports.add_argument("shared_data", type=Path)
     commands.add_parser("bench", help="time clean and no-op builds and bare execution; weigh the page")
+    commands.add_parser("refresh", help="fetch every series from its publisher; replace a file only if it validates")
     args = parser.parse_args(argv)
 
     from .build import BuildError
@@ -57,6 +58,12 @@ def _run(args) -> int:
         from .snapshot import import_reference_extracts
 
         print("imported:", ", ".join(import_reference_extracts(args.shared_data)))
+    elif args.command == "refresh":
+        from .refresh import refresh, summary
+
+        line, status = summary(refresh())
+        print(line, file=sys.stderr if status else sys.stdout)
+        return status
     elif args.command == "bench":
         from .bench import main as bench
 

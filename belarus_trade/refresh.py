@@ -1,0 +1,164 @@
+"""Refresh the snapshot from the publishers: fetch → validate → replace, never the other way round.
+
+Each job fetches one resource's series, writes a candidate file, validates it against the
+manifest's schema and against the file it would replace (coverage may grow, not shrink), and
+only then swaps it in and records its checksum, coverage and retrieval date. A failed or
+partial fetch leaves the last good file in place and says which series failed and why; with
+no network the whole refresh stops after the first attempt with one line.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from . import publishers
+from .data import DataError, read_manifest, resolve_data_dir, validate_file
+from .snapshot import record
+
+WDI_INDICATORS = ["NE.EXP.GNFS.ZS", "NE.IMP.GNFS.ZS", "NE.TRD.GNFS.ZS", "TX.VAL.MRCH.CD.WT", "TM.VAL.MRCH.CD.WT", "NY.GDP.MKTP.CD"]
+WDI_COUNTRIES = {"BLR": WDI_INDICATORS, "RUS": ["NY.GDP.MKTP.CD"], "WLD": ["NE.TRD.GNFS.ZS"]}
+FIRST_YEAR = {"wdi": 2000, "imf_dots": 1992}
+
+# The snapshot keeps the IMF's DOTS-era labels, which the book's methods use; IMTS codes of
+# the countries the methods name are mapped back to them (other partners keep IMTS labels).
+DOTS_LABELS = {
+    "BLR": "Belarus, Rep. of", "RUS": "Russian Federation", "CHN": "China, P.R.: Mainland",
+    "ARM": "Armenia, Rep. of", "AZE": "Azerbaijan, Rep. of", "GEO": "Georgia", "KAZ": "Kazakhstan, Rep. of",
+    "KGZ": "Kyrgyz Rep.", "MDA": "Moldova, Rep. of", "TJK": "Tajikistan, Rep. of", "TKM": "Turkmenistan",
+    "UKR": "Ukraine", "UZB": "Uzbekistan, Rep. of", "G001": "World",
+}
+MIRROR_REPORTERS = [code for code in DOTS_LABELS if code not in ("BLR", "G001")]
+REQUIRED_IMF_PARTNERS = ["World", "Russian Federation", "China, P.R.: Mainland", "European Union"]
+
+
+@dataclass
+class Job:
+    resource: str
+    fetch: Callable[[int, int], pd.DataFrame]
+    check: Callable[[pd.DataFrame], None] | None = None
+    tracked: Callable[[pd.DataFrame], pd.DataFrame] = lambda frame: frame  # rows whose coverage must not shrink
+
+
+@dataclass
+class Outcome:
+    resource: str
+    status: str  # "replaced", "unchanged", "failed", "offline"
+    detail: str
+
+
+def fetch_wdi_snapshot(start: int, end: int, get=publishers.http_get_json) -> pd.DataFrame:
+    frames = [publishers.fetch_wdi(indicators, country, start, end, get=get) for country, indicators in WDI_COUNTRIES.items()]
+    return pd.concat(frames, ignore_index=True).sort_values(["iso3", "indicator", "year"], ignore_index=True)
+
+
+def fetch_imf_snapshot(start: int, end: int, get=publishers.http_get_json) -> pd.DataFrame:
+    codelist = publishers._get_as(get, publishers.IMF_COUNTRY_CODELIST_URL, "IMF", "CL_COUNTRY", headers=publishers.IMF_HEADERS)
+    names = {**publishers.parse_imf_country_names(codelist), **DOTS_LABELS}
+    by_partner = publishers.fetch_imf_trade("BLR", "", start, end, country_names=names, get=get)
+    mirror = publishers.fetch_imf_trade(MIRROR_REPORTERS, "BLR", start, end, country_names=names, get=get)
+    frame = pd.concat([by_partner, mirror], ignore_index=True)
+    return frame.sort_values(["reporter", "partner", "flow", "year"], ignore_index=True)
+
+
+def require_partners(frame: pd.DataFrame) -> None:
+    missing = sorted(set(REQUIRED_IMF_PARTNERS) - set(frame.partner))
+    if missing:
+        raise DataError(f"IMF refresh: partners the book needs are missing: {missing}")
+
+
+def book_partners(frame: pd.DataFrame) -> pd.DataFrame:
+    """The IMF rows the book's methods read; other partners may be relabelled by the IMF."""
+    names = set(DOTS_LABELS.values()) | set(REQUIRED_IMF_PARTNERS)
+    return frame[frame.reporter.isin(names) & frame.partner.isin(names)]
+
+
+def default_jobs(get=publishers.http_get_json) -> list[Job]:
+    return [
+        Job("wdi", lambda start, end: fetch_wdi_snapshot(start, end, get)),
+        Job("imf_dots", lambda start, end: fetch_imf_snapshot(start, end, get), require_partners, book_partners),
+    ]
+
+
+def refresh(data_dir: Path | None = None, jobs: list[Job] | None = None, today: dt.date | None = None,
+            log=print) -> list[Outcome]:
+    """Run each job; replace a file only after its candidate validated. Returns one outcome per job."""
+    data_dir = resolve_data_dir(data_dir)
+    today = today or dt.date.today()
+    outcomes = []
+    for job in jobs if jobs is not None else default_jobs():
+        if outcomes and outcomes[-1].status == "offline":
+            outcomes.append(Outcome(job.resource, "offline", "skipped: no network"))
+            continue
+        outcome = _run(job, data_dir, today)
+        outcomes.append(outcome)
+        if outcome.status != "offline":
+            log(f"{outcome.resource}: {outcome.status} — {outcome.detail}")
+    return outcomes
+
+
+def _run(job: Job, data_dir: Path, today: dt.date) -> Outcome:
+    descriptor = next(r for r in read_manifest(data_dir)["resources"] if r["name"] == job.resource)
+    target = data_dir / descriptor["path"]
+    try:
+        fetched = job.fetch(FIRST_YEAR.get(job.resource, 2000), today.year)
+    except publishers.PublisherError as error:
+        status = "offline" if error.kind == "offline" else "failed"
+        return Outcome(job.resource, status, f"{error}; kept the snapshot retrieved {descriptor.get('retrieved')}")
+    candidate = target.with_name(f".candidate-{target.name}")
+    columns = [field["name"] for field in descriptor["schema"]["fields"]]
+    _write_csv(fetched[columns], candidate)
+    try:
+        unchecked = {key: value for key, value in descriptor.items() if key != "hash"}
+        new = validate_file(candidate, unchecked)
+        old = validate_file(target, unchecked)
+        _check_coverage(job.resource, job.tracked(old), job.tracked(new))
+        if job.check:
+            job.check(new)
+    except DataError as error:
+        candidate.unlink(missing_ok=True)
+        return Outcome(job.resource, "failed", f"candidate rejected: {error}; kept the snapshot retrieved {descriptor.get('retrieved')}")
+    if candidate.read_bytes() == target.read_bytes():
+        candidate.unlink()
+        record(target.name, data_dir, retrieved=today.isoformat())
+        return Outcome(job.resource, "unchanged", f"same values; retrieval date set to {today.isoformat()}")
+    os.replace(candidate, target)
+    entry = record(target.name, data_dir, retrieved=today.isoformat())
+    coverage = entry.get("coverage", {})
+    return Outcome(job.resource, "replaced", f"{coverage.get('rows')} rows, {coverage.get('first_year')}–{coverage.get('last_year')}")
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write in the snapshot's own conventions (booleans as true/false, no index)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == bool:
+            frame[column] = frame[column].map({True: "true", False: "false"})
+    frame.to_csv(path, index=False)
+
+
+def _check_coverage(resource: str, old: pd.DataFrame, new: pd.DataFrame) -> None:
+    """A refresh may extend or revise a series but must not lose years it had."""
+    if "year" not in old.columns:
+        return
+    key = [c for c in old.columns if c not in ("year", "value", "value_musd", "estimated")]
+    old_span = old.groupby(key).year.agg(["min", "max"])
+    new_span = new.groupby(key).year.agg(["min", "max"]).reindex(old_span.index)
+    lost = new_span["max"].isna() | (new_span["max"] < old_span["max"]) | (new_span["min"] > old_span["min"])
+    if lost.any():
+        series = lost[lost].index[0]
+        raise DataError(f"{resource}: candidate covers less than the snapshot for {series} ({int(lost.sum())} series shrink)")
+
+
+def summary(outcomes: list[Outcome]) -> tuple[str, int]:
+    """One line for the analyst and an exit status: 0 all refreshed, 1 some failed, 2 offline."""
+    if outcomes and all(o.status == "offline" for o in outcomes):
+        return "offline: no network reached the publishers; the snapshot is unchanged", 2
+    failed = [o for o in outcomes if o.status in ("failed", "offline")]
+    if failed:
+        return f"refresh incomplete: {', '.join(o.resource for o in failed)} kept their last good snapshot", 1
+    return f"refreshed {len(outcomes)} resources", 0
