@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test bench validate clean browser
+.PHONY: book test bench validate refresh edition clean browser
 
 book: $(STAMP)
 	$(PY) -m belarus_trade build
@@ -18,6 +18,15 @@ bench: $(STAMP)
 
 validate: $(STAMP)
 	$(PY) -m belarus_trade validate
+
+# Fetch every series from its publisher; a file is replaced only when the new one validates.
+refresh: $(STAMP)
+	$(PY) -m belarus_trade refresh
+
+# A separate edition: make edition START=2005 END=2020 [DATA=path/to/data] OUT=editions/2005-2020
+edition: $(STAMP)
+	$(PY) -m belarus_trade edition --output "$(or $(OUT),editions/$(START)-$(END))" \
+	  $(if $(START),--start-year $(START)) $(if $(END),--end-year $(END)) $(if $(DATA),--data-dir "$(DATA)")
 
 # The environment: exact pins from requirements.txt (shared with environment.yml).
 $(STAMP): requirements.txt pyproject.toml

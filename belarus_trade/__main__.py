@@ -1,4 +1,4 @@
-"""Command line: `python -m belarus_trade {build,validate,record,import-shared,refresh,bench}`.
+"""Command line: `python -m belarus_trade {build,edition,validate,record,import-shared,refresh,bench}`.
 
 Errors are reported as one line on stderr with exit status 1, never as a traceback: the
 analyst needs to know which file, row and column to fix, not where the code noticed.
@@ -17,6 +17,11 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--force", action="store_true", help="re-execute every chapter and re-render")
     build.add_argument("--jobs", type=int, default=2, help="chapters executed in parallel (default 2)")
     build.add_argument("--data-dir", type=Path, default=None, help="data folder (default: data/)")
+    edition = commands.add_parser("edition", help="build a separate edition with other parameters (committed notebooks untouched)")
+    edition.add_argument("--start-year", type=int)
+    edition.add_argument("--end-year", type=int)
+    edition.add_argument("--data-dir", type=Path, default=None, help="data folder (default: data/)")
+    edition.add_argument("--output", type=Path, required=True, help="folder for the edition (its HTML lands in OUTPUT/book/_build/html)")
     commands.add_parser("validate", help="validate every data file against the manifest").add_argument(
         "--data-dir", type=Path, default=None)
     record = commands.add_parser("record", help="accept an intentional change to a data file (new sha256, coverage)")
@@ -44,6 +49,12 @@ def _run(args) -> int:
         from .build import build
 
         build(data_dir=args.data_dir, jobs=args.jobs, force=args.force)
+    elif args.command == "edition":
+        from .build import build_edition
+
+        parameters = {k: v for k, v in (("start_year", args.start_year), ("end_year", args.end_year)) if v is not None}
+        site = build_edition(args.output.resolve(), parameters, args.data_dir)
+        print(f"edition ready: {site / 'index.html'}")
     elif args.command == "validate":
         from .data import validate_package
 

@@ -248,6 +248,50 @@ def publish(new_html: Path, build_dir: Path) -> Path:
     return link
 
 
+def check_parameters(chapter_list: list[Chapter], parameters: dict) -> None:
+    """Refuse parameters a chapter does not declare, and impossible years, before executing anything."""
+    from .methods import ParameterError, check_years
+
+    for chapter in chapter_list:
+        declared = declared_parameters(read_notebook(chapter.path))
+        unknown = sorted(set(parameters) - set(declared))
+        if unknown:
+            raise ParameterError(f"parameter {unknown[0]}: unknown to chapter {chapter.name} (it accepts {', '.join(declared)})")
+        years = {name: parameters.get(name, declared[name]) for name in ("start_year", "end_year") if name in declared}
+        if len(years) == 2:
+            check_years(years["start_year"], years["end_year"])
+
+
+def declared_parameters(notebook: dict) -> dict:
+    """Names and default values of the chapter's `parameters` cell."""
+    import ast
+
+    for cell in notebook["cells"]:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            tree = ast.parse("".join(cell["source"]))
+            return {
+                node.targets[0].id: ast.literal_eval(node.value)
+                for node in tree.body if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+            }
+    return {}
+
+
+def build_edition(output: Path, parameters: dict, data_dir: Path | None = None, jobs: int = 2, log=print) -> Path:
+    """A separate edition: the book copied to `output`, executed with other parameters, rendered
+    there. The committed notebooks are not touched."""
+    from .data import resolve_data_dir
+
+    data_dir = resolve_data_dir(data_dir)
+    parameters = {**parameters, "data_dir": str(data_dir)}
+    check_parameters(chapters(BOOK_DIR), parameters)
+    book = output / "book"
+    if book.exists():
+        shutil.rmtree(book)
+    shutil.copytree(BOOK_DIR, book, ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
+    build(book, data_dir, parameters=parameters, jobs=jobs, log=log)
+    return book / "_build" / "html"
+
+
 def build(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, parameters: dict | None = None,
           jobs: int = 2, force: bool = False, log=print) -> dict:
     """Validate data, execute stale chapters, render and publish. Returns what it did."""
@@ -262,6 +306,7 @@ def build(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, parameters: d
         raise BuildError(f"data: {error}") from None
     fingerprint = environment_fingerprint()
     chapter_list = chapters(book_dir)
+    check_parameters(chapter_list, parameters)
     stale = chapter_list if force else stale_chapters(chapter_list, data_dir, parameters, fingerprint)
     report = {"executed": [], "rendered": False}
     if stale:

@@ -190,3 +190,47 @@ def test_rendered_page_has_numbered_figures_and_no_remote_assets(built_site: Pat
     assert 'src="http' not in page and 'href="http' not in page.split("<body")[0]
     bibliography = (built_site / "bibliography.html").read_text()
     assert "Preiherman" in bibliography and "Global Sanctions Data Base" in bibliography
+
+
+def test_new_year_of_data_reexecutes_exactly_the_dependent_chapters(project_copy):
+    """The analyst's routine: add a year to one series, rebuild; only chapters that read it rerun,
+    and their charts and glued numbers move."""
+    book, data = project_copy / "book", project_copy / "data"
+    b.build(book, data, log=quiet)
+    wdi = data / "wdi_belarus_russia.csv"
+    wdi.write_text(wdi.read_text() + "WLD,NE.TRD.GNFS.ZS,2023,58.5\n")
+    record(wdi.name, data)
+    readers = {
+        c.name for c in b.chapters(book)
+        if {wdi.name, "datapackage.json"} & set(b.stored_state(b.read_notebook(c.path)).get("reads", []))
+    }
+    assert CHAPTER in readers and len(readers) < len(b.chapters(book))
+    report = b.build(book, data, log=quiet)
+    assert {run["chapter"] for run in report["executed"]} == readers
+    notebook = json.loads((book / "chapters" / f"{CHAPTER}.ipynb").read_text())
+    assert glued(notebook)["world_trade_latest_year"] == "2023"
+    (rows,) = chart_specs(notebook)["fig-1-openness"]["datasets"].values()
+    assert {"year": 2023, "series": "World: trade (exports + imports)", "pct_of_gdp": 58.5} in rows
+    page = (book / "_build" / "html" / "chapters" / f"{CHAPTER}.html").read_text()
+    assert "58.5" in page
+
+
+def test_edition_leaves_committed_notebooks_untouched(tmp_path):
+    before = {p.name: p.read_bytes() for p in CHAPTERS_DIR.glob("*.ipynb")}
+    site = b.build_edition(tmp_path / "edition", {"start_year": 2005, "end_year": 2019}, log=quiet)
+    assert (site / "chapters" / f"{CHAPTER}.html").exists()
+    assert {p.name: p.read_bytes() for p in CHAPTERS_DIR.glob("*.ipynb")} == before
+    executed = json.loads((tmp_path / "edition" / "book" / "chapters" / f"{CHAPTER}.ipynb").read_text())
+    assert glued(executed)["openness_first_year"] == "2005" and glued(executed)["goods_latest_year"] == "2019"
+
+
+@pytest.mark.parametrize("parameters, message", [
+    ({"end_yaer": 2020}, "parameter end_yaer: unknown"),
+    ({"start_year": 2020, "end_year": 2010}, "parameter end_year: 2010 is before start_year 2020"),
+])
+def test_bad_edition_parameters_are_refused_before_anything_runs(tmp_path, parameters, message):
+    from belarus_trade.methods import ParameterError
+
+    with pytest.raises(ParameterError, match=message):
+        b.build_edition(tmp_path / "edition", parameters, log=quiet)
+    assert not (tmp_path / "edition").exists()
