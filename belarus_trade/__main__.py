@@ -1,4 +1,4 @@
-"""Command line: `python -m belarus_trade {build,edition,validate,record,import-shared,refresh,bench}`.
+"""Command line: `python -m belarus_trade {build,edition,validate,record,import-shared,refresh,student,pdf,bench}`.
 
 Errors are reported as one line on stderr with exit status 1, never as a traceback: the
 analyst needs to know which file, row and column to fix, not where the code noticed.
@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     imports = commands.add_parser("import-shared", help="rebuild the snapshot from the shared reference extracts")
     imports.add_argument("shared_data", type=Path)
     commands.add_parser("bench", help="time clean and no-op builds and bare execution; weigh the page")
+    commands.add_parser("student", help="write the student edition (solutions removed) to student/")
+    commands.add_parser("pdf", help="print the built book to PDF with headless Chromium (book/_build/pdf)")
     commands.add_parser("refresh", help="fetch every series from its publisher; replace a file only if it validates")
     args = parser.parse_args(argv)
 
@@ -69,6 +71,17 @@ def _run(args) -> int:
         from .snapshot import import_reference_extracts
 
         print("imported:", ", ".join(import_reference_extracts(args.shared_data)))
+    elif args.command == "student":
+        from .paths import PROJECT_ROOT
+        from .student import write_student_edition
+
+        written = write_student_edition(PROJECT_ROOT / "student")
+        print(f"student edition: {len(written)} notebooks in {PROJECT_ROOT / 'student'}")
+    elif args.command == "pdf":
+        from .paths import BUILD_DIR
+        from .pdf import print_book
+
+        print(f"PDF ready: {print_book((BUILD_DIR / 'html').resolve(), BUILD_DIR / 'pdf')}")
     elif args.command == "refresh":
         from .refresh import refresh, summary
 

@@ -34,8 +34,8 @@ def datasets_table(data_dir=None) -> DataTable:
             "Publisher": resource["sources"][0].get("publisher", ""),
             "Licence": resource["licenses"][0]["name"],
             "Retrieved": resource.get("retrieved", ""),
-            "Years": f"{coverage['first_year']}–{coverage['last_year']}" if coverage else "",
-            "Rows": coverage.get("rows", 0),
+            "Years": f"{coverage['first_year']}–{coverage['last_year']}" if "first_year" in coverage else "–",
+            "Rows": coverage["rows"],
             "sha256": resource.get("hash", "").removeprefix("sha256:")[:12],
         })
     frame = pd.DataFrame(rows)

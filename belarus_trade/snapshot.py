@@ -44,10 +44,11 @@ def record(file_name: str, data_dir: Path | None = None, retrieved: str | None =
     frame = validate_file(path, unchecked)
     descriptor["hash"] = "sha256:" + sha256_of(path)
     descriptor["bytes"] = path.stat().st_size
+    descriptor["coverage"] = {"rows": len(frame)}
     year_fields = [f["name"] for f in descriptor["schema"]["fields"] if f.get("type") == "year"]
     if year_fields:
         years = frame[year_fields[0]].dropna()
-        descriptor["coverage"] = {"first_year": int(years.min()), "last_year": int(years.max()), "rows": len(frame)}
+        descriptor["coverage"].update(first_year=int(years.min()), last_year=int(years.max()))
     if retrieved:
         descriptor["retrieved"] = retrieved
     write_manifest(manifest, data_dir)

@@ -1,33 +1,43 @@
 // Draws every chart of the page from its embedded Vega-Lite spec with the locally served
-// vega-embed, and makes tables sortable. Without JavaScript the static SVG stays in place.
+// vega-embed, and makes tables sortable. A chart that cannot be drawn (no bundle, bad spec,
+// render error) falls back to its static image.
 (function () {
   "use strict";
+  function fail(chart, reason) {
+    chart.classList.add("bt-failed");
+    console.warn("chart " + chart.id + " shown as static image: " + reason);
+  }
   function drawCharts() {
-    if (!window.vegaEmbed) return;
     document.querySelectorAll(".bt-chart").forEach(function (chart) {
-      var live = chart.querySelector(".bt-chart-live");
-      var spec = JSON.parse(chart.querySelector(".bt-chart-spec").textContent);
-      window.vegaEmbed(live, spec, {
+      if (!window.vegaEmbed) { fail(chart, "the Vega bundle did not load"); return; }
+      var spec;
+      try {
+        spec = JSON.parse(chart.querySelector(".bt-chart-spec").textContent);
+      } catch (error) { fail(chart, "unreadable spec (" + error + ")"); return; }
+      window.vegaEmbed(chart.querySelector(".bt-chart-live"), spec, {
         renderer: "svg",
         actions: { export: true, source: false, compiled: false, editor: false },
       }).then(function () {
         chart.classList.add("bt-live");
-      }).catch(function (error) {
-        chart.classList.add("bt-failed");
-        console.error("chart " + chart.id + ": " + error);
-      });
+      }).catch(function (error) { fail(chart, String(error)); });
     });
+  }
+  function sortKey(cell) {
+    return cell.dataset.sort === undefined ? null : parseFloat(cell.dataset.sort);
   }
   function sortBy(table, column, header) {
     var body = table.tBodies[0];
     var ascending = header.getAttribute("aria-sort") !== "ascending";
     var rows = Array.prototype.slice.call(body.rows);
+    var numeric = rows.some(function (row) { return sortKey(row.cells[column]) !== null; });
     rows.sort(function (a, b) {
       var x = a.cells[column], y = b.cells[column];
-      var nx = x.dataset.sort, ny = y.dataset.sort;
-      var order = (nx !== undefined && ny !== undefined)
-        ? parseFloat(nx) - parseFloat(ny)
-        : x.textContent.localeCompare(y.textContent);
+      if (numeric) {
+        var nx = sortKey(x), ny = sortKey(y);
+        if (nx === null || ny === null) return (nx === null) - (ny === null);  // missing last
+        return ascending ? nx - ny : ny - nx;
+      }
+      var order = x.textContent.localeCompare(y.textContent);
       return ascending ? order : -order;
     });
     table.querySelectorAll("th").forEach(function (th) { th.removeAttribute("aria-sort"); });
@@ -43,5 +53,5 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(); sortableTables(); });
+  document.addEventListener("DOMContentLoaded", function () { sortableTables(); drawCharts(); });
 })();

@@ -1,0 +1,76 @@
+"""`make pdf`: the book printed to PDF by headless Chromium, one file per chapter and the whole book.
+
+Pages are printed with the print stylesheet, so every chart appears as its static image; the
+footer carries page numbers and the captions keep the article's figure numbers.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from .build import chapters
+from .paths import BOOK_DIR
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+FOOTER = '<div style="font-size:8px;width:100%;text-align:center;color:#555;"><span class="title"></span> · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve(site: Path):
+    """The built site on a local port, for as long as the block runs."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise RuntimeError("Debian's chromium is needed to print the book: apt-get install chromium")
+    return path
+
+
+def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR) -> Path:
+    """One PDF per chapter in `output`, and `output/book.pdf` joining them in table-of-contents order."""
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfWriter
+
+    output.mkdir(parents=True, exist_ok=True)
+    pages = [c.path.relative_to(book_dir).with_suffix(".html").as_posix() for c in chapters(book_dir)]
+    pages.append("bibliography.html")
+    written = []
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
+        page = browser.new_page()
+        for relative in pages:
+            page.goto(f"{base}/{relative}", wait_until="load")
+            page.emulate_media(media="print")
+            # Static chart images are lazy on screen; printing needs every one of them loaded.
+            page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+            page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+            target = output / (Path(relative).stem + ".pdf")
+            page.pdf(path=str(target), format="A4", print_background=False, display_header_footer=True,
+                     header_template="<div></div>", footer_template=FOOTER,
+                     margin={"top": "15mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
+            written.append(target)
+        browser.close()
+    book = PdfWriter()
+    for part in written:
+        book.append(str(part))
+    combined = output / "book.pdf"
+    with open(combined, "wb") as stream:
+        book.write(stream)
+    return combined
