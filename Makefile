@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test bench validate refresh edition clean browser
+.PHONY: book test bench validate refresh edition lab student pdf clean browser
 
 book: $(STAMP)
 	$(PY) -m belarus_trade build
@@ -35,6 +35,19 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# JupyterLab on the chapters with the project's kernel; asks nothing of the network.
+LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --LabApp.extension_manager=readonly
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=book/chapters $(LAB_OFFLINE) $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The student edition (solutions removed) in student/, ready to copy to classroom machines.
+student: $(STAMP)
+	$(PY) -m belarus_trade student
+
+# The built book printed to PDF (book/_build/pdf/book.pdf and one file per chapter).
+pdf: book browser
+	$(PY) -m belarus_trade pdf
 
 # Browser tests drive Debian's chromium (Playwright's own browser download is not used).
 browser:

@@ -1,0 +1,138 @@
+"""The seminar kit: exercises with executed solutions, the student edition, JupyterLab offline, PDF."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from belarus_trade.build import chapters, execute_chapter
+from belarus_trade.paths import PROJECT_ROOT
+from belarus_trade.student import SOLUTION_TAG, student_notebook, write_student_edition
+
+CHAPTERS = chapters()
+
+
+def tags(cell) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def source(cell) -> str:
+    return "".join(cell["source"])
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.name)
+def test_each_chapter_ends_with_exercises_solutions_and_discussion(chapter):
+    notebook = json.loads(chapter.path.read_text())
+    exercises = re.findall(r":label: (\S+)", "".join(source(c) for c in notebook["cells"] if c["cell_type"] == "markdown" and "{exercise}" in source(c)))
+    assert len(exercises) >= 3, "at least three exercises"
+    for label in exercises:
+        start = [i for i, c in enumerate(notebook["cells"]) if f"{{solution-start}} {label}" in source(c)]
+        assert len(start) == 1, f"one solution for {label}"
+        solution_code = [c for c in notebook["cells"][start[0]:] if c["cell_type"] == "code"][0]
+        assert SOLUTION_TAG in tags(solution_code) and "assert" in source(solution_code)
+        assert solution_code["outputs"], f"the solution of {label} is executed and prints its answer"
+        assert not any(o.get("output_type") == "error" for o in solution_code["outputs"])
+    discussion = next(c for c in notebook["cells"] if source(c).startswith("## Discussion"))
+    assert len(re.findall(r"^\d+\. ", source(discussion), re.M)) >= 2, "at least two discussion questions"
+
+
+def test_student_notebook_drops_solutions_and_clears_exercise_outputs():
+    notebook = {"metadata": {"belarus_trade": {"input_key": "x"}}, "nbformat": 4, "nbformat_minor": 5, "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "task"},
+        {"cell_type": "code", "metadata": {"tags": ["exercise"]}, "source": "x = 1", "outputs": [{"output_type": "stream", "name": "stdout", "text": "1"}], "execution_count": 3},
+        {"cell_type": "code", "metadata": {"tags": ["solution"]}, "source": "secret = 42", "outputs": [], "execution_count": 4},
+    ]}
+    student = student_notebook(notebook)
+    assert [c["source"] for c in student["cells"]] == ["task", "x = 1"]
+    assert student["cells"][1]["outputs"] == [] and student["cells"][1]["execution_count"] is None
+    assert "belarus_trade" not in student["metadata"]
+
+
+@pytest.fixture(scope="module")
+def student_edition(tmp_path_factory):
+    output = tmp_path_factory.mktemp("student")
+    return output, write_student_edition(output)
+
+
+def test_student_edition_has_no_solution_text(student_edition):
+    output, written = student_edition
+    assert sorted(p.name for p in written) == sorted(c.path.name for c in CHAPTERS)
+    for chapter in CHAPTERS:
+        original = json.loads(chapter.path.read_text())
+        solution_lines = {
+            line.strip() for cell in original["cells"] if SOLUTION_TAG in tags(cell) and cell["cell_type"] == "code"
+            for line in source(cell).splitlines() if len(line.strip()) > 25
+        }
+        assert solution_lines, chapter.name
+        student_text = (output / "book" / "chapters" / chapter.path.name).read_text()
+        leaked = [line for line in solution_lines if json.dumps(line)[1:-1] in student_text]
+        assert not leaked, f"{chapter.name}: solution text in the student edition: {leaked[:2]}"
+        assert "solution-start" not in student_text and "solution-end" not in student_text
+
+
+def test_student_notebooks_still_run(student_edition, tmp_path):
+    output, written = student_edition
+    for notebook in written:
+        execute_chapter(notebook, tmp_path / notebook.name, {}, output / "data", "student", tmp_path / "failed")
+        executed = json.loads((tmp_path / notebook.name).read_text())
+        assert all(o.get("output_type") != "error" for c in executed["cells"] for o in c.get("outputs", []))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_jupyterlab_starts_offline_with_the_project_kernel(tmp_path):
+    """`make lab`'s command line: the server answers, serves the lab page and offers the project's kernel."""
+    port, token = free_port(), "seminar"
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    offline = re.search(r"^LAB_OFFLINE := (.+)$", makefile, re.M).group(1).split()
+    command = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", f"--port={port}", f"--IdentityProvider.token={token}",
+               "--notebook-dir=book/chapters", *offline] + (["--allow-root"] if os.geteuid() == 0 else [])
+    server = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={"HOME": str(tmp_path), "PATH": str(Path(sys.executable).parent), "JUPYTER_RUNTIME_DIR": str(tmp_path)})
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                specs = json.load(urllib.request.urlopen(f"{base}/api/kernelspecs?token={token}", timeout=2))
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not answer within 60 s")
+        assert "python3" in specs["kernelspecs"]
+        page = urllib.request.urlopen(f"{base}/lab?token={token}", timeout=5).read().decode()
+        assert "jupyter-config-data" in page and "cdn.jsdelivr" not in page
+        contents = json.load(urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=5))
+        assert {c.path.name for c in CHAPTERS} <= {item["name"] for item in contents["content"]}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_pdf_has_every_chapter_with_numbered_figures_and_chart_images(built_site, tmp_path):
+    from pypdf import PdfReader
+
+    from belarus_trade.pdf import print_book
+
+    book = print_book(built_site, tmp_path / "pdf")
+    reader = PdfReader(str(book))
+    per_chapter = {c.name: len(PdfReader(str(tmp_path / "pdf" / f"{c.name}.pdf")).pages) for c in CHAPTERS}
+    assert len(reader.pages) == sum(per_chapter.values()) + len(PdfReader(str(tmp_path / "pdf" / "bibliography.pdf")).pages)
+    assert all(pages >= 1 for pages in per_chapter.values())
+    multivector = "".join(page.extract_text() for page in PdfReader(str(tmp_path / "pdf" / "multivector.pdf")).pages)
+    for caption in ("Figure 1.", "Figure 2.", "Table 1."):
+        assert caption in multivector
+    assert "% of GDP" in multivector, "the axis title drawn inside Figure 1's static image"
+    assert re.search(r"page 1 of \d+", multivector)
