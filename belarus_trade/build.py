@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,9 +195,10 @@ def execute_all(stale: list[Chapter], parameters: dict, data_dir: Path, fingerpr
         return [execute_chapter(*args) for args in arguments]
     import multiprocessing
 
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(execute_chapter, *args) for args in arguments]
-        return [f.result() for f in futures]
+    # One fresh forked worker per chapter: a reused worker would carry the previous chapter's
+    # kernel client state into the next execution.
+    with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=1) as pool:
+        return pool.starmap(execute_chapter, arguments, chunksize=1)
 
 
 def site_stamp(book_dir: Path, data_dir: Path, fingerprint: str) -> str:

@@ -1,0 +1,311 @@
+"""The pre-sanction chapter: its methods on small frames with known answers, its builders on the
+real snapshot, and its parameters (an edition ending in 2020 must stop every chart there)."""
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from belarus_trade import chapter_pre_sanction as c
+from belarus_trade import data
+from belarus_trade import methods as m
+
+
+@pytest.fixture(scope="module")
+def dots():
+    return data.load("imf_dots")
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return data.load("article_figures")
+
+
+@pytest.fixture(scope="module")
+def wdi():
+    return data.load("wdi")
+
+
+# --- the ranges of 2012-2021 --------------------------------------------------------------------
+
+def test_decade_ranges_on_real_data_match_the_article_within_rounding(dots, figures):
+    ranges = c.decade_ranges(m.belarus_russia_trade(dots, figures), 2000, 2024)
+    assert (ranges["window_first"], ranges["window_last"], ranges["window_years"]) == (2012, 2021, 10)
+    expected = {
+        "deficit_min": (3.354, 2020, "trade_deficit_with_russia_min_bn_usd"),
+        "deficit_max": (11.242, 2012, "trade_deficit_with_russia_max_bn_usd"),
+        "turnover_min": (26.255, 2016, "turnover_with_russia_min_bn_usd"),
+        "turnover_max": (43.860, 2012, "turnover_with_russia_max_bn_usd"),
+    }
+    for key, (value, year, figure_id) in expected.items():
+        assert ranges[f"{key}_bn"] == pytest.approx(value, abs=0.001), key
+        assert ranges[f"{key}_year"] == year, key
+        assert ranges[f"{key}_source"] == c.SOURCE_LABELS[m.IMF_SOURCE], key
+        # The article's one-decimal figure is the computed value rounded.
+        assert abs(ranges[f"{key}_bn"] - m.quoted(figures, figure_id)) <= 0.05 + 1e-9, key
+
+
+def test_decade_ranges_follow_the_edition_window(dots, figures):
+    trade = m.belarus_russia_trade(dots, figures)
+    ranges = c.decade_ranges(trade, 2000, 2015)
+    assert (ranges["window_first"], ranges["window_last"]) == (2012, 2015)
+    assert ranges["deficit_min_year"] == 2013 and ranges["deficit_min_bn"] == pytest.approx(6.067, abs=0.001)
+    empty = c.decade_ranges(trade, 2000, 2010)
+    assert empty["window_years"] == 0
+    assert math.isnan(empty["deficit_min_bn"]) and math.isnan(empty["turnover_max_year"])
+
+
+def test_decade_ranges_on_a_synthetic_series():
+    trade = pd.DataFrame(
+        {"balance": [-5.0, -2.0, 1.0, -9.0], "turnover": [30.0, 20.0, 40.0, 25.0],
+         "source": [m.IMF_SOURCE, m.IMF_SOURCE, m.ARTICLE_SOURCE, m.IMF_SOURCE]},
+        index=pd.Index([2011, 2012, 2021, 2022], name="year"),
+    )
+    ranges = c.decade_ranges(trade, 2000, 2024)
+    assert (ranges["window_first"], ranges["window_last"]) == (2012, 2021)  # 2011 and 2022 lie outside
+    assert ranges["deficit_min_bn"] == -1.0 and ranges["deficit_min_year"] == 2021  # a surplus is a negative deficit
+    assert ranges["deficit_min_source"] == c.SOURCE_LABELS[m.ARTICLE_SOURCE]
+    assert ranges["deficit_max_bn"] == 2.0 and ranges["deficit_max_year"] == 2012
+    assert ranges["turnover_max_bn"] == 40.0 and ranges["turnover_min_year"] == 2012
+
+
+def test_ranges_table_shows_article_computed_and_difference(dots, figures):
+    table, numbers, sentences = c.ranges_table(dots, figures, 2000, 2024)
+    frame = table.frame.set_index("Measure")
+    assert frame.loc["Largest yearly deficit", "Article, bn USD"] == 11.2
+    assert frame.loc["Largest yearly deficit", "Computed, bn USD"] == pytest.approx(11.24)
+    assert frame.loc["Lowest yearly turnover", "Year"] == "2016"
+    assert numbers["turnover_max_diff_bn"] == pytest.approx(43.86 - 43.9, abs=0.001)
+    assert "2012–2021" in sentences["ranges_sentence"] and "rounding" in sentences["ranges_sentence"]
+    partial = c.ranges_table(dots, figures, 2000, 2020)[2]["ranges_sentence"]
+    assert "only 2012–2020" in partial
+
+
+def test_stagnation_compares_2021_with_2012(dots, figures):
+    numbers, sentences = c.stagnation(dots, figures, 2000, 2024)
+    assert numbers["exports_2012_bn"] == pytest.approx(16.309, abs=0.001)
+    assert numbers["exports_end_year"] == 2021 and numbers["exports_end_bn"] == 16.4
+    assert numbers["exports_change_pct"] == pytest.approx((16.4 / 16.308895 - 1) * 100)
+    assert "essentially the same level" in sentences["stagnation_sentence"]
+    numbers_2020, sentences_2020 = c.stagnation(dots, figures, 2000, 2020)
+    assert numbers_2020["exports_end_year"] == 2020
+    assert "outside this edition" in sentences_2020["stagnation_sentence"]
+    assert math.isnan(c.stagnation(dots, figures, 2013, 2024)[0]["exports_change_pct"])
+
+
+# --- mirror statistics ---------------------------------------------------------------------------
+
+def _row(reporter, partner, flow, year, value):
+    return {"reporter": reporter, "partner": partner, "flow": flow, "year": year, "value_musd": value, "estimated": False}
+
+
+def test_mirror_gap_on_a_synthetic_frame():
+    rows = [
+        _row("A", "B", "exports_fob", 2000, 100.0), _row("B", "A", "imports_cif", 2000, 106.0),
+        _row("B", "A", "exports_fob", 2000, 50.0), _row("A", "B", "imports_cif", 2000, 55.0),
+        _row("A", "B", "exports_fob", 2001, 80.0),                     # B does not report 2001
+        _row("A", "C", "exports_fob", 2000, 999.0), _row("C", "A", "imports_cif", 2000, 1.0),  # another partner
+    ]
+    gaps = c.mirror_gap(pd.DataFrame(rows), "A", "B")
+    assert set(gaps.direction) == {"A -> B", "B -> A"}
+    ab = gaps[gaps.direction == "A -> B"].set_index("year")
+    assert ab.at[2000, "exporter_reported"] == 100.0 and ab.at[2000, "importer_reported"] == 106.0
+    assert ab.at[2000, "gap"] == pytest.approx(6.0)
+    assert ab.at[2000, "gap_pct"] == pytest.approx(6.0)
+    assert ab.at[2000, "ratio_pct"] == pytest.approx(106.0)
+    assert ab.at[2001, "exporter_reported"] == 80.0 and math.isnan(ab.at[2001, "importer_reported"])
+    assert math.isnan(ab.at[2001, "gap"]) and math.isnan(ab.at[2001, "ratio_pct"])  # missing, never estimated
+    ba = gaps[gaps.direction == "B -> A"].set_index("year")
+    assert (ba.at[2000, "exporter"], ba.at[2000, "importer"]) == ("B", "A")
+    assert ba.at[2000, "ratio_pct"] == pytest.approx(110.0)
+    assert ba.at[2000, "gap_pct"] == pytest.approx(10.0)
+
+
+def test_mirror_gap_on_real_data_keeps_russias_missing_years_missing(dots):
+    gaps = c.mirror_gap(dots, m.BELARUS, m.RUSSIA)
+    by_ru = gaps[gaps.direction == f"{m.BELARUS} -> {m.RUSSIA}"].set_index("year")
+    assert by_ru.at[2012, "ratio_pct"] == pytest.approx(13382.924 / 16308.895 * 100)
+    for year in (2001, 2004, 2009, 2010):
+        assert math.isnan(by_ru.at[year, "importer_reported"]), year
+        assert not math.isnan(by_ru.at[year, "exporter_reported"]), year
+    labelled = c.belarus_russia_mirror(dots, 2000, 2024)
+    flags = labelled.set_index(["direction", "year"]).flag
+    assert flags[("Belarus → Russia", 2009)] == "Russia's report missing"
+    assert flags[("Russia → Belarus", 2006)].startswith("implausible")
+    assert flags[("Russia → Belarus", 2012)] == ""
+
+
+def test_mirror_summary_of_the_decade(dots):
+    _, numbers, sentences = c.mirror_figure(dots, 2000, 2024)
+    assert (numbers["mirror_first_year"], numbers["mirror_last_year"]) == (2012, 2020)
+    assert numbers["mirror_by_ru_years"] == 9 and numbers["mirror_by_ru_median_ratio_pct"] < 100
+    assert numbers["mirror_ru_by_median_ratio_pct"] > 100
+    assert "2001, 2004, 2009 and 2010" in sentences["mirror_gaps_sentence"]
+    assert "opposite" in sentences["mirror_direction_sentence"]
+
+
+def test_segments_break_at_missing_years_and_groups():
+    frame = pd.DataFrame({"series": ["x", "x", "x", "y", "y"], "year": [2000, 2001, 2003, 2000, 2001]})
+    labels = c.segments(frame, ["series"])
+    assert labels[0] == labels[1] != labels[2]
+    assert labels[3] == labels[4] and labels[3] != labels[0]
+
+
+# --- Figure 3 ---------------------------------------------------------------------------------
+
+def test_figure_3_has_no_2022_row_and_marks_every_source(dots, figures):
+    figure, numbers, sentences = c.russia_trade_figure(dots, figures, 2000, 2024)
+    plotted = figure.plotted
+    assert 2022 not in set(plotted.year)
+    assert plotted.source.notna().all() and (plotted.source != "").all()
+    assert set(plotted.source) == set(c.SOURCE_LABELS.values())
+    by = plotted.set_index(["year", "series"]).source
+    assert by[(2020, "Exports to Russia")] == c.SOURCE_LABELS[m.IMF_SOURCE]
+    assert by[(2021, "Exports to Russia")] == c.SOURCE_LABELS[m.ARTICLE_SOURCE]
+    assert by[(2024, "Exports to Russia")] == c.SOURCE_LABELS[m.ARTICLE_SOURCE]
+    assert by[(2024, "Imports from Russia")] == c.SOURCE_LABELS[m.DERIVED_SOURCE]
+    # No line joins 2020 to 2021 (a change of source) or 2021 to 2023 (the missing 2022).
+    seg = plotted.set_index(["year", "series"]).segment
+    assert seg[(2020, "Exports to Russia")] != seg[(2021, "Exports to Russia")]
+    assert seg[(2021, "Exports to Russia")] != seg[(2023, "Exports to Russia")]
+    assert seg[(2023, "Exports to Russia")] == seg[(2024, "Exports to Russia")]
+    assert numbers["fig3_last_year"] == 2024 and numbers["fig3_imf_last_year"] == 2020
+    assert "2022" in sentences["fig3_coverage"] and "2022" in figure.description
+    # The x axis is quantitative, so the empty 2022 shows as a gap.
+    x_types = {layer["encoding"]["x"].get("type") for layer in figure.spec()["layer"]
+               if layer.get("encoding", {}).get("x", {}).get("field") == "year"}
+    assert x_types == {"quantitative"}
+
+
+# --- Figures 4 and 5 ---------------------------------------------------------------------------
+
+def test_structure_draws_only_the_quoted_shares(figures):
+    quoted = {m.quoted(figures, fid) for fid in figures["id"]}
+    for flow in ("imports", "exports"):
+        frame = c.structure_frame(figures, flow, 2000, 2024)
+        drawn = frame.dropna(subset=["share_pct"])
+        assert set(drawn.share_pct) <= quoted, flow
+        other = frame[frame.group == c.OTHER]
+        assert len(other) == 1 and other.share_pct.isna().all() and "not available offline" in other.note.iloc[0]
+    exports = c.structure_frame(figures, "exports", 2000, 2024).dropna(subset=["share_pct"]).set_index(["group", "year"])
+    assert exports.at[(c.FOOD, 2012), "share_pct"] == 19.3 and exports.at[(c.FOOD, 2021), "share_pct"] == 31.3
+    assert exports.at[(c.MACHINERY, 2021), "value_bn_usd"] == 4.9
+    fuels = c.structure_frame(figures, "imports", 2000, 2024).set_index("group").loc[c.FUELS]
+    assert math.isnan(fuels.share_pct) and "half" in fuels.note  # a change without levels is not drawn
+
+
+def test_structure_numbers_imply_totals_and_respect_the_window(dots, figures):
+    numbers, sentences = c.structure_numbers(dots, figures, 2000, 2024)
+    assert numbers["implied_exports_2012_bn"] == pytest.approx(6.0 / 0.334)
+    assert numbers["implied_exports_2021_bn"] == pytest.approx(4.9 / 0.263)
+    assert "31.3%" in sentences["structure_sentence"]
+    numbers_2020, sentences_2020 = c.structure_numbers(dots, figures, 2000, 2020)
+    assert math.isnan(numbers_2020["food_export_share_2021_pct"]) and numbers_2020["food_export_share_2012_pct"] == 19.3
+    assert "lacks 2021" in sentences_2020["structure_sentence"]
+
+
+# --- energy and transit ----------------------------------------------------------------------------
+
+def test_energy_numbers(dots, figures):
+    numbers, sentences = c.energy_numbers(dots, figures, 2000, 2024)
+    assert numbers["energy_share_2019_pct"] == 43.0
+    assert numbers["energy_2019_bn"] == pytest.approx(19955.466 / 1000 * 0.43)
+    assert numbers["deficit_2019_bn"] == pytest.approx(22016.403 / 1000 - 13685.755 / 1000)
+    none, text = c.energy_numbers(dots, figures, 2000, 2018)
+    assert math.isnan(none["oil_share_2019_pct"]) and "outside this edition" in text["energy_sentence"]
+
+
+def test_transit_table_divides_the_article_figure_by_gdp(wdi, figures):
+    table, numbers, sentences = c.transit_table(wdi, figures, 2000, 2024)
+    gdp = m.wdi_series(wdi, "BLR", "NY.GDP.MKTP.CD")
+    assert numbers["transit_pct_2019"] == pytest.approx(4.0e9 / gdp[2019] * 100)
+    assert numbers["transit_pct_2021"] == pytest.approx(4.0e9 / gdp[2021] * 100)
+    assert list(table.frame.Year) == list(range(2012, 2022))
+    assert numbers["transit_years_about_six"] == (table.frame["Rounds to the article's ~6%"] == "yes").sum()
+    assert "2019" in sentences["transit_sentence"]
+
+
+# --- Figure 6's formula, ready for the data -------------------------------------------------------
+
+def test_concentration_index():
+    assert c.concentration_index([1, 1, 1, 1]) == pytest.approx(0.0)
+    assert c.concentration_index([5, 0, 0, 0]) == pytest.approx(1.0)
+    # Two products, shares 0.75 and 0.25: sqrt(0.625) against the floor sqrt(0.5).
+    expected = (math.sqrt(0.625) - math.sqrt(0.5)) / (1 - math.sqrt(0.5))
+    assert c.concentration_index([3, 1]) == pytest.approx(expected)
+    with pytest.raises(ValueError):
+        c.concentration_index([0, 0])
+
+
+def test_quoted_in_window(figures):
+    assert c.quoted_in_window(figures, "crude_oil_share_of_russia_exports_to_belarus_2019_pct", 2000, 2024) == 30
+    assert math.isnan(c.quoted_in_window(figures, "crude_oil_share_of_russia_exports_to_belarus_2019_pct", 2000, 2018))
+    span = "transport_services_exports_max_bn_usd"  # period 2012-2021
+    assert math.isnan(c.quoted_in_window(figures, span, 2000, 2020))
+    assert c.quoted_in_window(figures, span, 2000, 2020, overlap=True) == 4.0
+    assert c.period_years("2012-2021") == (2012, 2021) and c.period_years("2024-08") == (2024, 2024)
+
+
+# --- every builder respects the edition's years -----------------------------------------------------
+
+def _builders(dots, figures, wdi, start, end):
+    return {
+        "fig3": c.russia_trade_figure(dots, figures, start, end)[0].plotted,
+        "fig3a": c.mirror_figure(dots, start, end)[0].plotted,
+        "fig4": c.structure_figure(figures, "imports", start, end).plotted,
+        "fig5": c.structure_figure(figures, "exports", start, end).plotted,
+        "table3b": c.ratio_table(dots, start, end)[0].frame.rename(columns={"Year": "year"}),
+        "table3c": c.transit_table(wdi, figures, start, end)[0].frame.rename(columns={"Year": "year"}),
+    }
+
+
+@pytest.mark.parametrize("start, end", [(2000, 2020), (2000, 2015), (2013, 2024)])
+def test_builders_respect_the_edition_years(dots, figures, wdi, start, end):
+    for name, frame in _builders(dots, figures, wdi, start, end).items():
+        if "year" not in frame or frame.empty:
+            continue
+        assert frame.year.max() <= end and frame.year.min() >= start, name
+    fig3 = c.russia_trade_figure(dots, figures, start, end)[0].plotted
+    assert fig3.year.max() == min(end, 2024)
+
+
+def test_edition_outside_the_data_gives_placeholders(dots, figures, wdi):
+    figure = c.structure_figure(figures, "exports", 2000, 2010)
+    assert "message" in figure.plotted and "none falls within" in figure.description
+    figure, _, sentences = c.mirror_figure(dots, 2022, 2024)
+    assert list(figure.plotted.columns) == ["message"]
+    assert c.ratio_table(dots, 2022, 2024)[0].frame.empty
+
+
+def test_chapter_runs_with_end_year_2020(tmp_path):
+    """Papermill with end_year=2020: every chart stops at 2020, and 2021 numbers become unavailable."""
+    from belarus_trade import build as b
+    from belarus_trade.paths import CHAPTERS_DIR, PROJECT_ROOT
+
+    target = tmp_path / "pre_sanction.ipynb"
+    b.execute_chapter(CHAPTERS_DIR / "pre_sanction.ipynb", target, {"end_year": 2020},
+                      PROJECT_ROOT / "data", b.environment_fingerprint(), tmp_path / "failed")
+    notebook = json.loads(target.read_text())
+    glued, specs = {}, {}
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            scrap = output.get("metadata", {}).get("scrapbook")
+            if not scrap:
+                continue
+            bundle = output.get("data", {})
+            glued[scrap["name"]] = bundle.get(scrap["mime_prefix"] + "text/plain")
+            spec = bundle.get(scrap["mime_prefix"] + "application/vnd.vegalite.v6+json")
+            if spec:
+                specs[scrap["name"]] = spec
+    assert len(specs) == 4
+    for name, spec in specs.items():
+        (rows,) = spec["datasets"].values()
+        years = {int(row["year"]) for row in rows if "year" in row}
+        assert years and max(years) <= 2020, name
+    assert max(int(row["year"]) for row in next(iter(specs["fig-3-russia-trade"]["datasets"].values()))) == 2020
+    assert glued["fig3_last_year"] == "2020"
+    assert glued["range_last_year"] == "2020"
+    assert glued["food_export_share_2021_pct"] == "nan"
+    assert "2021" not in json.dumps(specs["fig-5-exports-structure"]["datasets"])
