@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from . import methods as m
-from .charts import WIDTH, Attribution, ChartFigure, DataTable, describe_series, styled
+from .charts import WIDTH, Attribution, ChartFigure, DataTable, describe_series, no_data_figure, styled
+from .publish import publish_sentences  # noqa: F401  (the notebook calls chapter.publish_sentences)
 
 # The article's pre-sanction decade: from the Single Economic Space (2012) to the last year before 2022.
 DECADE = (2012, 2021)
@@ -44,42 +45,9 @@ SERIES = ["Exports to Russia", "Imports from Russia", "Balance"]
 
 # --- helpers -------------------------------------------------------------------------------
 
-def publish_sentences(sentences: dict[str, str]) -> None:
-    """Glue each data-dependent sentence as Markdown (placed with `{glue:md}`)."""
-    from .publish import publish_markdown
-
-    for name, text in sentences.items():
-        publish_markdown(name, text)
 
 
-def _available(*values) -> bool:
-    return all(value is not None and not (isinstance(value, float) and math.isnan(value)) for value in values)
 
-
-def _years_text(years) -> str:
-    years = [str(int(y)) for y in years]
-    if len(years) <= 1:
-        return "".join(years)
-    return ", ".join(years[:-1]) + " and " + years[-1]
-
-
-def period_years(period: str) -> tuple[int, int]:
-    """First and last year of a period as the quoted-figures table writes it: '2019', '2024-08', '2012-2021'."""
-    parts = str(period).split("-")
-    first = int(parts[0])
-    if len(parts) == 2 and len(parts[1]) == 4:
-        return first, int(parts[1])
-    return first, first
-
-
-def quoted_in_window(figures: pd.DataFrame, figure_id: str, start_year: int, end_year: int, overlap: bool = False) -> float:
-    """The article's figure if its period lies inside the edition's years (or, with `overlap`, meets them), else NaN."""
-    period = figures.loc[figures["id"] == figure_id, "period"]
-    if period.empty:
-        raise KeyError(f"the article's quoted figures have no id '{figure_id}'")
-    first, last = period_years(period.iloc[0])
-    inside = (first <= end_year and last >= start_year) if overlap else (start_year <= first and last <= end_year)
-    return m.quoted(figures, figure_id) if inside else math.nan
 
 
 def segments(frame: pd.DataFrame, by: list[str], year: str = "year") -> pd.Series:
@@ -104,12 +72,6 @@ def _year_axis(first: int, last: int, step: int = 4) -> alt.X:
         axis=alt.Axis(format="d", values=ticks, labelAngle=0, grid=False),
     )
 
-
-def _placeholder(key: str, message: str, resources: list[str], note: str, data_dir) -> ChartFigure:
-    """A chart for an edition whose window holds none of the data: it says so, and shows nothing else."""
-    frame = pd.DataFrame({"message": [message]})
-    chart = styled(alt.Chart(frame).mark_text(fontSize=14, color="#444").encode(text="message:N")).properties(height=60)
-    return ChartFigure(key=key, chart=chart, attribution=Attribution(resources, note, data_dir), description=message)
 
 
 def russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
@@ -147,7 +109,7 @@ def russia_trade_figure(dots: pd.DataFrame, figures: pd.DataFrame, start_year: i
     if plotted.empty:
         message = f"The series starts in {FIRST_YEAR}; this edition ({start_year}–{end_year}) has no year of it."
         sentences = {"fig3_coverage": message}
-        return _placeholder("fig-3-russia-trade", message, ["imf_dots", "article_figures"], note, data_dir), numbers, sentences
+        return no_data_figure("fig-3-russia-trade", message, ["imf_dots", "article_figures"], note, data_dir), numbers, sentences
     plotted["source_family"] = np.where(plotted.source == SOURCE_LABELS[m.IMF_SOURCE], "IMF", "article")
     plotted["segment"] = segments(plotted, ["series", "source_family"])
     plotted = plotted.drop(columns="source_family").round({"bn_usd": 3})
@@ -185,7 +147,7 @@ def russia_trade_figure(dots: pd.DataFrame, figures: pd.DataFrame, start_year: i
             x=alt.datum(decade_first - 0.5), y=alt.value(0), text=alt.value(f"the article's decade {DECADE[0]}–{DECADE[1]}"))
         layers = [shade, label] + layers
     chart = styled(alt.layer(*layers))
-    gap_text = f" No value exists for {_years_text(missing)}; the chart leaves {'it' if len(missing) == 1 else 'them'} empty." if missing else ""
+    gap_text = f" No value exists for {m.join_years(missing)}; the chart leaves {'it' if len(missing) == 1 else 'them'} empty." if missing else ""
     description = (
         f"Belarus's goods trade with Russia, billion USD, {first}–{last}: lines of exports and imports and bars of the balance. "
         + describe_series(plotted, "year", "bn_usd", "series", " bn USD") + gap_text
@@ -212,15 +174,15 @@ def _fig3_coverage_text(plotted: pd.DataFrame, missing: list[int], numbers: dict
     imf = SOURCE_LABELS[m.IMF_SOURCE]
     article_years = sorted(set(plotted.loc[plotted.source != imf, "year"]))
     parts = []
-    if _available(numbers["fig3_imf_last_year"]):
+    if m.available(numbers["fig3_imf_last_year"]):
         parts.append(f"Up to {numbers['fig3_imf_last_year']} the values are Belarus's own reports to the IMF")
     if article_years:
-        parts.append(f"for {_years_text(article_years)} they are the figures the article gives, with 2024 imports derived from its turnover"
-                     if 2024 in article_years else f"for {_years_text(article_years)} they are the figures the article gives")
+        parts.append(f"for {m.join_years(article_years)} they are the figures the article gives, with 2024 imports derived from its turnover"
+                     if 2024 in article_years else f"for {m.join_years(article_years)} they are the figures the article gives")
     text = "; ".join(parts) + "." if parts else ""
     text = text[:1].upper() + text[1:]
     if missing:
-        text += (f" No source in this book gives {_years_text(missing)}, so the chart leaves "
+        text += (f" No source in this book gives {m.join_years(missing)}, so the chart leaves "
                  f"{'that year' if len(missing) == 1 else 'those years'} empty rather than joining the neighbours with a line.")
     return text.strip()
 
@@ -276,9 +238,9 @@ def ranges_table(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int, end
         rows.append({
             "Measure": label,
             "Article, bn USD": stated,
-            "Computed, bn USD": round(computed, 2) if _available(computed) else math.nan,
-            "Difference, bn USD": round(computed - stated, 2) if _available(computed) else math.nan,
-            "Year": ranges[f"{key}_year"] if _available(ranges[f"{key}_year"]) else "–",
+            "Computed, bn USD": round(computed, 2) if m.available(computed) else math.nan,
+            "Difference, bn USD": round(computed - stated, 2) if m.available(computed) else math.nan,
+            "Year": ranges[f"{key}_year"] if m.available(ranges[f"{key}_year"]) else "–",
             "Source of the computed value": ranges[f"{key}_source"] or "not in this edition",
         })
     shown = pd.DataFrame(rows)
@@ -293,13 +255,13 @@ def ranges_table(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int, end
 
 
 def _window_label(ranges: dict) -> str:
-    if not _available(ranges["window_first"]):
+    if not m.available(ranges["window_first"]):
         return "no year (the edition lies outside 2012–2021)"
     return f"{ranges['window_first']}–{ranges['window_last']}"
 
 
 def _ranges_text(ranges: dict, n: dict, end_year: int) -> str:
-    if not _available(ranges["window_first"]):
+    if not m.available(ranges["window_first"]):
         return (f"This edition's years lie outside the article's decade {DECADE[0]}–{DECADE[1]}, so the ranges it quotes "
                 "cannot be checked here.")
     window = f"{ranges['window_first']}–{ranges['window_last']}"
@@ -412,7 +374,7 @@ MIRROR_SERIES = {
 
 
 def _flag(ratio: float) -> str:
-    if not _available(ratio):
+    if not m.available(ratio):
         return "a report is missing"
     low, high = PLAUSIBLE_RATIO_PCT
     if ratio < low or ratio > high:
@@ -427,9 +389,9 @@ def belarus_russia_mirror(dots: pd.DataFrame, start_year: int, end_year: int) ->
     gaps["direction"] = gaps.direction.map(DIRECTION_LABELS)
     flags = []
     for row in gaps.itertuples():
-        if not _available(row.exporter_reported):
+        if not m.available(row.exporter_reported):
             flags.append(f"{SHORT[row.exporter]}'s report missing")
-        elif not _available(row.importer_reported):
+        elif not m.available(row.importer_reported):
             flags.append(f"{SHORT[row.importer]}'s report missing")
         else:
             flags.append(_flag(row.ratio_pct))
@@ -443,11 +405,11 @@ def mirror_figure(dots: pd.DataFrame, start_year: int, end_year: int, data_dir=N
     rows = []
     for _, g in gaps.iterrows():
         for side, column in (("exporter", "exporter_reported"), ("importer", "importer_reported")):
-            if _available(g[column]):
+            if m.available(g[column]):
                 reporter = g.exporter if side == "exporter" else g.importer
                 rows.append({"year": int(g.year), "direction": g.direction, "reported_by": SHORT[reporter],
                              "series": MIRROR_SERIES[(g.direction, side)], "bn_usd": round(g[column] / 1000, 3),
-                             "importer_pct_of_exporter": round(g.ratio_pct, 2) if _available(g.ratio_pct) else math.nan,
+                             "importer_pct_of_exporter": round(g.ratio_pct, 2) if m.available(g.ratio_pct) else math.nan,
                              "flag": g.flag})
     plotted = pd.DataFrame(rows, columns=["year", "direction", "reported_by", "series", "bn_usd", "importer_pct_of_exporter", "flag"])
     note = ("Belarus's reports and Russia's mirror reports to the IMF, million USD converted to billions. "
@@ -455,7 +417,7 @@ def mirror_figure(dots: pd.DataFrame, start_year: int, end_year: int, data_dir=N
     numbers, sentences = _mirror_numbers(gaps, start_year, end_year)
     if plotted.empty:
         message = f"The IMF series in this book start before {FIRST_YEAR} and end in 2020; this edition ({start_year}–{end_year}) has none of them."
-        return _placeholder("fig-3a-mirror", message, ["imf_dots"], note, data_dir), numbers, sentences
+        return no_data_figure("fig-3a-mirror", message, ["imf_dots"], note, data_dir), numbers, sentences
     plotted["segment"] = segments(plotted, ["series"])
     first, last = int(plotted.year.min()), int(plotted.year.max())
     pick = alt.selection_point(name="pick_direction", fields=["direction"], bind="legend")
@@ -483,8 +445,8 @@ def mirror_figure(dots: pd.DataFrame, start_year: int, end_year: int, data_dir=N
     description = (
         f"Belarus–Russia goods flows as each side reports them, billion USD, {first}–{last}. "
         + describe_series(plotted, "year", "bn_usd", "series", " bn USD")
-        + (f" Russia's report is missing for {_years_text(missing)}." if missing else "")
-        + (f" In {_years_text(flagged)} Russia's figures are a fraction of Belarus's (probably incomplete reports)." if flagged else "")
+        + (f" Russia's report is missing for {m.join_years(missing)}." if missing else "")
+        + (f" In {m.join_years(flagged)} Russia's figures are a fraction of Belarus's (probably incomplete reports)." if flagged else "")
     )
     figure = ChartFigure("fig-3a-mirror", chart, Attribution(["imf_dots"], note, data_dir), description)
     return figure, numbers, sentences
@@ -533,10 +495,10 @@ def _mirror_numbers(gaps: pd.DataFrame, start_year: int, end_year: int) -> tuple
     gap_parts = []
     missing_flags = gaps.flag.astype(str).str.endswith("report missing")
     for flag, years in gaps[missing_flags].groupby("flag").year:
-        gap_parts.append(f"{flag.replace(' report missing', ' report')} is missing for {_years_text(sorted(set(years)))}")
+        gap_parts.append(f"{flag.replace(' report missing', ' report')} is missing for {m.join_years(sorted(set(years)))}")
     if flagged:
         low, high = PLAUSIBLE_RATIO_PCT
-        gap_parts.append(f"in {_years_text(flagged)} the two reports are far apart (the importer's figure is below {low:.0f}% "
+        gap_parts.append(f"in {m.join_years(flagged)} the two reports are far apart (the importer's figure is below {low:.0f}% "
                          f"or above {high:.0f}% of the exporter's), which points to incomplete reports rather than to any real "
                          "difference; those years are flagged and left out of the summary below")
     if gap_parts:
@@ -545,7 +507,7 @@ def _mirror_numbers(gaps: pd.DataFrame, start_year: int, end_year: int) -> tuple
     else:
         sentences["mirror_gaps_sentence"] = "Both sides report every year of this edition that the IMF series covers."
     if len(agree_years) >= 2:
-        agree_text = (f"In {_years_text(agree_years)} the two reports differ by less than 3% in both directions, closer than "
+        agree_text = (f"In {m.join_years(agree_years)} the two reports differ by less than 3% in both directions, closer than "
                       "independently compiled trade statistics usually come, which suggests that the two offices reconciled their "
                       "figures or drew on shared records.")
     elif agree_years:
@@ -591,7 +553,7 @@ def _direction_text(n: dict) -> str:
     for key, importer, exporter in (("ru_by", "Belarus's imports from Russia", "Russia's exports"),
                                     ("by_ru", "Russia's imports from Belarus", "Belarus's exports")):
         median = n[f"mirror_{key}_median_ratio_pct"]
-        if not _available(median):
+        if not m.available(median):
             continue
         if median >= 100:
             fit = "roughly as the margin predicts" if median <= 100 + 2 * (IMF_CIF_FOB_FACTOR * 100 - 100) else "by more than freight can explain"
@@ -610,11 +572,11 @@ def _direction_text(n: dict) -> str:
 def energy_numbers(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int, end_year: int) -> tuple[dict, dict]:
     """Crude oil and gas in Russia's exports to Belarus (2019, the article's shares), set against the 2019 deficit."""
     year = 2019
-    oil = quoted_in_window(figures, "crude_oil_share_of_russia_exports_to_belarus_2019_pct", start_year, end_year)
-    gas = quoted_in_window(figures, "natural_gas_share_of_russia_exports_to_belarus_2019_pct", start_year, end_year)
+    oil = m.quoted_in_window(figures, "crude_oil_share_of_russia_exports_to_belarus_2019_pct", start_year, end_year)
+    gas = m.quoted_in_window(figures, "natural_gas_share_of_russia_exports_to_belarus_2019_pct", start_year, end_year)
     numbers = {"oil_share_2019_pct": oil, "gas_share_2019_pct": gas, "energy_share_2019_pct": oil + gas,
                "russia_exports_2019_bn": math.nan, "energy_2019_bn": math.nan, "deficit_2019_bn": math.nan}
-    if not _available(oil, gas):
+    if not m.available(oil, gas):
         text = (f"The article's shares of oil and gas in Russia's exports to Belarus refer to {year}, outside this edition "
                 f"({start_year}–{end_year}), so they are not used here.")
         return numbers, {"energy_sentence": text}
@@ -624,14 +586,14 @@ def energy_numbers(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int, e
     gaps = mirror_gap(dots, m.RUSSIA, m.BELARUS)
     exports = gaps.loc[(gaps.direction == f"{m.RUSSIA} -> {m.BELARUS}") & (gaps.year == year), "exporter_reported"]
     trade = m.belarus_russia_trade(dots, figures)
-    if exports.empty or not _available(float(exports.iloc[0])) or year not in trade.index:
+    if exports.empty or not m.available(float(exports.iloc[0])) or year not in trade.index:
         return numbers, {"energy_sentence": shares + f"Russia's report of its exports to Belarus for {year} is not in the snapshot."}
     russia_exports = float(exports.iloc[0]) / 1000
     numbers.update(russia_exports_2019_bn=russia_exports, energy_2019_bn=russia_exports * (oil + gas) / 100,
                    deficit_2019_bn=float(-trade.at[year, "balance"]))
     n = numbers
     ratio = n["energy_2019_bn"] / n["deficit_2019_bn"] if n["deficit_2019_bn"] > 0 else math.nan
-    if not _available(ratio):
+    if not m.available(ratio):
         compared = "while Belarus had no deficit with Russia that year"
     elif 0.85 <= ratio <= 1.15:
         compared = "about as much as Belarus's whole deficit with Russia that year"
@@ -650,7 +612,7 @@ def transit_table(wdi: pd.DataFrame, figures: pd.DataFrame, start_year: int, end
     """Table 3c: the article's 4.0 bn USD of transport-services exports as a share of each year's GDP."""
     transit = m.quoted(figures, "transport_services_exports_max_bn_usd")
     stated_pct = m.quoted(figures, "transport_services_exports_share_of_gdp_pct")
-    in_window = _available(quoted_in_window(figures, "transport_services_exports_max_bn_usd", start_year, end_year, overlap=True))
+    in_window = m.available(m.quoted_in_window(figures, "transport_services_exports_max_bn_usd", start_year, end_year, overlap=True))
     gdp = m.wdi_series(wdi, "BLR", GDP) / 1e9
     first, last = max(DECADE[0], start_year), min(DECADE[1], end_year)
     gdp = gdp.loc[(gdp.index >= first) & (gdp.index <= last)]
@@ -682,10 +644,10 @@ def transit_table(wdi: pd.DataFrame, figures: pd.DataFrame, start_year: int, end
 
 
 def _transit_text(n: dict, about_six: list[int], gdp: pd.Series, first: int, last: int, start_year: int, end_year: int) -> str:
-    if not _available(n["transit_min_pct"], n["transit_bn"]):
+    if not m.available(n["transit_min_pct"], n["transit_bn"]):
         return (f"No year of {DECADE[0]}–{DECADE[1]} with World Bank GDP falls within this edition ({start_year}–{end_year}), "
                 "so the article's transit figures are not checked here.")
-    fits = (f"it rounds to the article's {n['transit_stated_pct']:.0f}% in {_years_text(about_six)}"
+    fits = (f"it rounds to the article's {n['transit_stated_pct']:.0f}% in {m.join_years(about_six)}"
             if about_six else f"it rounds to the article's {n['transit_stated_pct']:.0f}% in no year")
     swing = ""
     if len(gdp) > 1:
@@ -778,7 +740,7 @@ def structure_figure(figures: pd.DataFrame, flow: str, start_year: int, end_year
             "The article's figure shows the full structure; the other sections are " + NOT_OFFLINE_LONG + ".")
     if plotted.empty:
         message = f"The article's shares refer to 2012, 2019 and 2021; none falls within this edition ({start_year}–{end_year})."
-        return _placeholder(spec["key"], message, ["article_figures"], note, data_dir)
+        return no_data_figure(spec["key"], message, ["article_figures"], note, data_dir)
     groups = [g for g in spec["groups"] if g in set(plotted.group)]
     periods = [p for p in ("2012", "2019", "2021") if p in set(plotted.period)]
     y = alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=300))
@@ -817,7 +779,7 @@ def _period_colours(periods: list[str]) -> list[str]:
 
 def structure_numbers(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int, end_year: int) -> tuple[dict, dict]:
     """The shares the article quotes for 2012 and 2021 and what they imply; NaN outside the edition's years."""
-    q = lambda figure_id: quoted_in_window(figures, figure_id, start_year, end_year)
+    q = lambda figure_id: m.quoted_in_window(figures, figure_id, start_year, end_year)
     n = {
         "fuel_share_fall_times": q("mineral_fuel_share_of_imports_from_russia_fall_2012_2021_times"),
         "machinery_import_share_2012_pct": q("machinery_share_of_imports_from_russia_2012_pct"),

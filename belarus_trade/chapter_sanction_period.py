@@ -45,7 +45,7 @@ def outside_sentence(years, start_year: int, end_year: int, what: str) -> str:
 
 def statistics_gap(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int, end_year: int):
     """Last year of direct Belarus-reported trade with Russia, and the size of the method's partner set."""
-    own = cm.belarus_reported(dots, "exports_fob")[cm.RUSSIA].dropna()
+    own = m.belarus_flows(dots, "exports_fob")[cm.RUSSIA].dropna()
     own = own.loc[(own.index >= start_year) & (own.index <= end_year)]
     numbers = {
         "direct_last_year": int(own.index.max()) if len(own) else NAN,
@@ -138,7 +138,7 @@ def backtest_figure(dots: pd.DataFrame, start_year: int, end_year: int, data_dir
         bt_mirror_values=int(len(mirrors)),
         bt_mirror_estimated=int(mirrors.estimated.sum()),
     )
-    own_exports = cm.belarus_reported(dots, "exports_fob").loc[first:last]
+    own_exports = m.belarus_flows(dots, "exports_fob").loc[first:last]
     sentences = {
         "bt_customs_union_md": _customs_union_sentence(result),
         "bt_ukraine_md": _ukraine_sentence(parts, own_exports, result, int(exports.worst_year)),

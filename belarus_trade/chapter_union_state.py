@@ -14,7 +14,8 @@ import altair as alt
 import pandas as pd
 
 from . import methods as m
-from .charts import Attribution, ChartFigure, describe_series, styled
+from .charts import Attribution, ChartFigure, describe_series, no_data_figure, styled
+from .publish import publish_sentences  # noqa: F401  (the notebook calls chapter.publish_sentences)
 
 GDP = "NY.GDP.MKTP.CD"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -35,58 +36,13 @@ OTHERS_PART = "All other countries (implied)"
 
 # --- helpers -------------------------------------------------------------------------------
 
-def period_years(period: str) -> tuple[int, int]:
-    """First and last year of a period as the quoted-figures table writes it:
-    '2023', '2021-11' (year and month), '2012-2021' (a span of years)."""
-    parts = str(period).split("-")
-    first = int(parts[0])
-    if len(parts) == 2 and len(parts[1]) == 4:
-        return first, int(parts[1])
-    return first, first
 
-
-def quoted_in_window(figures: pd.DataFrame, figure_id: str, start_year: int, end_year: int) -> float:
-    """The article's figure if its period lies inside the edition's window, else NaN."""
-    period = figures.loc[figures["id"] == figure_id, "period"]
-    if period.empty:
-        raise KeyError(f"the article's quoted figures have no id '{figure_id}'")
-    first, last = period_years(period.iloc[0])
-    if first < start_year or last > end_year:
-        return math.nan
-    return m.quoted(figures, figure_id)
-
-
-def publish_sentences(sentences: dict[str, str]) -> None:
-    """Glue each data-dependent sentence as Markdown (placed with `{glue:md}`)."""
-    from .publish import publish_markdown
-
-    for name, text in sentences.items():
-        publish_markdown(name, text)
-
-
-def _available(*values: float) -> bool:
-    return all(value is not None and not math.isnan(value) for value in values)
-
-
-def _placeholder(key: str, message: str, resources: list[str], note: str, data_dir) -> ChartFigure:
-    """A chart for an edition whose window holds none of the data: it says so, and shows nothing else."""
-    frame = pd.DataFrame({"message": [message]})
-    chart = styled(
-        alt.Chart(frame).mark_text(fontSize=14, color="#444").encode(text="message:N")
-    ).properties(height=60)
-    return ChartFigure(key=key, chart=chart, attribution=Attribution(resources, note, data_dir), description=message)
 
 
 def _signed(value: float, digits: int = 3) -> str:
     """A signed number with a typographic minus, as the prose prints differences."""
     return f"{value:+.{digits}f}".replace("-", "\u2212")
 
-
-def _years_text(years: list[int]) -> str:
-    years = [str(y) for y in years]
-    if len(years) <= 1:
-        return "".join(years)
-    return ", ".join(years[:-1]) + " and " + years[-1]
 
 
 # --- why trade grew ------------------------------------------------------------------------
@@ -151,8 +107,8 @@ def agreements_timeline(agreements: pd.DataFrame, figures: pd.DataFrame, start_y
         "agreements_shown": len(shown),
         "agreements_without_month": int((~shown.month_given).sum()) if len(shown) else 0,
         "agreements_areas": int(shown.area.nunique()) if len(shown) else 0,
-        "union_programmes_count": quoted_in_window(figures, "union_state_sectoral_programmes_count_2021_11", start_year, end_year),
-        "import_substitution_credit_bn_rub": quoted_in_window(figures, "russian_import_substitution_credit_2022_11_bn_rub", start_year, end_year),
+        "union_programmes_count": m.quoted_in_window(figures, "union_state_sectoral_programmes_count_2021_11", start_year, end_year),
+        "import_substitution_credit_bn_rub": m.quoted_in_window(figures, "russian_import_substitution_credit_2022_11_bn_rub", start_year, end_year),
     }
     sentences = {
         "agreements_sentence": _agreements_text(dated, shown, start_year, end_year),
@@ -162,7 +118,7 @@ def agreements_timeline(agreements: pd.DataFrame, figures: pd.DataFrame, start_y
     note = "Dates as the article gives them (month and year); a document with no month is drawn at mid-year."
     if shown.empty:
         message = f"No Union State document of the article's list falls within {start_year}–{end_year}; the first is dated {dated.when.iloc[0]}."
-        return _placeholder("fig-6a-agreements", message, ["union_state_agreements"], note, data_dir), numbers, sentences
+        return no_data_figure("fig-6a-agreements", message, ["union_state_agreements"], note, data_dir), numbers, sentences
 
     first_year, last_year = int(shown.year.min()), int(shown.year.max())
     domain_start, domain_end = pd.Timestamp(first_year, 1, 1), pd.Timestamp(last_year, 12, 31)
@@ -248,9 +204,9 @@ def _agreements_list(shown: pd.DataFrame, start_year: int, end_year: int) -> str
 def _programmes_text(numbers: dict, end_year: int) -> str:
     programmes, credit = numbers["union_programmes_count"], numbers["import_substitution_credit_bn_rub"]
     parts = []
-    if _available(programmes):
+    if m.available(programmes):
         parts.append(f"The Basic Directions of November 2021 came with {programmes:.0f} sectoral Union programmes.")
-    if _available(credit):
+    if m.available(credit):
         parts.append(f"The loan agreed in November 2022 amounts to {credit:.0f} billion roubles.")
     if not parts:
         return (f"The article's counts for these documents (the number of sectoral programmes of November 2021, "
@@ -282,9 +238,9 @@ def investment_figure(figures: pd.DataFrame, start_year: int, end_year: int, dat
     """Figure 6b: Russian investment and the total foreign investment it implies, 2021 and 2023."""
     rows = []
     for year, (amount_id, share_id) in INVESTMENT_IDS.items():
-        amount = quoted_in_window(figures, amount_id, start_year, end_year)
-        share = quoted_in_window(figures, share_id, start_year, end_year)
-        if not _available(amount, share):
+        amount = m.quoted_in_window(figures, amount_id, start_year, end_year)
+        share = m.quoted_in_window(figures, share_id, start_year, end_year)
+        if not m.available(amount, share):
             continue
         total = implied_total(amount, share)
         rows.append({"year": year, "part": RUSSIA_PART, "bn_usd": round(amount, 3), "russia_share_pct": share, "implied_total_bn_usd": round(total, 3)})
@@ -297,7 +253,7 @@ def investment_figure(figures: pd.DataFrame, start_year: int, end_year: int, dat
             "them from Belstat's yearbook; the total is Russia's amount divided by its share, the rest is total minus Russia.")
     if plotted.empty:
         message = f"The article's investment figures are for 2021 and 2023, outside this edition ({start_year}–{end_year})."
-        return _placeholder("fig-6b-investment", message, ["article_figures"], note, data_dir), numbers, sentences
+        return no_data_figure("fig-6b-investment", message, ["article_figures"], note, data_dir), numbers, sentences
     bars = alt.Chart(plotted).mark_bar(size=70).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("bn_usd:Q", title="billion USD", stack="zero"),
@@ -354,7 +310,7 @@ def _investment_numbers(plotted: pd.DataFrame) -> dict:
 
 
 def _investment_reading(n: dict) -> str:
-    if not _available(n["share_rise_from_others_pp"]):
+    if not m.available(n["share_rise_from_others_pp"]):
         return ("The article reads a rising Russian share as a sign of deeper integration; judging how much of such a "
                 "rise comes from Russian money and how much from other investors needs both years, 2021 and 2023.")
     own = n["russia_investment_share_change_pp"] - n["share_rise_from_others_pp"]
@@ -370,8 +326,8 @@ def _investment_reading(n: dict) -> str:
 
 
 def _investment_text(n: dict, end_year: int) -> str:
-    has_2021 = _available(n["russian_investment_2021_bn"])
-    has_2023 = _available(n["russian_investment_2023_bn"])
+    has_2021 = m.available(n["russian_investment_2021_bn"])
+    has_2023 = m.available(n["russian_investment_2023_bn"])
     if not has_2021 and not has_2023:
         return (f"The article's investment figures refer to 2021 and 2023, after {end_year}, the last year of "
                 "this edition, so this section has no numbers to show.")
@@ -405,10 +361,10 @@ def _investment_text(n: dict, end_year: int) -> str:
 
 def projects_numbers(figures: pd.DataFrame, start_year: int, end_year: int) -> tuple[dict, dict]:
     numbers = {
-        "projects_selected": quoted_in_window(figures, "union_state_industrial_projects_selected_count", start_year, end_year),
-        "projects_launched_more_than": quoted_in_window(figures, "union_state_industrial_projects_launched_min_count", start_year, end_year),
+        "projects_selected": m.quoted_in_window(figures, "union_state_industrial_projects_selected_count", start_year, end_year),
+        "projects_launched_more_than": m.quoted_in_window(figures, "union_state_industrial_projects_launched_min_count", start_year, end_year),
     }
-    if _available(numbers["projects_selected"], numbers["projects_launched_more_than"]):
+    if m.available(numbers["projects_selected"], numbers["projects_launched_more_than"]):
         text = (f"By the end of 2024, on official estimates the article cites, {numbers['projects_selected']:.0f} joint "
                 "projects in microelectronics, chemicals, metallurgy and machine building had been selected, and more "
                 f"than {numbers['projects_launched_more_than']:.0f} of them were already under way.")
@@ -456,7 +412,7 @@ def ktes_figure(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, st
     series = ktes_series(dots, figures, wdi)
     window = series.loc[start_year:end_year]
     stated = {
-        year: quoted_in_window(figures, f"ktes_belarus_russia_{year}_index", start_year, end_year) for year in (2021, 2023)
+        year: m.quoted_in_window(figures, f"ktes_belarus_russia_{year}_index", start_year, end_year) for year in (2021, 2023)
     }
     computed_rows = pd.DataFrame({
         "year": window.index.astype(int),
@@ -470,7 +426,7 @@ def ktes_figure(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, st
     stated_rows = pd.DataFrame([
         {"year": year, "series": STATED, "ktes": value, "turnover_bn_usd": math.nan, "gdp_sum_bn_usd": math.nan,
          "trade_source": "ITC Trade Map (article's footnote 26)", "missing": ""}
-        for year, value in stated.items() if _available(value)
+        for year, value in stated.items() if m.available(value)
     ], columns=computed_rows.columns)
     plotted = pd.concat([computed_rows, stated_rows], ignore_index=True) if len(stated_rows) else computed_rows
     numbers, sentences = _ktes_numbers(series, window, stated, start_year, end_year)
@@ -479,7 +435,7 @@ def ktes_figure(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, st
             "Gaps are years with no trade figure or no GDP in the snapshot.")
     if window.ktes.notna().sum() == 0 and plotted.ktes.notna().sum() == 0:
         message = f"No year of {start_year}–{end_year} has both mutual trade and GDP in the snapshot."
-        return _placeholder("fig-6c-ktes", message, ["imf_dots", "article_figures", "wdi"], note, data_dir), numbers, sentences
+        return no_data_figure("fig-6c-ktes", message, ["imf_dots", "article_figures", "wdi"], note, data_dir), numbers, sentences
     pick_series = alt.selection_point(name="pick_series", fields=["series"], bind="legend")
     highlight = alt.condition(pick_series, alt.value(1.0), alt.value(0.2))
     years = sorted(int(y) for y in plotted.year.unique())
@@ -503,7 +459,7 @@ def ktes_figure(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, st
     description = (
         "Line of the trade-economic connectedness coefficient (KTES) of Belarus and Russia by year, with the article's "
         "own values as separate diamonds. " + describe_series(plotted, "year", "ktes", "series", "")
-        + (f" No value for {_years_text(gaps)} (no trade figure or no GDP in the snapshot)." if gaps else "")
+        + (f" No value for {m.join_years(gaps)} (no trade figure or no GDP in the snapshot)." if gaps else "")
     )
     figure = ChartFigure("fig-6c-ktes", chart, Attribution(["imf_dots", "article_figures", "wdi"], note, data_dir), description)
     return figure, numbers, sentences
@@ -554,10 +510,10 @@ def _gaps_text(window: pd.DataFrame, start_year: int, end_year: int) -> str:
     no_gdp = [int(y) for y in window.index[window.turnover.notna() & (window.gdp_blr.isna() | window.gdp_rus.isna())]]
     parts = []
     if no_trade:
-        parts.append(f"no figure for mutual trade in {_years_text(no_trade)} (the IMF series in the snapshot ends in 2020 "
+        parts.append(f"no figure for mutual trade in {m.join_years(no_trade)} (the IMF series in the snapshot ends in 2020 "
                      "and the article gives no Belarus–Russia figures for 2022)")
     if no_gdp:
-        parts.append(f"no GDP for {_years_text(no_gdp)} (the World Bank extract ends in 2023; IMF WEO, series NGDPD, or a "
+        parts.append(f"no GDP for {m.join_years(no_gdp)} (the World Bank extract ends in 2023; IMF WEO, series NGDPD, or a "
                      "refresh of the WDI would fill it)")
     if not parts:
         return f"Within this edition ({start_year}–{end_year}) every year has both trade and GDP."
@@ -590,7 +546,7 @@ def _comparison_text(n: dict, end_year: int) -> str:
     parts = []
     for year in (2021, 2023):
         computed, stated = n[f"ktes_{year}_computed"], n[f"ktes_{year}_stated"]
-        if not _available(computed, stated):
+        if not m.available(computed, stated):
             continue
         low, high = n[f"ktes_{year}_rounding_low"], n[f"ktes_{year}_rounding_high"]
         within = low <= stated <= high
@@ -629,7 +585,7 @@ def _record_text(window: pd.DataFrame, n: dict) -> str:
     return (
         f"The article calls its 2023 value a record. On the book's computation it is the highest since "
         f"{int(higher.index.max())}: the coefficient was higher in {len(higher)} earlier "
-        f"year{'s' if len(higher) > 1 else ''} ({_years_text([int(y) for y in higher.index])}), "
+        f"year{'s' if len(higher) > 1 else ''} ({m.join_years([int(y) for y in higher.index])}), "
         f"above both the computed {value:.2f} and the stated {n['ktes_2023_stated']:.3f}, with a peak of "
         f"{higher.max():.2f} in {int(higher.idxmax())}, when Russia's economy, measured in dollars, was far "
         "smaller. The article does not say which period it compares with; a series that starts later would make 2023 "

@@ -127,6 +127,13 @@ class ChartFigure:
         }
 
 
+def no_data_figure(key: str, message: str, resources: list[str], note: str = "", data_dir=None) -> ChartFigure:
+    """The figure for an edition whose years hold none of its data: it says so and shows nothing else."""
+    frame = pd.DataFrame({"message": [message]})
+    chart = styled(alt.Chart(frame).mark_text(fontSize=14, color="#444").encode(text="message:N")).properties(height=60)
+    return ChartFigure(key=key, chart=chart, attribution=Attribution(resources, note, data_dir), description=message)
+
+
 @dataclass
 class DataTable:
     """A table for the book: sortable in HTML (by `bt-charts.js`), with source and CSV download."""

@@ -30,8 +30,8 @@ from typing import Callable
 
 import pandas as pd
 
-BELARUS = "Belarus, Rep. of"
-RUSSIA = "Russian Federation"
+from .methods import BELARUS, RUSSIA, belarus_flows
+
 GEORGIA = "Georgia"
 TURKMENISTAN = "Turkmenistan"
 UKRAINE = "Ukraine"
@@ -73,12 +73,6 @@ SENSITIVITY_VARIANTS = {
 
 # --- the combined method ------------------------------------------------------------------------
 
-def belarus_reported(dots: pd.DataFrame, flow: str) -> pd.DataFrame:
-    """Belarus's own reports of one flow: one column per partner, one row per year (million USD)."""
-    rows = dots[(dots.reporter == BELARUS) & (dots.flow == flow)]
-    return rows.pivot_table(index="year", columns="partner", values="value_musd", aggfunc="sum")
-
-
 def mirror_reported(dots: pd.DataFrame, flow: str) -> pd.DataFrame:
     """The partners' reports of the flow that mirrors Belarus's `flow`, one column per partner."""
     rows = dots[(dots.partner == BELARUS) & (dots.flow == MIRROR_FLOW[flow])]
@@ -96,14 +90,14 @@ def _sum_all(frame: pd.DataFrame, members, what: str) -> pd.Series:
 
 def cis_total(dots: pd.DataFrame, flow: str, members=CIS_TOTAL) -> pd.Series:
     """Belarus's trade with the CIS: the sum of its reported flows with each member (million USD)."""
-    return _sum_all(belarus_reported(dots, flow), members, f"Belarus-reported {flow}")
+    return _sum_all(belarus_flows(dots, flow), members, f"Belarus-reported {flow}")
 
 
 def subtracted_total(dots: pd.DataFrame, flow: str, subtracted=ARTICLE_SUBTRACTED) -> pd.Series:
     """What the other CIS countries report: their imports from Belarus (for `exports_fob`) or
     their exports to Belarus (for `imports_cif`), summed (million USD)."""
     if not len(subtracted):
-        return pd.Series(0.0, index=belarus_reported(dots, flow).index)
+        return pd.Series(0.0, index=belarus_flows(dots, flow).index)
     return _sum_all(mirror_reported(dots, flow), subtracted, f"mirror {MIRROR_FLOW[flow]}")
 
 
@@ -126,7 +120,7 @@ def backtest(dots: pd.DataFrame, start_year: int, end_year: int, members=CIS_TOT
     """
     frames = []
     for flow in ("exports_fob", "imports_cif"):
-        actual = belarus_reported(dots, flow).get(RUSSIA, pd.Series(dtype=float)).rename("actual")
+        actual = belarus_flows(dots, flow).get(RUSSIA, pd.Series(dtype=float)).rename("actual")
         both = pd.concat([combined_estimate(dots, flow, members, subtracted), actual], axis=1).dropna() / 1000
         both = both.loc[(both.index >= start_year) & (both.index <= end_year)]
         frames.append(pd.DataFrame({
@@ -184,7 +178,7 @@ def error_components(dots: pd.DataFrame, flow: str, members=CIS_TOTAL, subtracte
     report); a country in the total only contributes Belarus's whole flow with it; a country
     subtracted but not in the total contributes minus its mirror flow.
     """
-    own, mirror = belarus_reported(dots, flow), mirror_reported(dots, flow)
+    own, mirror = belarus_flows(dots, flow), mirror_reported(dots, flow)
     parts = {}
     for country in dict.fromkeys([*members, *subtracted]):
         if country == RUSSIA:

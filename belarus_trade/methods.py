@@ -6,6 +6,8 @@ Kingdom in every year); "other" is the world total less the named groups, as in 
 """
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 BELARUS = "Belarus, Rep. of"
@@ -104,8 +106,36 @@ def quoted(figures: pd.DataFrame, figure_id: str) -> float:
     return float(match.iloc[0])
 
 
-def ratio_change(start: float, end: float) -> float:
-    return end / start
+def period_years(period: str) -> tuple[int, int]:
+    """First and last year of a period as the quoted-figures table writes it: '2019', '2024-08', '2012-2021'."""
+    parts = str(period).split("-")
+    first = int(parts[0])
+    if len(parts) == 2 and len(parts[1]) == 4:
+        return first, int(parts[1])
+    return first, first
+
+
+def quoted_in_window(figures: pd.DataFrame, figure_id: str, start_year: int, end_year: int, overlap: bool = False) -> float:
+    """The article's figure if its period lies inside the edition's years (or, with `overlap`, meets them), else NaN."""
+    period = figures.loc[figures["id"] == figure_id, "period"]
+    if period.empty:
+        raise KeyError(f"the article's quoted figures have no id '{figure_id}'")
+    first, last = period_years(period.iloc[0])
+    inside = (first <= end_year and last >= start_year) if overlap else (start_year <= first and last <= end_year)
+    return quoted(figures, figure_id) if inside else math.nan
+
+
+def available(*values) -> bool:
+    """True when every value is a number that exists (not None, not NaN): an edition may lack it."""
+    return all(value is not None and not (isinstance(value, float) and math.isnan(value)) for value in values)
+
+
+def join_years(years) -> str:
+    """'2021', '2021 and 2023', '2021, 2023 and 2024' — years as the prose lists them."""
+    years = [str(int(y)) for y in years]
+    if len(years) <= 1:
+        return "".join(years)
+    return ", ".join(years[:-1]) + " and " + years[-1]
 
 
 # Belarus's goods trade with Russia: IMF (Belarus-reported) to 2020, the article's figures after.

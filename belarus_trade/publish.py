@@ -28,3 +28,9 @@ def publish_markdown(name: str, text: str) -> None:
     from IPython.display import Markdown
 
     glue(name, Markdown(text), display=False)
+
+
+def publish_sentences(sentences: dict[str, str]) -> None:
+    """Glue several data-dependent sentences at once (each placed with `{glue:md}`)."""
+    for name, text in sentences.items():
+        publish_markdown(name, text)

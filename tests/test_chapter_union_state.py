@@ -193,9 +193,9 @@ def test_investment_figure_on_the_article_figures(frames):
 # --- editions that end early -----------------------------------------------------------------
 
 def test_period_years():
-    assert chapter.period_years("2023") == (2023, 2023)
-    assert chapter.period_years("2021-11") == (2021, 2021)
-    assert chapter.period_years("2012-2021") == (2012, 2021)
+    assert methods.period_years("2023") == (2023, 2023)
+    assert methods.period_years("2021-11") == (2021, 2021)
+    assert methods.period_years("2012-2021") == (2012, 2021)
 
 
 def test_builders_respect_end_year_2020(frames):
