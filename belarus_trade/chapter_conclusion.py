@@ -10,9 +10,6 @@ import pandas as pd
 
 from . import methods as m
 
-GDP = "NY.GDP.MKTP.CD"
-
-
 def _outside(what: str, start_year: int, end_year: int) -> str:
     return f"This edition ({start_year}–{end_year}) does not reach the years of this finding ({what})."
 
@@ -52,19 +49,17 @@ def surplus_with_russia(dots: pd.DataFrame, figures: pd.DataFrame, start_year: i
 
 
 def connectedness(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, start_year: int, end_year: int) -> str:
-    trade = m.belarus_russia_trade(dots, figures)
-    gdp_by = {iso3: m.wdi_series(wdi, iso3, GDP) for iso3 in ("BLR", "RUS")}
-    years = [y for y in trade.index if start_year <= y <= end_year and all(y in s.index for s in gdp_by.values())]
-    if len(years) < 2:
+    series = m.ktes_series(dots, figures, wdi).loc[start_year:end_year].ktes.dropna()
+    if len(series) < 2:
         return _outside("trade and GDP in at least two years", start_year, end_year)
-    values = {y: m.ktes(trade.at[y, "turnover"] * 1e9, gdp_by["BLR"][y], gdp_by["RUS"][y]) for y in years}
-    peak = max(values, key=values.get)
+    values = series.to_dict()
+    peak = int(series.idxmax())
     text = ""
     if {2021, 2023} <= set(values):
         text = (f"The trade-economic connectedness coefficient (KTES) computed from the data rose from {values[2021]:.2f} in 2021 "
                 f"to {values[2023]:.2f} in 2023 (the article: {m.quoted(figures, 'ktes_belarus_russia_2021_index'):.3f} and "
                 f"{m.quoted(figures, 'ktes_belarus_russia_2023_index'):.3f}). ")
-    return text + (f"Over {years[0]}–{years[-1]} the highest value the data give is {values[peak]:.2f} in {peak}"
+    return text + (f"Over {int(series.index.min())}–{int(series.index.max())} the highest value the data give is {values[peak]:.2f} in {peak}"
                    + (", so the 2023 value is a record only for the years since the sanctions." if peak < 2021 else "."))
 
 

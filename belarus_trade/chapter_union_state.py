@@ -14,10 +14,11 @@ import altair as alt
 import pandas as pd
 
 from . import methods as m
+from .methods import ktes_series, ktes_table  # noqa: F401  (public in this chapter's API)
 from .charts import Attribution, ChartFigure, describe_series, no_data_figure, styled
 from .publish import publish_sentences  # noqa: F401  (the notebook calls chapter.publish_sentences)
 
-GDP = "NY.GDP.MKTP.CD"
+GDP = m.GDP_INDICATOR
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 # A document dated to a month is placed in the middle of that month; one with no month in the
@@ -375,37 +376,6 @@ def projects_numbers(figures: pd.DataFrame, start_year: int, end_year: int) -> t
 
 
 # --- Figure 6c: the KTES -----------------------------------------------------------------------
-
-def ktes_series(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame) -> pd.DataFrame:
-    """KTES by year from mutual goods trade (IMF to 2020, the article's figures after) and WDI GDP.
-
-    One row per year that has trade or GDP from the first year with both; KTES is missing
-    (never interpolated) where either is missing, and `missing` says which.
-    """
-    trade = m.belarus_russia_trade(dots, figures)
-    gdp = pd.DataFrame({"gdp_blr": m.wdi_series(wdi, "BLR", GDP), "gdp_rus": m.wdi_series(wdi, "RUS", GDP)}).dropna()
-    return ktes_table(trade[["turnover", "source"]], gdp)
-
-
-def ktes_table(trade: pd.DataFrame, gdp: pd.DataFrame) -> pd.DataFrame:
-    """KTES from a trade frame (turnover in bn USD, source) and a GDP frame (gdp_blr, gdp_rus in USD)."""
-    both = trade.join(gdp, how="outer")
-    complete = both.turnover.notna() & both.gdp_blr.notna() & both.gdp_rus.notna()
-    if not complete.any():
-        raise ValueError("no year has both mutual trade and the two GDPs")
-    both = both.loc[both.index >= both.index[complete].min()].copy()
-    both["ktes"] = [
-        m.ktes(t * 1e9, a, b) if ok else math.nan
-        for t, a, b, ok in zip(both.turnover, both.gdp_blr, both.gdp_rus, complete.loc[both.index])
-    ]
-    both["gdp_sum_bn"] = (both.gdp_blr + both.gdp_rus) / 1e9
-    both["missing"] = [
-        "" if ok else ("mutual trade" if pd.isna(t) else "GDP") + " not in the snapshot"
-        for t, ok in zip(both.turnover, complete.loc[both.index])
-    ]
-    both.index.name = "year"
-    return both
-
 
 def ktes_figure(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
     """Figure 6c: KTES computed over the years available, with the article's 2021 and 2023 values."""

@@ -93,6 +93,9 @@ def ktes(mutual_trade_usd: float, gdp_a_usd: float, gdp_b_usd: float) -> float:
     return mutual_trade_usd / (gdp_a_usd + gdp_b_usd) * 100
 
 
+GDP_INDICATOR = "NY.GDP.MKTP.CD"
+
+
 def wdi_series(wdi: pd.DataFrame, iso3: str, indicator: str) -> pd.Series:
     rows = wdi[(wdi.iso3 == iso3) & (wdi.indicator == indicator)]
     return rows.set_index("year")["value"].sort_index()
@@ -173,3 +176,34 @@ def belarus_russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFr
     frame["balance"] = frame.exports - frame.imports
     frame["turnover"] = frame.exports + frame.imports
     return frame[["exports", "imports", "balance", "turnover", "source"]]
+
+
+def ktes_series(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame) -> pd.DataFrame:
+    """KTES by year from mutual goods trade (IMF to 2020, the article's figures after) and WDI GDP.
+
+    One row per year that has trade or GDP from the first year with both; KTES is missing
+    (never interpolated) where either is missing, and `missing` says which.
+    """
+    trade = belarus_russia_trade(dots, figures)
+    gdp = pd.DataFrame({"gdp_blr": wdi_series(wdi, "BLR", GDP_INDICATOR), "gdp_rus": wdi_series(wdi, "RUS", GDP_INDICATOR)}).dropna()
+    return ktes_table(trade[["turnover", "source"]], gdp)
+
+
+def ktes_table(trade: pd.DataFrame, gdp: pd.DataFrame) -> pd.DataFrame:
+    """KTES from a trade frame (turnover in bn USD, source) and a GDP frame (gdp_blr, gdp_rus in USD)."""
+    both = trade.join(gdp, how="outer")
+    complete = both.turnover.notna() & both.gdp_blr.notna() & both.gdp_rus.notna()
+    if not complete.any():
+        raise ValueError("no year has both mutual trade and the two GDPs")
+    both = both.loc[both.index >= both.index[complete].min()].copy()
+    both["ktes"] = [
+        ktes(t * 1e9, a, b) if ok else math.nan
+        for t, a, b, ok in zip(both.turnover, both.gdp_blr, both.gdp_rus, complete.loc[both.index])
+    ]
+    both["gdp_sum_bn"] = (both.gdp_blr + both.gdp_rus) / 1e9
+    both["missing"] = [
+        "" if ok else ("mutual trade" if pd.isna(t) else "GDP") + " not in the snapshot"
+        for t, ok in zip(both.turnover, complete.loc[both.index])
+    ]
+    both.index.name = "year"
+    return both
