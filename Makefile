@@ -31,8 +31,8 @@ edition: $(STAMP)
 # The environment: exact pins from requirements.txt (shared with environment.yml).
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements.txt
+	$(PY) -m pip check
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
