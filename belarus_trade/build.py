@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .data import READ_LOG_ENV
 from .paths import BOOK_DIR, BUILD_DIR, PROJECT_ROOT
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -145,7 +146,8 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
         scratch = Path(scratch)
         read_log = scratch / "reads.log"
         read_log.touch()
-        os.environ["BELARUS_TRADE_READ_LOG"] = str(read_log)
+        previous_log = os.environ.get(READ_LOG_ENV)
+        os.environ[READ_LOG_ENV] = str(read_log)  # inherited by the kernel papermill starts
         executed = scratch / source.name
         started = time.perf_counter()
         try:
@@ -165,6 +167,11 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
             if executed.exists():
                 shutil.copy(executed, failed_dir / source.name)
             raise BuildError(f"{source.name}: {_one_line(error)} (executed copy: {failed_dir / source.name})") from None
+        finally:
+            if previous_log is None:
+                os.environ.pop(READ_LOG_ENV, None)
+            else:
+                os.environ[READ_LOG_ENV] = previous_log
         elapsed = time.perf_counter() - started
         notebook = normalise(read_notebook(executed))
         reads = sorted({_relative_to_data(Path(line), data_dir) for line in read_log.read_text().split() if line})
