@@ -4,6 +4,7 @@ import email.message
 import io
 import json
 import socket
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -438,3 +439,236 @@ def test_fetch_imf_trade_rate_limit_names_the_series():
     assert str(caught.value) == "IMF IMTS BLR.XG_FOB_USD+MG_CIF_USD.RUS.A: rate limited (HTTP 429)"
     ((request, timeout),) = opener.calls
     assert timeout == 20 and request.get_header("Accept") == "application/json"
+
+
+# --- UN Comtrade ------------------------------------------------------------------------------
+
+COMTRADE_SERIES = "S3 112-643 2012-2021"
+
+
+def test_comtrade_url_has_the_documented_shape():
+    url = publishers.comtrade_url(112, 643, [2012, 2013])
+    assert url == (
+        "https://comtradeapi.un.org/public/v1/preview/C/A/S3?reporterCode=112&partnerCode=643"
+        "&period=2012,2013&flowCode=X,M&cmdCode=0,1,2,3,4,5,6,7,8,9&motCode=0&customsCode=C00&partner2Code=0"
+    )
+
+
+def test_parse_comtrade_gives_the_exact_tidy_frame():
+    frame = publishers.parse_comtrade(fixture("comtrade_sitc_blr_rus.json"))
+    pd.testing.assert_frame_equal(frame, pd.DataFrame({
+        "reporter_code": [112] * 5, "partner_code": [643] * 5,
+        "year": [2012, 2012, 2021, 2021, 2021],
+        "flow": ["exports", "imports", "exports", "exports", "imports"],
+        "sitc_section": ["0", "3", "0", "7", "3"],
+        "value_usd": [3632118004.0, 14920331702.0, 5124003817.0, 4407521310.5, 9871230554.0],
+    }))
+
+
+def test_fetch_comtrade_sitc_asks_for_every_year_once():
+    get = FakeGet(lambda url: fixture("comtrade_sitc_blr_rus.json"))
+    frame = publishers.fetch_comtrade_sitc(get=get)
+    assert get.urls == [publishers.comtrade_url(112, 643, range(2012, 2022))]
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(get.urls[0]).query)
+    assert query["period"] == [",".join(str(year) for year in range(2012, 2022))]
+    assert len(frame) == 5
+
+
+@pytest.mark.parametrize("name, kind, message", [
+    ("comtrade_empty.json", "empty", "no records for this query (data: [])"),
+    ("comtrade_rate_limited.json", "rate_limited", "API error 429: Rate limit is exceeded. Try again in 2 seconds."),
+    ("comtrade_error.json", "http_error", "API error: Invalid parameter: reporterCode 9999 is not a valid reporter"),
+])
+def test_comtrade_empty_and_error_answers(name, kind, message):
+    with pytest.raises(PublisherError) as caught:
+        publishers.fetch_comtrade_sitc(get=FakeGet(lambda url: fixture(name)))
+    assert caught.value.kind == kind
+    assert str(caught.value) == f"UN Comtrade {COMTRADE_SERIES}: {message}"
+
+
+def test_comtrade_quota_message_is_rate_limited():
+    quota = {"statusCode": 403, "message": "Out of call volume quota. Quota will be replenished in 00:10:00."}
+    with pytest.raises(PublisherError) as caught:
+        publishers.parse_comtrade(quota)
+    assert caught.value.kind == "rate_limited"
+
+
+def test_comtrade_http_429_names_the_series():
+    opener = FakeOpener(http_error("https://comtradeapi.un.org/x", 429, "Too Many Requests"))
+    with pytest.raises(PublisherError) as caught:
+        publishers.fetch_comtrade_sitc(get=partial(http_get_json, opener=opener))
+    assert str(caught.value) == f"UN Comtrade {COMTRADE_SERIES}: rate limited (HTTP 429)"
+
+
+@pytest.mark.parametrize("damage", [
+    lambda message: message["data"][0].pop("primaryValue"),
+    lambda message: message["data"][0].update(flowCode="RX"),
+    lambda message: message["data"][0].update(period="202101"),
+    lambda message: message["data"].append(copy.deepcopy(message["data"][0])),
+    lambda message: message.pop("data"),
+])
+def test_comtrade_records_lacking_fields_are_schema_changed(damage):
+    message = fixture("comtrade_sitc_blr_rus.json")
+    damage(message)
+    with pytest.raises(PublisherError) as caught:
+        publishers.parse_comtrade(message, series=COMTRADE_SERIES)
+    assert caught.value.kind == "schema_changed"
+    assert_one_line(caught.value, f"UN Comtrade {COMTRADE_SERIES}: ")
+
+
+# --- UNCTADstat -------------------------------------------------------------------------------
+
+def unctad_csv(name: str = "unctad_concentdiversindices.csv") -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+class FakeSevenZip:
+    """Stands in for py7zr.SevenZipFile: an archive whose members are the given texts."""
+
+    members: dict = {}
+
+    def __init__(self, file, mode="r"):
+        assert mode == "r" and file.read(6) == publishers.SEVEN_ZIP_SIGNATURE
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def getnames(self):
+        return list(self.members)
+
+    def extractall(self, path):
+        for name, text in self.members.items():
+            (Path(path) / name).write_text(text, encoding="utf-8-sig")
+
+
+def fake_py7zr(monkeypatch, members):
+    module = type(sys)("py7zr")
+    module.SevenZipFile = type("SevenZipFile", (FakeSevenZip,), {"members": members})
+    monkeypatch.setitem(sys.modules, "py7zr", module)
+
+
+def test_parse_unctad_concentration_keeps_exports_with_an_index():
+    frame = publishers.parse_unctad_concentration(unctad_csv())
+    pd.testing.assert_frame_equal(frame, pd.DataFrame({
+        "economy_code": ["112", "112", "643"],
+        "economy": ["Belarus", "Belarus", "Russian Federation"],
+        "year": [2021, 2023, 2021],
+        "concentration_index": [0.112, 0.139, 0.283],
+    }))
+
+
+def test_unctad_header_is_matched_regardless_of_case():
+    text = unctad_csv().replace("Concentration index", "Concentration Index", 1)
+    assert len(publishers.parse_unctad_concentration(text)) == 3
+
+
+def test_unctad_without_exports_is_kind_empty():
+    with pytest.raises(PublisherError) as caught:
+        publishers.parse_unctad_concentration(unctad_csv("unctad_no_exports.csv"))
+    assert caught.value.kind == "empty"
+    assert str(caught.value) == "UNCTAD US.ConcentDiversIndices: no export concentration indices in the bulk file"
+
+
+def test_unctad_renamed_column_is_schema_changed():
+    with pytest.raises(PublisherError) as caught:
+        publishers.parse_unctad_concentration(unctad_csv().replace("Flow Label", "Flow Name", 1))
+    assert caught.value.kind == "schema_changed"
+    assert_one_line(caught.value, "UNCTAD US.ConcentDiversIndices: CSV lacks column(s) flow label")
+
+
+def test_fetch_unctad_unpacks_the_archive_and_parses_it(monkeypatch):
+    fake_py7zr(monkeypatch, {"US_ConcentDiversIndices.csv": unctad_csv()})
+    get = FakeGet(lambda url: publishers.SEVEN_ZIP_SIGNATURE + b"rest of the archive")
+    frame = publishers.fetch_unctad_concentration(get_bytes=get)
+    assert get.urls == [
+        "https://unctadstat-api.unctad.org/bulkdownload/US.ConcentDiversIndices/US_ConcentDiversIndices"]
+    pd.testing.assert_frame_equal(frame, publishers.parse_unctad_concentration(unctad_csv()))
+
+
+def test_fetch_unctad_refuses_a_body_that_is_not_7z(monkeypatch):
+    fake_py7zr(monkeypatch, {})
+    with pytest.raises(PublisherError) as caught:
+        publishers.fetch_unctad_concentration(get_bytes=FakeGet(lambda url: b"<html>maintenance</html>"))
+    assert caught.value.kind == "schema_changed"
+    assert_one_line(caught.value, "UNCTAD US.ConcentDiversIndices: bulk file is not a 7z archive")
+
+
+def test_fetch_unctad_needs_exactly_one_csv_in_the_archive(monkeypatch):
+    fake_py7zr(monkeypatch, {"readme.txt": "notes"})
+    with pytest.raises(PublisherError) as caught:
+        publishers.fetch_unctad_concentration(get_bytes=FakeGet(lambda url: publishers.SEVEN_ZIP_SIGNATURE))
+    assert caught.value.kind == "schema_changed"
+
+
+def test_fetch_unctad_without_py7zr_does_not_download(monkeypatch):
+    monkeypatch.setitem(sys.modules, "py7zr", None)
+    get = FakeGet(lambda url: pytest.fail("downloaded although the archive cannot be unpacked"))
+    with pytest.raises(PublisherError) as caught:
+        publishers.fetch_unctad_concentration(get_bytes=get)
+    assert caught.value.kind == "offline"
+    assert str(caught.value) == (
+        "UNCTAD US.ConcentDiversIndices: cannot unpack the 7z bulk file here: py7zr is not installed; keep the snapshot")
+    assert get.urls == []
+
+
+def test_http_get_bytes_returns_the_raw_body():
+    opener = FakeOpener(b"7z\xbc\xaf\x27\x1c...")
+    assert publishers.http_get_bytes("https://unctadstat-api.unctad.org/x", opener=opener) == b"7z\xbc\xaf\x27\x1c..."
+    assert opener.calls[0][1] == 20
+
+
+# --- IMF World Economic Outlook ---------------------------------------------------------------
+
+def test_weo_url_has_the_documented_shape():
+    assert publishers.weo_url(["BLR", "RUS"]) == "https://www.imf.org/external/datamapper/api/v1/NGDPD/BLR/RUS"
+
+
+def test_parse_weo_gdp_converts_billions_to_dollars():
+    frame = publishers.parse_weo_gdp(fixture("weo_ngdpd_blr_rus.json"))
+    pd.testing.assert_frame_equal(frame, pd.DataFrame({
+        "iso3": ["BLR"] * 3 + ["RUS"] * 3,
+        "year": [2021, 2022, 2023] * 2,
+        "gdp_usd": [68.205e9, 72.793e9, 71.857e9, 1836.892e9, 2266.029e9, 2021.421e9],
+    }), check_exact=False, rtol=1e-12)
+
+
+def test_fetch_weo_gdp_requests_the_countries_and_drops_nulls():
+    message = fixture("weo_ngdpd_blr_rus.json")
+    message["values"]["NGDPD"]["BLR"]["2024"] = None
+    get = FakeGet(lambda url: message)
+    frame = publishers.fetch_weo_gdp(["BLR", "RUS"], get=get)
+    assert get.urls == ["https://www.imf.org/external/datamapper/api/v1/NGDPD/BLR/RUS"]
+    assert frame.groupby("iso3").size().to_dict() == {"BLR": 3, "RUS": 3}
+
+
+def test_weo_without_values_is_kind_empty():
+    with pytest.raises(PublisherError) as caught:
+        publishers.fetch_weo_gdp("BLR", get=FakeGet(lambda url: fixture("weo_empty.json")))
+    assert caught.value.kind == "empty"
+    assert str(caught.value) == "IMF WEO NGDPD BLR: the IMF has no observations for this query"
+
+
+def test_weo_country_missing_from_the_answer_is_kind_empty():
+    with pytest.raises(PublisherError) as caught:
+        publishers.fetch_weo_gdp(["BLR", "RUS", "UKR"], get=FakeGet(lambda url: fixture("weo_ngdpd_blr_rus.json")))
+    assert caught.value.kind == "empty"
+    assert str(caught.value) == "IMF WEO NGDPD BLR/RUS/UKR: no observations for UKR"
+
+
+@pytest.mark.parametrize("damage", [
+    lambda message: message.clear(),
+    lambda message: message["values"].update(NGDPD=[1, 2]),
+    lambda message: message["values"]["NGDPD"].update(BLR=71.9),
+    lambda message: message["values"]["NGDPD"]["BLR"].update({"2023Q1": 17.0}),
+    lambda message: message["values"]["NGDPD"]["BLR"].update({"2024": "n/a"}),
+])
+def test_weo_unexpected_shapes_are_schema_changed(damage):
+    message = fixture("weo_ngdpd_blr_rus.json")
+    damage(message)
+    with pytest.raises(PublisherError) as caught:
+        publishers.parse_weo_gdp(message)
+    assert caught.value.kind == "schema_changed"
+    assert_one_line(caught.value, "IMF WEO NGDPD: ")
