@@ -79,5 +79,6 @@ def discrepancies(figures: pd.DataFrame, dots: pd.DataFrame, printed: pd.DataFra
 def gaps_table(data_dir=None) -> DataTable:
     """Known gaps: what is missing offline and which publisher route fills it on refresh."""
     frame = pd.DataFrame(OFFLINE_GAPS, columns=["Data", "Offline", "Filled online by"])
-    note = "Loaders for the World Bank and IMF routes are in belarus_trade/publishers.py; UN Comtrade and UNCTADstat loaders are not written yet."
+    note = ("Clients for every route are in belarus_trade/publishers.py (tested offline on the publishers' documented "
+            "formats); `make refresh` replaces the World Bank and IMF files, while the other series have no snapshot file yet.")
     return DataTable("table-d-gaps", frame, Attribution(["article_figures", "wdi", "imf_dots"], note, data_dir))
