@@ -48,8 +48,9 @@ def surplus_with_russia(dots: pd.DataFrame, figures: pd.DataFrame, start_year: i
     return text + f"; it turned to a surplus in {years} ({surpluses.balance.iloc[-1]:.1f} bn USD in {int(surpluses.index[-1])}, on the article's figures)."
 
 
-def connectedness(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, start_year: int, end_year: int) -> str:
-    series = m.ktes_series(dots, figures, wdi).loc[start_year:end_year].ktes.dropna()
+def connectedness(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, start_year: int, end_year: int,
+                  weo: pd.DataFrame | None = None) -> str:
+    series = m.ktes_series(dots, figures, wdi, weo).loc[start_year:end_year].ktes.dropna()
     if len(series) < 2:
         return _outside("trade and GDP in at least two years", start_year, end_year)
     values = series.to_dict()
@@ -84,13 +85,13 @@ def diversification_failed(wdi: pd.DataFrame, printed: pd.DataFrame, start_year:
             "exports stayed small: growth outside the CIS came on the import side.")
 
 
-def findings(printed, dots, figures, wdi, start_year: int, end_year: int) -> dict[str, str]:
-    """All findings by name, ready for `publish_markdown`."""
+def findings(printed, dots, figures, wdi, start_year: int, end_year: int, weo=None) -> dict[str, str]:
+    """All findings by name, ready for `publish_markdown`; `weo` is the IMF WEO GDP once a refresh has fetched it."""
     return {
         "finding_dependence": russia_dependence(printed, start_year, end_year),
         "finding_eu": eu_market_lost(figures, start_year, end_year),
         "finding_surplus": surplus_with_russia(dots, figures, start_year, end_year),
-        "finding_ktes": connectedness(dots, figures, wdi, start_year, end_year),
+        "finding_ktes": connectedness(dots, figures, wdi, start_year, end_year, weo),
         "finding_investment": investment(figures, start_year, end_year),
         "finding_diversification": diversification_failed(wdi, printed, start_year, end_year),
     }

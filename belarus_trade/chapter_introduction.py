@@ -32,9 +32,7 @@ def overview_figure(printed: pd.DataFrame, start_year: int, end_year: int, data_
         .add_params(highlight)
     )
     first, last = int(plotted.year.min()), int(plotted.year.max())
-    value = lambda flow, partner, year: float(
-        plotted[(plotted.flow == flow) & (plotted.partner == partner) & (plotted.year == year)].share_pct.iloc[0]
-    )
+    value = lambda flow, partner, year: m.share_of(plotted, flow, partner, year)
     numbers = {
         "overview_first_year": first,
         "overview_last_year": last,

@@ -135,7 +135,7 @@ def table1(printed: pd.DataFrame, start_year: int, end_year: int, data_dir=None)
     wide.columns = [str(c) for c in wide.columns]
     table = DataTable("table-1-geography", wide, Attribution(["article_table1"], "Shares in %, as printed in the article's Table 1.", data_dir))
     last = int(rows.year.max())
-    value = lambda flow, partner, year: float(rows[(rows.flow == flow) & (rows.partner == partner) & (rows.year == year)].share_pct.iloc[0])
+    value = lambda flow, partner, year: m.share_of(rows, flow, partner, year)
     numbers = {
         "table1_first_year": int(rows.year.min()),
         "table1_last_year": last,

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import methods as m
-from .charts import WIDTH, Attribution, ChartFigure, DataTable, describe_series, no_data_figure, styled
+from .charts import PALETTE, WIDTH, Attribution, ChartFigure, DataTable, describe_series, no_data_figure, styled, year_runs
 from .publish import publish_sentences  # noqa: F401  (the notebook calls chapter.publish_sentences)
 
 # The article's pre-sanction decade: from the Single Economic Space (2012) to the last year before 2022.
@@ -44,24 +44,6 @@ SERIES = ["Exports to Russia", "Imports from Russia", "Balance"]
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-
-
-
-
-def segments(frame: pd.DataFrame, by: list[str], year: str = "year") -> pd.Series:
-    """A label for each run of consecutive years within each group, so lines break at gaps.
-
-    Rows of one group whose years follow each other share a label; a missing year (or a change
-    of group) starts a new run. The result is aligned with `frame`'s index.
-    """
-    ordered = frame.sort_values(by + [year])
-    starts = ordered.groupby(by, sort=False)[year].diff().ne(1)
-    run = starts.astype(int).groupby([ordered[c] for c in by], sort=False).cumsum()
-    labels = ordered[by].astype(str).agg(" / ".join, axis=1) + " #" + run.astype(str)
-    return labels.reindex(frame.index)
-
 
 def _year_axis(first: int, last: int, step: int = 4) -> alt.X:
     """A quantitative year axis, so a missing year shows as a gap rather than disappearing."""
@@ -111,7 +93,7 @@ def russia_trade_figure(dots: pd.DataFrame, figures: pd.DataFrame, start_year: i
         sentences = {"fig3_coverage": message}
         return no_data_figure("fig-3-russia-trade", message, ["imf_dots", "article_figures"], note, data_dir), numbers, sentences
     plotted["source_family"] = np.where(plotted.source == SOURCE_LABELS[m.IMF_SOURCE], "IMF", "article")
-    plotted["segment"] = segments(plotted, ["series", "source_family"])
+    plotted["segment"] = year_runs(plotted, ["series", "source_family"])
     plotted = plotted.drop(columns="source_family").round({"bn_usd": 3})
     first, last = int(plotted.year.min()), int(plotted.year.max())
     years = sorted(plotted.year.unique())
@@ -418,7 +400,7 @@ def mirror_figure(dots: pd.DataFrame, start_year: int, end_year: int, data_dir=N
     if plotted.empty:
         message = f"The IMF series in this book start before {FIRST_YEAR} and end in 2020; this edition ({start_year}–{end_year}) has none of them."
         return no_data_figure("fig-3a-mirror", message, ["imf_dots"], note, data_dir), numbers, sentences
-    plotted["segment"] = segments(plotted, ["series"])
+    plotted["segment"] = year_runs(plotted, ["series"])
     first, last = int(plotted.year.min()), int(plotted.year.max())
     pick = alt.selection_point(name="pick_direction", fields=["direction"], bind="legend")
     highlight = alt.condition(pick, alt.value(1.0), alt.value(0.15))
@@ -661,7 +643,11 @@ def _transit_text(n: dict, about_six: list[int], gdp: pd.Series, first: int, las
     )
 
 
-# --- Figures 4 and 5: the commodity structure, as far as the article quotes it --------------------
+# --- Figures 4 and 5: the commodity structure ------------------------------------------------------
+#
+# With UN Comtrade in the snapshot (a refresh fetches it when online) the figures show every SITC
+# section for 2012 and 2021 from Belarus's own reports, with the article's quoted shares as marks
+# beside them. Without it they show only the shares the article quotes, and say so.
 
 FUELS = "Mineral fuels (SITC 3)"
 MACHINERY = "Machinery, transport eq. (SITC 7)"
@@ -671,9 +657,8 @@ GAS = "Natural gas (2019, ITC)"
 OTHER = "All other sections"
 UNCTAD_BASIS = "UNCTAD, author's calculation"
 ITC_BASIS = "ITC Trade Map 2019, author's calculation"
-NOT_OFFLINE = "not available offline; UN Comtrade or UNCTADstat fill it"
-NOT_OFFLINE_LONG = ("not available offline: UN Comtrade (reporter 112 Belarus, partner 643 Russia, SITC sections) "
-                    "or UNCTADstat US.TradeMatrix fill it")
+COMTRADE_BASIS = "UN Comtrade, Belarus's reports"
+NOT_OFFLINE = "not in the snapshot; UN Comtrade fills it after a refresh"
 
 STRUCTURE = {
     "imports": {
@@ -703,6 +688,16 @@ STRUCTURE = {
 }
 MACHINERY_VALUES = {2012: "machinery_exports_to_russia_2012_bn_usd", 2021: "machinery_exports_to_russia_2021_bn_usd"}
 
+# SITC Rev. 3 sections, as the figures label them.
+SITC_SECTIONS = {
+    "0": "0 Food and live animals", "1": "1 Beverages and tobacco", "2": "2 Crude materials, exc. fuels",
+    "3": "3 Mineral fuels", "4": "4 Animal and vegetable oils", "5": "5 Chemicals",
+    "6": "6 Manufactured goods by material", "7": "7 Machinery and transport eq.",
+    "8": "8 Miscellaneous manufactures", "9": "9 Not classified elsewhere",
+}
+# The section each quoted share is set beside. The article's "food products" is probably UNCTAD's
+# food group (SITC 0, 1, 4 and 22), so beside section 0 alone it is an approximate comparison.
+QUOTED_SECTION = {MACHINERY: "7", FOOD: "0"}
 
 STRUCTURE_WIDTH = 440  # narrower than the policy width: the group labels take the rest of the line
 
@@ -732,12 +727,38 @@ def structure_frame(figures: pd.DataFrame, flow: str, start_year: int, end_year:
     return frame
 
 
-def structure_figure(figures: pd.DataFrame, flow: str, start_year: int, end_year: int, data_dir=None):
-    """Figures 4 and 5: the shares the article quotes for one flow; the rest of the structure is not drawn."""
+def comtrade_shares(comtrade: pd.DataFrame, flow: str, years) -> pd.DataFrame:
+    """Each SITC section's share of Belarus's trade with Russia in one flow, for the given years.
+
+    Shares are of the sum over the ten sections (which is the total the publisher reports).
+    Returns `year, sitc_section, section, value_bn_usd, share_pct`, one row per section and year.
+    """
+    rows = comtrade[(comtrade.flow == flow) & comtrade.year.isin(list(years))].copy()
+    rows["share_pct"] = rows.value_usd / rows.groupby("year").value_usd.transform("sum") * 100
+    rows["value_bn_usd"] = rows.value_usd / 1e9
+    rows["section"] = rows.sitc_section.map(SITC_SECTIONS)
+    return rows[["year", "sitc_section", "section", "value_bn_usd", "share_pct"]].sort_values(
+        ["year", "sitc_section"], ignore_index=True)
+
+
+def comtrade_years(comtrade: pd.DataFrame | None, flow: str, start_year: int, end_year: int) -> list[int]:
+    """The article's comparison years (2012, 2021) that the Comtrade data hold within the edition."""
+    if comtrade is None:
+        return []
+    held = set(comtrade.loc[comtrade.flow == flow, "year"])
+    return [year for year in DECADE if year in held and start_year <= year <= end_year]
+
+
+def structure_figure(figures: pd.DataFrame, flow: str, start_year: int, end_year: int, data_dir=None,
+                     comtrade: pd.DataFrame | None = None):
+    """Figures 4 and 5: every SITC section from UN Comtrade when the snapshot holds it, else the quoted shares."""
+    years = comtrade_years(comtrade, flow, start_year, end_year)
+    if years:
+        return _comtrade_structure_figure(comtrade, figures, flow, years, data_dir)
     spec = STRUCTURE[flow]
     plotted = structure_frame(figures, flow, start_year, end_year)
     note = ("Only the shares the article quotes in its text (UNCTAD, SITC sections; crude oil and gas from ITC Trade Map for 2019). "
-            "The article's figure shows the full structure; the other sections are " + NOT_OFFLINE_LONG + ".")
+            "The article's figure shows the full structure; the other sections are " + NOT_OFFLINE + ".")
     if plotted.empty:
         message = f"The article's shares refer to 2012, 2019 and 2021; none falls within this edition ({start_year}–{end_year})."
         return no_data_figure(spec["key"], message, ["article_figures"], note, data_dir)
@@ -772,13 +793,68 @@ def structure_figure(figures: pd.DataFrame, flow: str, start_year: int, end_year
     return ChartFigure(spec["key"], chart, Attribution(["article_figures"], note, data_dir), description)
 
 
+def _quoted_marks(figures: pd.DataFrame, flow: str, years: list[int]) -> pd.DataFrame:
+    """The article's quoted shares for SITC sections, placed on the section they describe."""
+    rows = []
+    for group, year, figure_id, _ in STRUCTURE[flow]["bars"]:
+        if group in QUOTED_SECTION and year in years:
+            section = QUOTED_SECTION[group]
+            rows.append({"year": year, "period": str(year), "section": SITC_SECTIONS[section],
+                         "quoted_share_pct": m.quoted(figures, figure_id), "quoted_as": group})
+    return pd.DataFrame(rows, columns=["year", "period", "section", "quoted_share_pct", "quoted_as"])
+
+
+def _comtrade_structure_figure(comtrade: pd.DataFrame, figures: pd.DataFrame, flow: str, years: list[int], data_dir):
+    spec = STRUCTURE[flow]
+    shares = comtrade_shares(comtrade, flow, years).assign(period=lambda f: f.year.astype(str))
+    marks = _quoted_marks(figures, flow, years)
+    plotted = shares.merge(marks, on=["year", "period", "section"], how="left")
+    plotted["quoted_as"] = plotted.quoted_as.fillna("")
+    periods = [str(year) for year in years]
+    sections = list(SITC_SECTIONS.values())
+    y = alt.Y("section:N", title=None, sort=sections, axis=alt.Axis(labelLimit=300))
+    x = alt.X("share_pct:Q", title=f"% of Belarus's {spec['title']}")
+    y_offset = alt.YOffset("period:N", sort=periods)
+    bars = alt.Chart(plotted).mark_bar().encode(
+        x=x, y=y, yOffset=y_offset,
+        color=alt.Color("period:N", title=None, sort=periods, scale=alt.Scale(domain=periods, range=_period_colours(periods))),
+        tooltip=[alt.Tooltip("section:N", title="SITC section"), alt.Tooltip("period:N", title="Year"),
+                 alt.Tooltip("share_pct:Q", format=".1f", title="share, % (UN Comtrade)"),
+                 alt.Tooltip("value_bn_usd:Q", format=".2f", title="value, bn USD"),
+                 alt.Tooltip("quoted_share_pct:Q", format=".1f", title="the article's share, %"),
+                 alt.Tooltip("quoted_as:N", title="the article's group")],
+    )
+    values = alt.Chart(plotted).mark_text(align="left", dx=3, fontSize=11, color="#222").encode(
+        x=x, y=y, yOffset=y_offset, text=alt.Text("share_pct:Q", format=".1f"))
+    quoted = alt.Chart(plotted).mark_tick(color="#000", thickness=3, size=16).encode(
+        x=alt.X("quoted_share_pct:Q"), y=y, yOffset=y_offset,
+        tooltip=[alt.Tooltip("quoted_as:N", title="the article's group"), alt.Tooltip("period:N", title="Year"),
+                 alt.Tooltip("quoted_share_pct:Q", format=".1f", title="the article's share, %")],
+    ).transform_filter(alt.FieldValidPredicate(field="quoted_share_pct", valid=True))
+    chart = styled(alt.layer(bars, values, quoted)).properties(width=STRUCTURE_WIDTH, height=18 * len(sections) * len(years) + 40)
+    note = ("Shares of the sum over the ten SITC Rev. 3 sections, from Belarus's own reports to UN Comtrade (reporter 112, "
+            "partner 643). Black ticks mark the shares the article quotes (UNCTAD, author's calculation); its "
+            "\"food products\" is set beside section 0, which is narrower than UNCTAD's food group.")
+    description = (
+        f"Bars of each SITC section's share of Belarus's {spec['title']} in {m.join_years(years)}, %: "
+        + "; ".join(f"{r.section}, {r.period}: {r.share_pct:.1f}%" for r in plotted.itertuples())
+        + (". The article's shares: " + "; ".join(f"{r.quoted_as}, {r.period}: {r.quoted_share_pct:.1f}%" for r in marks.itertuples())
+           if len(marks) else "") + "."
+    )
+    return ChartFigure(spec["key"], chart, Attribution(["comtrade_sitc", "article_figures"], note, data_dir), description)
+
+
 def _period_colours(periods: list[str]) -> list[str]:
     colours = {"2012": "#999999", "2019": "#E69F00", "2021": "#0072B2"}
     return [colours[p] for p in periods]
 
 
-def structure_numbers(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int, end_year: int) -> tuple[dict, dict]:
-    """The shares the article quotes for 2012 and 2021 and what they imply; NaN outside the edition's years."""
+def structure_numbers(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int, end_year: int,
+                      comtrade: pd.DataFrame | None = None) -> tuple[dict, dict]:
+    """The shares the article quotes for 2012 and 2021 and what they imply; NaN outside the edition's years.
+
+    With UN Comtrade in the snapshot, the same shares recomputed from Belarus's reports as well.
+    """
     q = lambda figure_id: m.quoted_in_window(figures, figure_id, start_year, end_year)
     n = {
         "fuel_share_fall_times": q("mineral_fuel_share_of_imports_from_russia_fall_2012_2021_times"),
@@ -797,13 +873,16 @@ def structure_numbers(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int
     n["machinery_exports_change_pct"] = (n["machinery_exports_2021_bn"] / n["machinery_exports_2012_bn"] - 1) * 100
     trade = m.belarus_russia_trade(dots, figures)
     n["exports_imf_2012_bn"] = float(trade.at[2012, "exports"]) if 2012 in trade.index and start_year <= 2012 <= end_year else math.nan
+    comtrade_numbers, comtrade_sentence = _comtrade_structure_numbers(comtrade, n, start_year, end_year)
+    n.update(comtrade_numbers)
+    sentences = {"structure_data_sentence": comtrade_sentence}
     both = start_year <= 2012 and 2021 <= end_year
     if not both:
         missing = " and ".join(str(y) for y in (2012, 2021) if not start_year <= y <= end_year)
         text = (f"The article compares the structure of 2012 with that of 2021; this edition ({start_year}–{end_year}) lacks "
                 f"{missing}, so the comparison and its consistency check are left out, and the figures below show only the "
                 "quoted shares of the years it contains.")
-        return n, {"structure_sentence": text,
+        return n, {**sentences, "structure_sentence": text,
                    "structure_check_sentence": "With only one of the two years, the machinery check below is not possible in this edition."}
     imports = (
         f"Between 2012 and 2021 the share of mineral fuels in what Russia sold to Belarus fell by almost half (the article says "
@@ -829,18 +908,60 @@ def structure_numbers(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int
            "so their shares should not be multiplied by the totals of Figure 3."
            if higher else "The totals are of the same order, though from different sources.")
     )
-    return n, {"structure_sentence": imports + " " + exports, "structure_check_sentence": check}
+    return n, {**sentences, "structure_sentence": imports + " " + exports, "structure_check_sentence": check}
 
 
-# --- Figure 6: the export concentration index (not available offline) -------------------------------
+def _comtrade_structure_numbers(comtrade: pd.DataFrame | None, quoted: dict, start_year: int, end_year: int) -> tuple[dict, str]:
+    """Shares of fuels, machinery and food from UN Comtrade beside the article's, and a sentence on what the figures show."""
+    years = {flow: comtrade_years(comtrade, flow, start_year, end_year) for flow in ("imports", "exports")}
+    if not (years["imports"] or years["exports"]):
+        held = "" if comtrade is None else " for 2012 or 2021 within this edition"
+        return {}, (f"The snapshot holds no UN Comtrade data{held}, so Figures 4 and 5 draw only the shares the article "
+                    "quotes and leave every other section out; `make refresh` fetches Belarus's reports by SITC section "
+                    "when online, and the figures then show the whole structure.")
+    n = {}
+    for flow, short in (("imports", "import"), ("exports", "export")):
+        shares = comtrade_shares(comtrade, flow, years[flow]).set_index(["sitc_section", "year"]).share_pct
+        for section, name in (("3", "fuel"), ("7", "machinery"), ("0", "food")):
+            for year in DECADE:
+                n[f"comtrade_{name}_{short}_share_{year}_pct"] = float(shares.get((section, year), math.nan))
+        values = comtrade[(comtrade.flow == flow)]
+        for year in years[flow]:
+            n[f"comtrade_{short}_section_concentration_{year}"] = concentration_index(
+                values[values.year == year].set_index("sitc_section").value_usd.reindex(list(SITC_SECTIONS), fill_value=0))
+    parts = []
+    if m.available(n["comtrade_fuel_import_share_2012_pct"], n["comtrade_fuel_import_share_2021_pct"]):
+        fall = n["comtrade_fuel_import_share_2012_pct"] / n["comtrade_fuel_import_share_2021_pct"]
+        n["comtrade_fuel_import_share_fall_times"] = fall
+        parts.append(
+            f"mineral fuels went from {n['comtrade_fuel_import_share_2012_pct']:.1f}% to "
+            f"{n['comtrade_fuel_import_share_2021_pct']:.1f}% of Belarus's imports from Russia, a fall of {fall:.1f} times "
+            f"(the article: almost {quoted['fuel_share_fall_times']:.0f}-fold)")
+    for name, short, flow_text, article_key in (("machinery", "import", "imports from Russia", "machinery_import_share"),
+                                                 ("machinery", "export", "exports to Russia", "machinery_export_share"),
+                                                 ("food", "export", "exports to Russia", "food_export_share")):
+        ours = [n[f"comtrade_{name}_{short}_share_{year}_pct"] for year in DECADE]
+        theirs = [quoted[f"{article_key}_{year}_pct"] for year in DECADE]
+        if m.available(*ours, *theirs):
+            label = "section 0, food and live animals," if name == "food" else "machinery and transport equipment"
+            parts.append(f"{label} went from {ours[0]:.1f}% to {ours[1]:.1f}% of {flow_text} "
+                         f"(the article: {theirs[0]:.1f}% to {theirs[1]:.1f}%)")
+    lead = (f"Figures 4 and 5 draw every SITC section from Belarus's own reports to UN Comtrade for "
+            f"{m.join_years(sorted(set(years['imports']) | set(years['exports'])))}, with the article's quoted shares as black ticks.")
+    if not parts:
+        return n, lead
+    return n, lead + " On these data " + "; ".join(parts) + "."
+
+
+# --- Figure 6: the export concentration index ---------------------------------------------------
 
 def concentration_index(values) -> float:
     """UNCTAD's product concentration index: a Herfindahl-Hirschman index normalised to 0-1.
 
     `values` are a country's exports by product (UNCTAD uses the SITC Rev. 3 three-digit
     products); with n products and shares s_i, H = (sqrt(sum s_i^2) - sqrt(1/n)) / (1 - sqrt(1/n)).
-    0 means exports spread evenly over all products, 1 a single product. Ready for the
-    UNCTADstat or Comtrade data that fill Figure 6 when online; the book draws nothing without them.
+    0 means exports spread evenly over all products, 1 a single product. Figure 6 plots UNCTAD's
+    published values; the book applies the formula to the SITC sections of trade with Russia.
     """
     x = np.asarray(values, dtype=float)
     if x.ndim != 1 or len(x) < 2 or (x < 0).any() or x.sum() <= 0:
@@ -848,3 +969,85 @@ def concentration_index(values) -> float:
     shares = x / x.sum()
     floor = math.sqrt(1 / len(x))
     return float((math.sqrt((shares ** 2).sum()) - floor) / (1 - floor))
+
+
+FIGURE_6_KEY = "fig-6-concentration"
+BELARUS_M49 = "112"
+# The article compares Belarus with China and Germany (similar levels) and Kazakhstan and Russia (far higher).
+SIMILAR_TO_BELARUS = {"156": "China", "276": "Germany"}
+ABOVE_BELARUS = {"398": "Kazakhstan", "643": "Russia"}
+
+
+def concentration_figure(concentration: pd.DataFrame | None, start_year: int, end_year: int, data_dir=None):
+    """Figure 6: UNCTAD's export concentration index by economy, when a refresh has fetched it.
+
+    Returns the figure, its numbers and the sentences that describe it, which test the article's
+    three readings: a steady fall for Belarus from 2012, a level like China's and Germany's, and
+    one well below Kazakhstan's and Russia's.
+    """
+    window = None if concentration is None else m.within(concentration, max(start_year, FIRST_YEAR), end_year)
+    if window is None or BELARUS_M49 not in set(window.economy_code):
+        held = ("is not in the snapshot yet (`make refresh` fetches UNCTADstat's bulk file when online)" if concentration is None
+                else f"has no value for Belarus within this edition ({start_year}–{end_year})")
+        figure = no_data_figure(FIGURE_6_KEY, f"Not drawn (the article's chart covers 2000–2023): UNCTAD's export "
+                                f"concentration index {held.replace('`', '')}.",
+                                ["article_figures"], data_dir=data_dir)
+        return figure, {}, {"concentration_sentence": (
+            f"**Figure 6 is not reproduced:** UNCTAD's export concentration index {held}. The article's reading of the "
+            "chart is summarised above; the book does not redraw a chart it has no values for.")}
+    plotted = window.assign(is_belarus=window.economy_code == BELARUS_M49)
+    economies = [BELARUS_M49] + sorted(set(plotted.economy_code) - {BELARUS_M49})
+    labels = plotted.drop_duplicates("economy_code").set_index("economy_code").economy
+    order = [labels[code] for code in economies]
+    chart = styled(alt.Chart(plotted).mark_line(point=True).encode(
+        x=_year_axis(int(plotted.year.min()), int(plotted.year.max())),
+        y=alt.Y("concentration_index:Q", title="Concentration index of exports (0–1)", scale=alt.Scale(zero=True)),
+        color=alt.Color("economy:N", title=None, sort=order, scale=alt.Scale(domain=order, range=PALETTE[:len(order)])),
+        strokeWidth=alt.condition(alt.datum.is_belarus, alt.value(4), alt.value(1.5)),
+        detail="economy_code:N",
+        tooltip=[alt.Tooltip("economy:N", title="Economy"), alt.Tooltip("year:Q", title="Year"),
+                 alt.Tooltip("concentration_index:Q", format=".3f", title="Concentration index")],
+    ))
+    numbers, sentence = _concentration_numbers(plotted)
+    note = ("UNCTAD's product concentration index of merchandise exports (normalised Herfindahl-Hirschman index over "
+            "three-digit SITC Rev. 3 products; 0 = evenly spread, 1 = a single product). Belarus drawn thicker.")
+    description = ("Lines of the export concentration index by economy. "
+                   + describe_series(plotted.sort_values("year"), "year", "concentration_index", "economy", "", decimals=3))
+    figure = ChartFigure(FIGURE_6_KEY, chart, Attribution(["unctad_concentration"], note, data_dir), description)
+    return figure, numbers, {"concentration_sentence": sentence}
+
+
+def _concentration_numbers(plotted: pd.DataFrame) -> tuple[dict, str]:
+    belarus = plotted[plotted.is_belarus].set_index("year").concentration_index.sort_index()
+    last = int(belarus.index.max())
+    n = {"concentration_blr_last_year": last, "concentration_blr_last": float(belarus[last])}
+    parts = []
+    since = belarus.loc[DECADE[0]:]
+    if DECADE[0] in belarus.index and len(since) > 1:
+        steps = since.diff().dropna()
+        n.update(concentration_blr_2012=float(belarus[DECADE[0]]), concentration_blr_falls=int((steps < 0).sum()),
+                 concentration_blr_steps=int(len(steps)))
+        direction = "fell" if belarus[last] < belarus[DECADE[0]] else "did not fall"
+        parts.append(
+            f"Belarus's index {direction} from {belarus[DECADE[0]]:.3f} in {DECADE[0]} to {belarus[last]:.3f} in {last}, "
+            f"declining in {n['concentration_blr_falls']} of the {n['concentration_blr_steps']} year-on-year steps "
+            f"({'a steady fall, as the article reads it' if n['concentration_blr_falls'] == n['concentration_blr_steps'] else 'so not in every year'})")
+    else:
+        parts.append(f"Belarus's index was {belarus[last]:.3f} in {last}; the data within this edition do not reach back to "
+                     f"{DECADE[0]}, where the article dates the start of the fall")
+    others = plotted[~plotted.is_belarus & (plotted.year == last)].set_index("economy_code").concentration_index
+    for group, reading in ((SIMILAR_TO_BELARUS, "close to"), (ABOVE_BELARUS, "well below")):
+        present = [code for code in group if code in others.index]
+        if not present:
+            continue
+        for code in present:
+            n[f"concentration_{group[code].lower()}_last"] = float(others[code])
+        values = " and ".join(f"{others[code]:.3f} for {group[code]}" for code in present)
+        if reading == "well below":
+            holds = all(others[code] > belarus[last] for code in present)
+            verdict = "both above Belarus, as the article says" if holds and len(present) > 1 else (
+                "above Belarus, as the article says" if holds else "not all above Belarus, against the article's reading")
+        else:
+            verdict = "the article sees Belarus close to them"
+        parts.append(f"in {last} the index stood at {values} ({verdict})")
+    return n, "On UNCTAD's data, " + "; ".join(parts) + "."

@@ -18,7 +18,7 @@ import pandas as pd
 from . import combined_method as cm
 from . import data
 from . import methods as m
-from .charts import Attribution, ChartFigure, DataTable, describe_series, styled
+from .charts import Attribution, ChartFigure, DataTable, describe_series, styled, year_runs
 
 NAN = float("nan")
 FLOW_LABELS = {"exports_fob": "Exports to Russia", "imports_cif": "Imports from Russia"}
@@ -555,14 +555,14 @@ def trade_2019_2024_figure(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.Da
     totals = _wdi_totals(wdi)
     rows = []
     for year, row in trade.iterrows():
-        segment = _segment(year, trade.index)
         source = row.source.split(";")[0]
         for series, value, total_column in (("Exports to Russia", row.exports, "exports"), ("Imports from Russia", row.imports, "imports"), ("Balance", row.balance, None)):
             share = value / totals.at[year, total_column] * 100 if total_column and year in totals.index else NAN
             series_source = m.DERIVED_SOURCE if (series != "Exports to Russia" and "derived" in row.source and year == 2024) else source
             rows.append({"year": int(year), "series": series, "bn_usd": round(float(value), 3), "source": series_source,
-                         "russia_share_pct": round(share, 1) if not math.isnan(share) else None, "segment": segment})
+                         "russia_share_pct": round(share, 1) if not math.isnan(share) else None})
     plotted = pd.DataFrame(rows)
+    plotted["segment"] = year_runs(plotted)
     missing = [y for y in shown_years if y not in set(plotted.year)]
     x = alt.X("year:O", title=None, scale=alt.Scale(domain=shown_years), axis=alt.Axis(labelAngle=0))
     color = alt.Color("series:N", title=None, sort=SERIES_ORDER)
@@ -607,18 +607,6 @@ def trade_2019_2024_figure(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.Da
     )
     return figure, numbers
 
-
-
-def _segment(year: int, years) -> str:
-    """Name of the run of consecutive years a year belongs to, so lines break at missing years."""
-    years = sorted(int(y) for y in years)
-    start = year
-    while start - 1 in years:
-        start -= 1
-    end = year
-    while end + 1 in years:
-        end += 1
-    return f"{start}–{end}"
 
 
 # --- Table 1c: the article's own arithmetic ------------------------------------------------------

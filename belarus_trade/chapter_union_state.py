@@ -28,7 +28,7 @@ MID_YEAR = (7, 1)
 PLACED_BY_MONTH = "month given in the article"
 PLACED_MID_YEAR = "no month in the article: placed at mid-year"
 
-COMPUTED = "Computed: Belarus-reported trade, World Bank GDP"
+COMPUTED = "Computed by the book (sources of trade and GDP in the tooltip)"
 STATED = "Stated by the article (ITC Trade Map, IMF WEO GDP)"
 
 RUSSIA_PART = "Russia (article, from Belstat)"
@@ -377,10 +377,15 @@ def projects_numbers(figures: pd.DataFrame, start_year: int, end_year: int) -> t
 
 # --- Figure 6c: the KTES -----------------------------------------------------------------------
 
-def ktes_figure(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, start_year: int, end_year: int, data_dir=None):
-    """Figure 6c: KTES computed over the years available, with the article's 2021 and 2023 values."""
-    series = ktes_series(dots, figures, wdi)
+def ktes_figure(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, start_year: int, end_year: int, data_dir=None,
+                weo: pd.DataFrame | None = None):
+    """Figure 6c: KTES computed over the years available, with the article's 2021 and 2023 values.
+
+    `weo` (IMF WEO GDP, present once a refresh has fetched it) fills the years the World Bank lacks.
+    """
+    series = ktes_series(dots, figures, wdi, weo)
     window = series.loc[start_year:end_year]
+    weo_years = [int(y) for y in window.index[window.gdp_source == m.WEO_GDP]]
     stated = {
         year: m.quoted_in_window(figures, f"ktes_belarus_russia_{year}_index", start_year, end_year) for year in (2021, 2023)
     }
@@ -391,21 +396,24 @@ def ktes_figure(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, st
         "turnover_bn_usd": window.turnover.round(3).to_numpy(),
         "gdp_sum_bn_usd": window.gdp_sum_bn.round(1).to_numpy(),
         "trade_source": window.source.fillna("").to_numpy(),
+        "gdp_source": window.gdp_source.fillna("").to_numpy(),
         "missing": window.missing.to_numpy(),
     })
     stated_rows = pd.DataFrame([
         {"year": year, "series": STATED, "ktes": value, "turnover_bn_usd": math.nan, "gdp_sum_bn_usd": math.nan,
-         "trade_source": "ITC Trade Map (article's footnote 26)", "missing": ""}
+         "trade_source": "ITC Trade Map (article's footnote 26)", "gdp_source": "IMF WEO (article)", "missing": ""}
         for year, value in stated.items() if m.available(value)
     ], columns=computed_rows.columns)
     plotted = pd.concat([computed_rows, stated_rows], ignore_index=True) if len(stated_rows) else computed_rows
-    numbers, sentences = _ktes_numbers(series, window, stated, start_year, end_year)
+    numbers, sentences = _ktes_numbers(series, window, stated, start_year, end_year, weo is not None)
+    resources = ["imf_dots", "article_figures", "wdi"] + (["weo_gdp"] if weo_years else [])
     note = ("KTES = mutual goods trade / (GDP of Belarus + GDP of Russia) × 100, all in current USD. Trade: IMF DOTS "
-            "(Belarus-reported) to 2020, the article's figures for 2021 and 2023; GDP: WDI NY.GDP.MKTP.CD. "
-            "Gaps are years with no trade figure or no GDP in the snapshot.")
+            "(Belarus-reported) to 2020, the article's figures for 2021, 2023 and 2024; GDP: WDI NY.GDP.MKTP.CD"
+            + (f", and IMF WEO NGDPD for {m.join_years(weo_years)}, which the World Bank series does not cover" if weo_years else "")
+            + ". Gaps are years with no trade figure or no GDP in the snapshot.")
     if window.ktes.notna().sum() == 0 and plotted.ktes.notna().sum() == 0:
         message = f"No year of {start_year}–{end_year} has both mutual trade and GDP in the snapshot."
-        return no_data_figure("fig-6c-ktes", message, ["imf_dots", "article_figures", "wdi"], note, data_dir), numbers, sentences
+        return no_data_figure("fig-6c-ktes", message, resources, note, data_dir), numbers, sentences
     pick_series = alt.selection_point(name="pick_series", fields=["series"], bind="legend")
     highlight = alt.condition(pick_series, alt.value(1.0), alt.value(0.2))
     years = sorted(int(y) for y in plotted.year.unique())
@@ -416,7 +424,7 @@ def ktes_figure(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, st
     tooltip = ["year:O", "series:N", alt.Tooltip("ktes:Q", format=".3f", title="KTES"),
                alt.Tooltip("turnover_bn_usd:Q", format=".1f", title="mutual trade, bn USD"),
                alt.Tooltip("gdp_sum_bn_usd:Q", format=",.0f", title="GDP of both, bn USD"),
-               "trade_source:N", "missing:N"]
+               "trade_source:N", "gdp_source:N", "missing:N"]
     base = alt.Chart(plotted).encode(x=x, y=alt.Y("ktes:Q", title="KTES (mutual trade, % of combined GDP)", scale=alt.Scale(zero=True)),
                                      color=color, tooltip=tooltip)
     line = base.mark_line(point=True).encode(opacity=highlight).transform_filter(
@@ -431,11 +439,11 @@ def ktes_figure(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, st
         "own values as separate diamonds. " + describe_series(plotted, "year", "ktes", "series", "")
         + (f" No value for {m.join_years(gaps)} (no trade figure or no GDP in the snapshot)." if gaps else "")
     )
-    figure = ChartFigure("fig-6c-ktes", chart, Attribution(["imf_dots", "article_figures", "wdi"], note, data_dir), description)
+    figure = ChartFigure("fig-6c-ktes", chart, Attribution(resources, note, data_dir), description)
     return figure, numbers, sentences
 
 
-def _ktes_numbers(series: pd.DataFrame, window: pd.DataFrame, stated: dict, start_year: int, end_year: int):
+def _ktes_numbers(series: pd.DataFrame, window: pd.DataFrame, stated: dict, start_year: int, end_year: int, weo_held: bool):
     computed = window.ktes.dropna()
     numbers: dict = {}
     sentences: dict = {}
@@ -453,7 +461,7 @@ def _ktes_numbers(series: pd.DataFrame, window: pd.DataFrame, stated: dict, star
     gdp = window.dropna(subset=["gdp_blr", "gdp_rus"])
     numbers["gdp_ratio_year"] = int(gdp.index.max()) if len(gdp) else math.nan
     numbers["gdp_ratio_rus_to_blr"] = float(gdp.gdp_rus.iloc[-1] / gdp.gdp_blr.iloc[-1]) if len(gdp) else math.nan
-    sentences["ktes_gaps_sentence"] = _gaps_text(window, start_year, end_year)
+    sentences["ktes_gaps_sentence"] = _gaps_text(window, start_year, end_year, weo_held)
     sentences["ktes_decline_sentence"] = _decline_text(window)
     for year in (2021, 2023):
         value = float(window.at[year, "ktes"]) if year in window.index else math.nan
@@ -475,7 +483,7 @@ def _ktes_numbers(series: pd.DataFrame, window: pd.DataFrame, stated: dict, star
     return numbers, sentences
 
 
-def _gaps_text(window: pd.DataFrame, start_year: int, end_year: int) -> str:
+def _gaps_text(window: pd.DataFrame, start_year: int, end_year: int, weo_held: bool) -> str:
     no_trade = [int(y) for y in window.index[window.turnover.isna()]]
     no_gdp = [int(y) for y in window.index[window.turnover.notna() & (window.gdp_blr.isna() | window.gdp_rus.isna())]]
     parts = []
@@ -483,11 +491,16 @@ def _gaps_text(window: pd.DataFrame, start_year: int, end_year: int) -> str:
         parts.append(f"no figure for mutual trade in {m.join_years(no_trade)} (the IMF series in the snapshot ends in 2020 "
                      "and the article gives no Belarus–Russia figures for 2022)")
     if no_gdp:
-        parts.append(f"no GDP for {m.join_years(no_gdp)} (the World Bank extract ends in 2023; IMF WEO, series NGDPD, or a "
-                     "refresh of the WDI would fill it)")
+        parts.append(f"no GDP for {m.join_years(no_gdp)} (the World Bank series ends before it, and "
+                     + ("the IMF's WEO series in the snapshot does not reach it either)" if weo_held else
+                        "the IMF's WEO, series NGDPD, is not in the snapshot yet: `make refresh` fetches it when online)"))
+    weo_years = [int(y) for y in window.index[window.gdp_source == m.WEO_GDP]]
+    weo = (f" GDP for {m.join_years(weo_years)} is the IMF's WEO estimate, because the World Bank series does not reach "
+           f"{'that year' if len(weo_years) == 1 else 'those years'}." if weo_years else "")
     if not parts:
-        return f"Within this edition ({start_year}–{end_year}) every year has both trade and GDP."
-    return f"The coefficient is missing where the snapshot has {' and '.join(parts)}; the chart leaves those years empty rather than guessing."
+        return f"Within this edition ({start_year}–{end_year}) every year has both trade and GDP.{weo}"
+    return (f"The coefficient is missing where the snapshot has {' and '.join(parts)}; the chart leaves those years empty "
+            f"rather than guessing.{weo}")
 
 
 def _decline_text(window: pd.DataFrame) -> str:

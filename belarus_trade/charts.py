@@ -174,7 +174,7 @@ def _sort_value(value) -> str:
     return f' data-sort="{value!r}"' if isinstance(value, (int, float)) and not pd.isna(value) else ""
 
 
-def describe_series(frame: pd.DataFrame, x: str, y: str, series: str, unit: str) -> str:
+def describe_series(frame: pd.DataFrame, x: str, y: str, series: str, unit: str, decimals: int = 1) -> str:
     """A text alternative computed from the plotted data: range and end points of each series."""
     parts = []
     for name, group in frame.dropna(subset=[y]).groupby(series, sort=False):
@@ -182,7 +182,29 @@ def describe_series(frame: pd.DataFrame, x: str, y: str, series: str, unit: str)
         first, last = group.iloc[0], group.iloc[-1]
         peak = group.loc[group[y].idxmax()]
         parts.append(
-            f"{name}: {first[y]:,.1f}{unit} in {first[x]}, {last[y]:,.1f}{unit} in {last[x]}, "
-            f"highest {peak[y]:,.1f}{unit} in {peak[x]}"
+            f"{name}: {first[y]:,.{decimals}f}{unit} in {first[x]}, {last[y]:,.{decimals}f}{unit} in {last[x]}, "
+            f"highest {peak[y]:,.{decimals}f}{unit} in {peak[x]}"
         )
     return "; ".join(parts) + "."
+
+
+def year_runs(frame: pd.DataFrame, by: list[str] | None = None, year: str = "year") -> pd.Series:
+    """Label each row with its run of consecutive years ("2019–2021"), within each group of `by`.
+
+    Line charts use it as `detail`, so that a line breaks at a missing year instead of bridging it.
+    Several rows may share a year; labels are prefixed with the group ("Exports / IMF: 2000–2020").
+    """
+    def runs(years: pd.Series) -> pd.Series:
+        start_of = {}
+        for previous, current in zip([None] + sorted(set(years)), sorted(set(years))):
+            start_of[current] = current if previous is None or current != previous + 1 else start_of[previous]
+        end_of = {}
+        for current, start in start_of.items():
+            end_of[start] = current
+        return years.map(lambda y: f"{start_of[y]}–{end_of[start_of[y]]}")
+
+    if not by:
+        return runs(frame[year].astype(int))
+    prefix = frame[by].astype(str).agg(" / ".join, axis=1) + ": "
+    return prefix + frame.groupby(by, sort=False)[year].transform(lambda years: runs(years.astype(int)))
+

@@ -24,6 +24,10 @@ import pandas as pd
 from .paths import DATA_DIR
 
 MANIFEST_NAME = "datapackage.json"
+# Series the project fetches only when online: described in the manifest, absent from the offline
+# snapshot until a refresh validates a candidate and `snapshot.record` moves it into `resources`.
+# Kept outside `resources` so that the manifest stays a valid Frictionless package at every step.
+PENDING_KEY = "x-pending-resources"
 READ_LOG_ENV = "BELARUS_TRADE_READ_LOG"
 UTF8_BOM = b"\xef\xbb\xbf"
 MARKUP = re.compile(r"[<>]")
@@ -64,11 +68,15 @@ def _check_manifest(path: Path, manifest) -> None:
     resources = manifest.get("resources") if isinstance(manifest, dict) else None
     if not isinstance(resources, list):
         raise DataError(f"{path}: manifest has no list of 'resources'")
-    for number, resource in enumerate(resources, start=1):
+    pending = manifest.get(PENDING_KEY, [])
+    if not isinstance(pending, list):
+        raise DataError(f"{path}: '{PENDING_KEY}' must be a list of resources")
+    for where, resource in [(f"resource {n}", r) for n, r in enumerate(resources, 1)] + \
+                           [(f"{PENDING_KEY} {n}", r) for n, r in enumerate(pending, 1)]:
         schema = resource.get("schema") if isinstance(resource, dict) else None
         fields = schema.get("fields") if isinstance(schema, dict) else None
         if not (isinstance(fields, list) and "name" in resource and "path" in resource):
-            raise DataError(f"{path}: resource {number} needs a 'name', a 'path' and a 'schema' with 'fields'")
+            raise DataError(f"{path}: {where} needs a 'name', a 'path' and a 'schema' with 'fields'")
 
 
 def manifest_as_read(data_dir: str | os.PathLike | None = None) -> dict:
@@ -82,6 +90,38 @@ def resource_descriptor(name: str, data_dir: str | os.PathLike | None = None) ->
         if resource["name"] == name:
             return resource
     raise DataError(f"{resolve_data_dir(data_dir) / MANIFEST_NAME}: no resource named '{name}'")
+
+
+def pending_descriptor(manifest: dict, name: str) -> dict | None:
+    """The description of a series the snapshot does not hold yet, or None."""
+    return next((r for r in manifest.get(PENDING_KEY, []) if r["name"] == name), None)
+
+
+def load_if_held(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame | None:
+    """Load a resource that only an online refresh brings; None while the snapshot lacks it.
+
+    The absent file is still recorded as read, so the chapter re-executes once a refresh adds it.
+    A file that sits in the folder without having been recorded is an error, not silently ignored.
+    """
+    directory = resolve_data_dir(data_dir)
+    manifest = read_manifest(directory)
+    if any(r["name"] == name for r in manifest["resources"]):
+        return load(name, directory)
+    pending = pending_descriptor(manifest, name)
+    if pending is None:
+        raise DataError(f"{directory / MANIFEST_NAME}: no resource named '{name}'")
+    path = directory / pending["path"]
+    _record_read(path)
+    _check_not_unrecorded(path)
+    return None
+
+
+def _check_not_unrecorded(path: Path) -> None:
+    if path.exists():
+        raise DataError(
+            f"{_display_path(path)}: file is present but the manifest lists it as not yet fetched; "
+            f"validate and record it with `python -m belarus_trade record {path.name}`"
+        )
 
 
 def load(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -112,12 +152,17 @@ def _record_read(path: Path) -> None:
 
 
 def validate_package(data_dir: str | os.PathLike | None = None) -> list[str]:
-    """Validate every resource of the snapshot; return the list of files checked."""
+    """Validate every resource of the snapshot; return the list of files checked.
+
+    A series not yet fetched may be absent, but not present without having been recorded."""
     directory = resolve_data_dir(data_dir)
+    manifest = read_manifest(directory)
     checked = []
-    for descriptor in read_manifest(directory)["resources"]:
+    for descriptor in manifest["resources"]:
         validate_file(directory / descriptor["path"], descriptor)
         checked.append(descriptor["path"])
+    for descriptor in manifest.get(PENDING_KEY, []):
+        _check_not_unrecorded(directory / descriptor["path"])
     return checked
 
 

@@ -41,6 +41,14 @@ def within(frame: pd.DataFrame, start_year: int, end_year: int, column: str = "y
     return frame[frame[column].between(start_year, end_year)].reset_index(drop=True)
 
 
+def share_of(shares: pd.DataFrame, flow: str, partner: str, year: int) -> float:
+    """One partner's share (`share_pct`) of one flow in one year, from a long frame of shares."""
+    row = shares[(shares.flow == flow) & (shares.partner == partner) & (shares.year == year)]
+    if row.empty:
+        raise KeyError(f"no share for {flow}, {partner}, {year}")
+    return float(row.share_pct.iloc[0])
+
+
 def belarus_flows(dots: pd.DataFrame, flow: str) -> pd.DataFrame:
     """Belarus-reported values of one flow, one column per partner, one row per year."""
     rows = dots[(dots.reporter == BELARUS) & (dots.flow == flow)]
@@ -178,19 +186,39 @@ def belarus_russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFr
     return frame[["exports", "imports", "balance", "turnover", "source"]]
 
 
-def ktes_series(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame) -> pd.DataFrame:
-    """KTES by year from mutual goods trade (IMF to 2020, the article's figures after) and WDI GDP.
+WORLD_BANK_GDP = "World Bank WDI"
+WEO_GDP = "IMF WEO"
+
+
+def gdp_pairs(wdi: pd.DataFrame, weo: pd.DataFrame | None = None) -> pd.DataFrame:
+    """GDP of Belarus and Russia (current USD) by year: the World Bank's where it has both, else the IMF WEO's.
+
+    The two countries of one year always come from one source, named in `gdp_source`; the WEO
+    (fetched only when online) fills the latest years the World Bank has not yet published.
+    """
+    gdp = pd.DataFrame({"gdp_blr": wdi_series(wdi, "BLR", GDP_INDICATOR), "gdp_rus": wdi_series(wdi, "RUS", GDP_INDICATOR)}).dropna()
+    gdp["gdp_source"] = WORLD_BANK_GDP
+    if weo is not None:
+        imf = weo.pivot(index="year", columns="iso3", values="gdp_usd").rename(columns={"BLR": "gdp_blr", "RUS": "gdp_rus"})
+        imf = imf.reindex(columns=["gdp_blr", "gdp_rus"]).dropna()
+        imf = imf.loc[~imf.index.isin(gdp.index)].assign(gdp_source=WEO_GDP)
+        gdp = pd.concat([gdp, imf]).sort_index()
+    gdp.index.name = "year"
+    return gdp
+
+
+def ktes_series(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, weo: pd.DataFrame | None = None) -> pd.DataFrame:
+    """KTES by year from mutual goods trade (IMF to 2020, the article's figures after) and GDP (`gdp_pairs`).
 
     One row per year that has trade or GDP from the first year with both; KTES is missing
     (never interpolated) where either is missing, and `missing` says which.
     """
     trade = belarus_russia_trade(dots, figures)
-    gdp = pd.DataFrame({"gdp_blr": wdi_series(wdi, "BLR", GDP_INDICATOR), "gdp_rus": wdi_series(wdi, "RUS", GDP_INDICATOR)}).dropna()
-    return ktes_table(trade[["turnover", "source"]], gdp)
+    return ktes_table(trade[["turnover", "source"]], gdp_pairs(wdi, weo))
 
 
 def ktes_table(trade: pd.DataFrame, gdp: pd.DataFrame) -> pd.DataFrame:
-    """KTES from a trade frame (turnover in bn USD, source) and a GDP frame (gdp_blr, gdp_rus in USD)."""
+    """KTES from a trade frame (turnover in bn USD, source) and a GDP frame (gdp_blr, gdp_rus in USD, any other columns kept)."""
     both = trade.join(gdp, how="outer")
     complete = both.turnover.notna() & both.gdp_blr.notna() & both.gdp_rus.notna()
     if not complete.any():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import io
 import json
+import lzma
 import socket
 import tempfile
 import urllib.error
@@ -555,10 +556,7 @@ def fetch_comtrade_sitc(
 #   spell it "Concentration Index"; `Economy` is the UNCTAD (M49-based) economy code, kept as text.
 # * Exports are the rows whose Flow Label is "Exports"; missing indices are empty cells.
 # * The CSV is UTF-8, possibly with a byte-order mark.
-# py7zr is not a project dependency. Without it the archive cannot be opened here, which is
-# reported as kind `offline`: like a dead network, the bulk file is out of reach from this
-# environment and the build should keep the snapshot. No other kind would be true: the
-# publisher neither refused, nor lacked data, nor changed its format.
+# The archive is unpacked with py7zr (in the lock; imported only by this refresh).
 
 UNCTAD_CONCENTRATION_URL = "https://unctadstat-api.unctad.org/bulkdownload/US.ConcentDiversIndices/US_ConcentDiversIndices"
 UNCTAD_CONCENTRATION_SERIES = "US.ConcentDiversIndices"
@@ -594,20 +592,21 @@ def fetch_unctad_concentration(
     url: str = UNCTAD_CONCENTRATION_URL, *, get_bytes: Callable = http_get_bytes,
 ) -> pd.DataFrame:
     """Download the 7z bulk archive, unpack its CSV with py7zr and parse the export concentration index."""
+    import py7zr
+
     fail = partial(PublisherError, "UNCTAD", UNCTAD_CONCENTRATION_SERIES)
-    try:
-        import py7zr
-    except ImportError:
-        raise fail("offline", "cannot unpack the 7z bulk file here: py7zr is not installed; keep the snapshot") from None
     archive = _get_as(get_bytes, url, "UNCTAD", UNCTAD_CONCENTRATION_SERIES)
     if not archive.startswith(SEVEN_ZIP_SIGNATURE):
         raise fail("schema_changed", f"bulk file is not a 7z archive (starts {archive[:16]!r})")
-    with tempfile.TemporaryDirectory() as folder, py7zr.SevenZipFile(io.BytesIO(archive), mode="r") as seven_zip:
-        names = [name for name in seven_zip.getnames() if name.lower().endswith(".csv")]
-        if len(names) != 1:
-            raise fail("schema_changed", f"archive holds {len(names)} CSV files, expected one")
-        seven_zip.extractall(path=folder)
-        csv_text = (Path(folder) / names[0]).read_text(encoding="utf-8-sig")
+    try:
+        with tempfile.TemporaryDirectory() as folder, py7zr.SevenZipFile(io.BytesIO(archive), mode="r") as seven_zip:
+            names = [name for name in seven_zip.getnames() if name.lower().endswith(".csv")]
+            if len(names) != 1:
+                raise fail("schema_changed", f"archive holds {len(names)} CSV files, expected one")
+            seven_zip.extractall(path=folder)
+            csv_text = (Path(folder) / names[0]).read_text(encoding="utf-8-sig")
+    except (py7zr.exceptions.ArchiveError, lzma.LZMAError, EOFError) as err:  # cut short, or corrupt packed data
+        raise fail("schema_changed", f"bulk file is a damaged 7z archive ({err})") from None
     return parse_unctad_concentration(csv_text)
 
 

@@ -17,12 +17,18 @@ from typing import Callable
 import pandas as pd
 
 from . import publishers
-from .data import DataError, read_manifest, resolve_data_dir, validate_file
+from .data import DataError, pending_descriptor, read_manifest, resolve_data_dir, validate_file
 from .snapshot import record
 
 WDI_INDICATORS = ["NE.EXP.GNFS.ZS", "NE.IMP.GNFS.ZS", "NE.TRD.GNFS.ZS", "TX.VAL.MRCH.CD.WT", "TM.VAL.MRCH.CD.WT", "NY.GDP.MKTP.CD"]
 WDI_COUNTRIES = {"BLR": WDI_INDICATORS, "RUS": ["NY.GDP.MKTP.CD"], "WLD": ["NE.TRD.GNFS.ZS"]}
-FIRST_YEAR = {"wdi": 2000, "imf_dots": 1992}
+FIRST_YEAR = {"wdi": 2000, "imf_dots": 1992, "weo_gdp": 1992, "comtrade_sitc": 2000, "unctad_concentration": 1995}
+WEO_COUNTRIES = ["BLR", "RUS"]
+BELARUS_M49, RUSSIA_M49 = 112, 643
+# The Comtrade preview answers at most 500 records; 20 years × 2 flows × 10 sections stay below.
+COMTRADE_YEARS_PER_CALL = 20
+# Economies of the article's Figure 6 by UNCTAD (M49) code: Belarus, Russia, Kazakhstan, China, Germany.
+CONCENTRATION_ECONOMIES = {"112", "643", "398", "156", "276"}
 
 # The snapshot keeps the IMF's DOTS-era labels, which the book's methods use; IMTS codes of
 # the countries the methods name are mapped back to them (other partners keep IMTS labels).
@@ -47,7 +53,7 @@ class Job:
 @dataclass
 class Outcome:
     resource: str
-    status: str  # "replaced", "unchanged", "failed", "offline"
+    status: str  # "added", "replaced", "unchanged", "failed", "offline"
     detail: str
 
 
@@ -65,6 +71,44 @@ def fetch_imf_snapshot(start: int, end: int, get=publishers.http_get_json) -> pd
     return frame.sort_values(["reporter", "partner", "flow", "year"], ignore_index=True)
 
 
+def fetch_weo_snapshot(start: int, end: int, get=publishers.http_get_json) -> pd.DataFrame:
+    """Completed years only: the WEO runs on into the IMF's projections, which are not data."""
+    frame = publishers.fetch_weo_gdp(WEO_COUNTRIES, get=get)
+    return frame[frame.year.between(start, end - 1)].reset_index(drop=True)
+
+
+def fetch_comtrade_snapshot(start: int, end: int, get=publishers.http_get_json) -> pd.DataFrame:
+    """Belarus's reports of trade with Russia by SITC section, in calls small enough for the preview API.
+
+    A span of years without any record (Belarus has published no detail since 2022) is skipped;
+    only a refresh that finds no record at all fails.
+    """
+    frames = []
+    for first in range(start, end + 1, COMTRADE_YEARS_PER_CALL):
+        last = min(first + COMTRADE_YEARS_PER_CALL - 1, end)
+        try:
+            frames.append(publishers.fetch_comtrade_sitc(BELARUS_M49, RUSSIA_M49, (first, last), get=get))
+        except publishers.PublisherError as error:
+            if error.kind != "empty":
+                raise
+    if not frames:
+        raise publishers.PublisherError("UN Comtrade", f"S3 {BELARUS_M49}-{RUSSIA_M49}", "empty", f"no records in {start}-{end}")
+    return pd.concat(frames, ignore_index=True)
+
+
+def fetch_concentration_snapshot(start: int, end: int, get_bytes=publishers.http_get_bytes) -> pd.DataFrame:
+    """The export concentration index of the article's Figure 6 economies, from UNCTAD's bulk file."""
+    frame = publishers.fetch_unctad_concentration(get_bytes=get_bytes)
+    frame["economy_code"] = frame.economy_code.str.lstrip("0")
+    chosen = frame.economy_code.isin(CONCENTRATION_ECONOMIES) & frame.year.between(start, end)
+    return frame[chosen].reset_index(drop=True)
+
+
+def require_belarus(frame: pd.DataFrame) -> None:
+    if str(BELARUS_M49) not in set(frame.economy_code):
+        raise DataError("UNCTAD refresh: the bulk file has no export concentration index for Belarus (112)")
+
+
 def require_partners(frame: pd.DataFrame) -> None:
     missing = sorted(set(REQUIRED_IMF_PARTNERS) - set(frame.partner))
     if missing:
@@ -77,10 +121,13 @@ def book_partners(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame.reporter.isin(names) & frame.partner.isin(names)]
 
 
-def default_jobs(get=publishers.http_get_json) -> list[Job]:
+def default_jobs(get=publishers.http_get_json, get_bytes=publishers.http_get_bytes) -> list[Job]:
     return [
         Job("wdi", lambda start, end: fetch_wdi_snapshot(start, end, get)),
         Job("imf_dots", lambda start, end: fetch_imf_snapshot(start, end, get), require_partners, book_partners),
+        Job("weo_gdp", lambda start, end: fetch_weo_snapshot(start, end, get)),
+        Job("comtrade_sitc", lambda start, end: fetch_comtrade_snapshot(start, end, get)),
+        Job("unctad_concentration", lambda start, end: fetch_concentration_snapshot(start, end, get_bytes), require_belarus),
     ]
 
 
@@ -102,34 +149,39 @@ def refresh(data_dir: Path | None = None, jobs: list[Job] | None = None, today: 
 
 
 def _run(job: Job, data_dir: Path, today: dt.date) -> Outcome:
-    descriptor = next(r for r in read_manifest(data_dir)["resources"] if r["name"] == job.resource)
+    manifest = read_manifest(data_dir)
+    held = next((r for r in manifest["resources"] if r["name"] == job.resource), None)
+    descriptor = held or pending_descriptor(manifest, job.resource)
     target = data_dir / descriptor["path"]
+    kept = f"kept the snapshot retrieved {held.get('retrieved')}" if held else "the snapshot still lacks this series"
     try:
         fetched = job.fetch(FIRST_YEAR.get(job.resource, 2000), today.year)
     except publishers.PublisherError as error:
         status = "offline" if error.kind == "offline" else "failed"
-        return Outcome(job.resource, status, f"{error}; kept the snapshot retrieved {descriptor.get('retrieved')}")
+        return Outcome(job.resource, status, f"{error}; {kept}")
     candidate = target.with_name(f".candidate-{target.name}")
     columns = [field["name"] for field in descriptor["schema"]["fields"]]
     _write_csv(fetched[columns], candidate)
     try:
         unchecked = {key: value for key, value in descriptor.items() if key != "hash"}
         new = validate_file(candidate, unchecked)
-        old = validate_file(target, unchecked)
-        _check_coverage(job.resource, job.tracked(old), job.tracked(new))
+        if held:
+            series_key = [k for k in descriptor["schema"]["primaryKey"] if k != "year"]
+            _check_coverage(job.resource, series_key, job.tracked(validate_file(target, unchecked)), job.tracked(new))
         if job.check:
             job.check(new)
     except DataError as error:
         candidate.unlink(missing_ok=True)
-        return Outcome(job.resource, "failed", f"candidate rejected: {error}; kept the snapshot retrieved {descriptor.get('retrieved')}")
-    if candidate.read_bytes() == target.read_bytes():
+        return Outcome(job.resource, "failed", f"candidate rejected: {error}; {kept}")
+    if held and candidate.read_bytes() == target.read_bytes():
         candidate.unlink()
         record(target.name, data_dir, retrieved=today.isoformat())
         return Outcome(job.resource, "unchanged", f"same values; retrieval date set to {today.isoformat()}")
     os.replace(candidate, target)
     entry = record(target.name, data_dir, retrieved=today.isoformat())
     coverage = entry.get("coverage", {})
-    return Outcome(job.resource, "replaced", f"{coverage.get('rows')} rows, {coverage.get('first_year')}–{coverage.get('last_year')}")
+    return Outcome(job.resource, "replaced" if held else "added",
+                   f"{coverage.get('rows')} rows, {coverage.get('first_year')}–{coverage.get('last_year')}")
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -141,11 +193,8 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False)
 
 
-def _check_coverage(resource: str, old: pd.DataFrame, new: pd.DataFrame) -> None:
-    """A refresh may extend or revise a series but must not lose years it had."""
-    if "year" not in old.columns:
-        return
-    key = [c for c in old.columns if c not in ("year", "value", "value_musd", "estimated")]
+def _check_coverage(resource: str, key: list[str], old: pd.DataFrame, new: pd.DataFrame) -> None:
+    """A refresh may extend or revise a series (rows with the same `key`) but must not lose years it had."""
     old_span = old.groupby(key).year.agg(["min", "max"])
     new_span = new.groupby(key).year.agg(["min", "max"]).reindex(old_span.index)
     lost = new_span["max"].isna() | (new_span["max"] < old_span["max"]) | (new_span["min"] > old_span["min"])
@@ -160,5 +209,5 @@ def summary(outcomes: list[Outcome]) -> tuple[str, int]:
         return "offline: no network reached the publishers; the snapshot is unchanged", 2
     failed = [o for o in outcomes if o.status in ("failed", "offline")]
     if failed:
-        return f"refresh incomplete: {', '.join(o.resource for o in failed)} kept their last good snapshot", 1
+        return f"refresh incomplete: {', '.join(o.resource for o in failed)} not refreshed (see the lines above); nothing else changed", 1
     return f"refreshed {len(outcomes)} resources", 0

@@ -7,13 +7,12 @@ is caught by the checksum on the next load.
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import pandas as pd
 
-from .data import MANIFEST_NAME, read_manifest, resolve_data_dir, sha256_of, validate_file
+from .data import MANIFEST_NAME, PENDING_KEY, DataError, read_manifest, resolve_data_dir, sha256_of, validate_file
 
 
 def import_reference_extracts(shared_data: Path, data_dir: Path | None = None) -> list[str]:
@@ -35,10 +34,22 @@ def import_reference_extracts(shared_data: Path, data_dir: Path | None = None) -
 
 
 def record(file_name: str, data_dir: Path | None = None, retrieved: str | None = None) -> dict:
-    """Validate a changed file and write its sha256, size, coverage (and retrieval date) to the manifest."""
+    """Validate a changed file and write its sha256, size, coverage (and retrieval date) to the manifest.
+
+    A series the snapshot did not hold yet moves from the pending list into `resources`.
+    """
     data_dir = resolve_data_dir(data_dir)
     manifest = read_manifest(data_dir)
-    descriptor = next(r for r in manifest["resources"] if r["path"] == file_name)
+    descriptor = next((r for r in manifest["resources"] if r["path"] == file_name), None)
+    if descriptor is None:
+        pending = manifest.get(PENDING_KEY, [])
+        descriptor = next((r for r in pending if r["path"] == file_name), None)
+        if descriptor is None:
+            raise DataError(f"{data_dir / MANIFEST_NAME}: no resource has the path '{file_name}'")
+        if not retrieved:
+            raise DataError(f"{file_name}: first record of a fetched series; give its retrieval date (--retrieved YYYY-MM-DD)")
+        pending.remove(descriptor)
+        manifest["resources"].append(descriptor)
     path = data_dir / file_name
     unchecked = {k: v for k, v in descriptor.items() if k != "hash"}
     frame = validate_file(path, unchecked)
@@ -51,6 +62,8 @@ def record(file_name: str, data_dir: Path | None = None, retrieved: str | None =
         descriptor["coverage"].update(first_year=int(years.min()), last_year=int(years.max()))
     if retrieved:
         descriptor["retrieved"] = retrieved
+    if not manifest.get(PENDING_KEY):
+        manifest.pop(PENDING_KEY, None)
     write_manifest(manifest, data_dir)
     return descriptor
 
@@ -61,7 +74,3 @@ def write_manifest(manifest: dict, data_dir: Path) -> None:
     temporary = target.with_suffix(".json.tmp")
     temporary.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     temporary.replace(target)
-
-
-def today() -> str:
-    return dt.date.today().isoformat()

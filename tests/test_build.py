@@ -225,6 +225,57 @@ def test_new_year_of_data_reexecutes_exactly_the_dependent_chapters(project_copy
     assert "58.5" in page
 
 
+def write_fetched_series(data: Path) -> list[str]:
+    """Files as `make refresh` leaves them for the three series fetched only online (test values)."""
+    comtrade = ["reporter_code,partner_code,year,flow,sitc_section,value_usd"] + [
+        f"112,643,{year},{flow},{section},{(section + 1) * 1e8 if flow == 'exports' else (10 - section) * 1e8}"
+        for year in (2012, 2021) for flow in ("exports", "imports") for section in range(10)]
+    concentration = ["economy_code,economy,year,concentration_index"] + [
+        f"{code},{label},{year},{base - (year - 2000) * 0.002:.3f}"
+        for code, label, base in (("112", "Belarus", 0.2), ("643", "Russian Federation", 0.35)) for year in range(2000, 2024)]
+    files = {
+        "comtrade_sitc_belarus_russia.csv": comtrade,
+        "unctad_export_concentration.csv": concentration,
+        "imf_weo_gdp.csv": ["iso3,year,gdp_usd", "BLR,2024,80000000000.0", "RUS,2024,2120000000000.0"],
+    }
+    for name, lines in files.items():
+        (data / name).write_text("\n".join(lines) + "\n")
+        record(name, data, retrieved="2026-12-01")
+    return list(files)
+
+
+def test_fetched_series_fill_figures_4_to_6_and_ktes_2024(project_copy):
+    """Once a refresh brings the online-only series, exactly the chapters that asked for them rerun and draw them."""
+    book, data = project_copy / "book", project_copy / "data"
+    b.build(book, data, log=quiet)
+    files = write_fetched_series(data)
+    readers = set().union(*(readers_of(book, name) for name in files))
+    assert {"pre_sanction", "union_state", "conclusion", "data_methods"} <= readers and CHAPTER not in readers
+    report = b.build(book, data, log=quiet)
+    assert {run["chapter"] for run in report["executed"]} == readers
+
+    pre_sanction = json.loads((book / "chapters" / "pre_sanction.ipynb").read_text())
+    (structure,) = chart_specs(pre_sanction)["fig-4-imports-structure"]["datasets"].values()
+    assert {(row["period"], row["sitc_section"]) for row in structure} == {(p, str(s)) for p in ("2012", "2021") for s in range(10)}
+    (concentration,) = chart_specs(pre_sanction)["fig-6-concentration"]["datasets"].values()
+    assert {row["economy"] for row in concentration} == {"Belarus", "Russian Federation"}
+    numbers = glued(pre_sanction)
+    assert float(numbers["comtrade_machinery_import_share_2021_pct"]) == pytest.approx(3 / 55 * 100)
+    assert float(numbers["concentration_blr_last"]) == pytest.approx(0.154)
+
+    union_state = json.loads((book / "chapters" / "union_state.ipynb").read_text())
+    (ktes_rows,) = chart_specs(union_state)["fig-6c-ktes"]["datasets"].values()
+    (ktes_2024,) = [row for row in ktes_rows if row["year"] == 2024 and row["series"].startswith("Computed")]
+    assert ktes_2024["gdp_source"] == "IMF WEO" and ktes_2024["gdp_sum_bn_usd"] == 2200.0
+
+    site = book / "_build" / "html" / "chapters"
+    page = (site / "pre_sanction.html").read_text()
+    assert "UN Comtrade (public API, SITC Rev. 3 sections)" in page and "UNCTADstat, Merchandise" in page
+    assert "Figure 6 is not reproduced" not in page
+    appendix = (site / "data_methods.html").read_text()
+    assert appendix.count("Filled: the data reach") == 3 and "not yet fetched" not in appendix
+
+
 def test_edition_leaves_committed_notebooks_untouched(tmp_path):
     before = {p.name: p.read_bytes() for p in CHAPTERS_DIR.glob("*.ipynb")}
     site = b.build_edition(tmp_path / "edition", {"start_year": 2005, "end_year": 2019}, log=quiet)

@@ -11,6 +11,7 @@ import pytest
 from belarus_trade import chapter_pre_sanction as c
 from belarus_trade import data
 from belarus_trade import methods as m
+from belarus_trade.charts import year_runs
 
 
 @pytest.fixture(scope="module")
@@ -146,11 +147,12 @@ def test_mirror_summary_of_the_decade(dots):
     assert "opposite" in sentences["mirror_direction_sentence"]
 
 
-def test_segments_break_at_missing_years_and_groups():
+def test_year_runs_break_at_missing_years_and_groups():
     frame = pd.DataFrame({"series": ["x", "x", "x", "y", "y"], "year": [2000, 2001, 2003, 2000, 2001]})
-    labels = c.segments(frame, ["series"])
-    assert labels[0] == labels[1] != labels[2]
-    assert labels[3] == labels[4] and labels[3] != labels[0]
+    assert year_runs(frame, ["series"]).tolist() == ["x: 2000–2001", "x: 2000–2001", "x: 2003–2003", "y: 2000–2001", "y: 2000–2001"]
+    # Without groups, rows sharing a year share its run (three series per year in Figure 3c).
+    shared = pd.DataFrame({"year": [2021, 2021, 2019, 2020, 2023, 2024]}, index=[5, 4, 3, 2, 1, 0])
+    assert year_runs(shared).to_dict() == {5: "2019–2021", 4: "2019–2021", 3: "2019–2021", 2: "2019–2021", 1: "2023–2024", 0: "2023–2024"}
 
 
 # --- Figure 3 ---------------------------------------------------------------------------------
@@ -188,7 +190,7 @@ def test_structure_draws_only_the_quoted_shares(figures):
         drawn = frame.dropna(subset=["share_pct"])
         assert set(drawn.share_pct) <= quoted, flow
         other = frame[frame.group == c.OTHER]
-        assert len(other) == 1 and other.share_pct.isna().all() and "not available offline" in other.note.iloc[0]
+        assert len(other) == 1 and other.share_pct.isna().all() and "not in the snapshot" in other.note.iloc[0]
     exports = c.structure_frame(figures, "exports", 2000, 2024).dropna(subset=["share_pct"]).set_index(["group", "year"])
     assert exports.at[(c.FOOD, 2012), "share_pct"] == 19.3 and exports.at[(c.FOOD, 2021), "share_pct"] == 31.3
     assert exports.at[(c.MACHINERY, 2021), "value_bn_usd"] == 4.9
@@ -227,7 +229,96 @@ def test_transit_table_divides_the_article_figure_by_gdp(wdi, figures):
     assert "2019" in sentences["transit_sentence"]
 
 
-# --- Figure 6's formula, ready for the data -------------------------------------------------------
+def comtrade_frame(values: dict[tuple[int, str], dict[str, float]]) -> pd.DataFrame:
+    """Belarus's reports to Russia in the snapshot's Comtrade layout: {(year, flow): {section: USD}}."""
+    rows = [(112, 643, year, flow, section, value)
+            for (year, flow), sections in values.items() for section, value in sections.items()]
+    return pd.DataFrame(rows, columns=["reporter_code", "partner_code", "year", "flow", "sitc_section", "value_usd"])
+
+
+# Test values: fuels 60% of imports in 2012 and 30% in 2021; machinery 10% then 20%; food 25% of exports then 40%.
+SECTIONS = [str(s) for s in range(10)]
+COMTRADE = comtrade_frame({
+    (2012, "imports"): {**dict.fromkeys(SECTIONS, 0.0), "3": 60e8, "7": 10e8, "5": 30e8},
+    (2021, "imports"): {**dict.fromkeys(SECTIONS, 0.0), "3": 30e8, "7": 20e8, "5": 50e8},
+    (2012, "exports"): {**dict.fromkeys(SECTIONS, 0.0), "0": 25e8, "7": 35e8, "6": 40e8},
+    (2021, "exports"): {**dict.fromkeys(SECTIONS, 0.0), "0": 40e8, "7": 25e8, "6": 35e8},
+    (2016, "exports"): {**dict.fromkeys(SECTIONS, 0.0), "0": 1e8, "7": 1e8},
+})
+
+
+def test_comtrade_shares_are_of_the_sum_over_sections():
+    shares = c.comtrade_shares(COMTRADE, "imports", [2012, 2021]).set_index(["year", "sitc_section"])
+    assert shares.at[(2012, "3"), "share_pct"] == pytest.approx(60.0)
+    assert shares.at[(2021, "7"), "share_pct"] == pytest.approx(20.0)
+    assert shares.at[(2021, "7"), "section"] == "7 Machinery and transport eq."
+    assert shares.groupby("year").share_pct.sum().tolist() == pytest.approx([100.0, 100.0])
+
+
+def test_structure_figure_draws_every_section_from_comtrade_with_the_article_marks(figures):
+    figure = c.structure_figure(figures, "exports", 2000, 2024, comtrade=COMTRADE)
+    plotted = figure.plotted.set_index(["period", "sitc_section"])
+    assert len(plotted) == 20 and set(plotted.index.get_level_values(0)) == {"2012", "2021"}
+    assert plotted.at[("2021", "0"), "share_pct"] == pytest.approx(40.0)
+    # The article's quoted shares sit beside the section they describe: food on 0, machinery on 7.
+    assert plotted.at[("2012", "0"), "quoted_share_pct"] == 19.3 and plotted.at[("2021", "7"), "quoted_share_pct"] == 26.3
+    assert plotted.quoted_share_pct.notna().sum() == 4
+    assert figure.attribution.resources == ["comtrade_sitc", "article_figures"]
+    # An edition that holds neither comparison year falls back to the quoted shares.
+    fallback = c.structure_figure(figures, "exports", 2013, 2020, comtrade=COMTRADE)
+    assert "sitc_section" not in fallback.plotted.columns
+
+
+def test_structure_numbers_compare_comtrade_with_the_article(dots, figures):
+    numbers, sentences = c.structure_numbers(dots, figures, 2000, 2024, COMTRADE)
+    assert numbers["comtrade_fuel_import_share_fall_times"] == pytest.approx(2.0)
+    assert numbers["comtrade_food_export_share_2021_pct"] == pytest.approx(40.0)
+    text = sentences["structure_data_sentence"]
+    assert "60.0% to 30.0%" in text and "the article: 8.8% to 13.8%" in text and "25.0% to 40.0%" in text
+    # Section concentration (formula of Figure 6) over the ten sections, 2021 imports: shares .3, .2, .5.
+    floor = math.sqrt(1 / 10)
+    expected = (math.sqrt(0.3 ** 2 + 0.2 ** 2 + 0.5 ** 2) - floor) / (1 - floor)
+    assert numbers["comtrade_import_section_concentration_2021"] == pytest.approx(expected)
+    _, offline = c.structure_numbers(dots, figures, 2000, 2024, None)
+    assert "holds no UN Comtrade data" in offline["structure_data_sentence"]
+
+
+# --- Figure 6 -----------------------------------------------------------------------------------------
+
+def concentration_frame(series: dict[tuple[str, str], list[float]], first_year: int = 2010) -> pd.DataFrame:
+    """UNCTAD's index in the snapshot's layout: {(code, label): values from first_year on}."""
+    rows = [(code, label, first_year + i, value) for (code, label), values in series.items() for i, value in enumerate(values)]
+    return pd.DataFrame(rows, columns=["economy_code", "economy", "year", "concentration_index"])
+
+
+CONCENTRATION = concentration_frame({
+    ("112", "Belarus"): [0.20, 0.21, 0.19, 0.18, 0.18, 0.17],   # 2010-2015: falls in 2 of the 3 steps from 2012
+    ("643", "Russian Federation"): [0.30] * 6,
+    ("398", "Kazakhstan"): [0.50] * 6,
+    ("156", "China"): [0.09] * 6,
+})
+
+
+def test_concentration_figure_checks_the_article_readings():
+    figure, numbers, sentences = c.concentration_figure(CONCENTRATION, 2000, 2024)
+    assert set(figure.plotted.economy) == {"Belarus", "Russian Federation", "Kazakhstan", "China"}
+    assert numbers["concentration_blr_2012"] == 0.19 and numbers["concentration_blr_last"] == 0.17
+    assert (numbers["concentration_blr_falls"], numbers["concentration_blr_steps"]) == (2, 3)
+    text = sentences["concentration_sentence"]
+    assert "so not in every year" in text and "0.090 for China" in text and "both above Belarus" in text
+    assert "Germany" not in text  # absent from the data, so not named
+    assert figure.spec()["encoding"]["color"]["scale"]["domain"][0] == "Belarus"
+
+
+def test_concentration_figure_without_data_says_so():
+    figure, numbers, sentences = c.concentration_figure(None, 2000, 2024)
+    assert numbers == {} and "not reproduced" in sentences["concentration_sentence"]
+    assert "not in the snapshot" in figure.description
+    _, _, window = c.concentration_figure(CONCENTRATION, 2016, 2024)
+    assert "no value for Belarus within this edition (2016–2024)" in window["concentration_sentence"]
+
+
+# --- Figure 6's formula --------------------------------------------------------------------------
 
 def test_concentration_index():
     assert c.concentration_index([1, 1, 1, 1]) == pytest.approx(0.0)
@@ -299,7 +390,10 @@ def test_chapter_runs_with_end_year_2020(tmp_path):
             spec = bundle.get(scrap["mime_prefix"] + "application/vnd.vegalite.v6+json")
             if spec:
                 specs[scrap["name"]] = spec
-    assert len(specs) == 4
+    assert len(specs) == 5
+    # Figure 6 has no values offline: the chart is its message, and it has no years.
+    (no_data,) = specs.pop("fig-6-concentration")["datasets"].values()
+    assert "not in the snapshot" in no_data[0]["message"]
     for name, spec in specs.items():
         (rows,) = spec["datasets"].values()
         years = {int(row["year"]) for row in rows if "year" in row}

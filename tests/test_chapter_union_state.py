@@ -237,3 +237,30 @@ def test_builders_with_a_window_ending_in_2022(frames):
     figure, numbers, sentences = chapter.ktes_figure(f["dots"], f["figures"], f["wdi"], 2000, 2022)
     assert sorted(figure.plotted[figure.plotted.series == chapter.STATED].year) == [2021]
     assert not math.isnan(numbers["ktes_2021_computed"]) and math.isnan(numbers["ktes_2023_computed"])
+
+
+# Test values for the IMF WEO: GDP for 2023 (which the World Bank already has) and 2024 (which it lacks).
+WEO = pd.DataFrame({"iso3": ["BLR", "RUS", "BLR", "RUS"], "year": [2023, 2023, 2024, 2024],
+                    "gdp_usd": [1.0e9, 1.0e9, 80.0e9, 2120.0e9]})
+
+
+def test_gdp_pairs_prefer_the_world_bank_and_fill_later_years_from_the_weo(frames):
+    gdp = methods.gdp_pairs(frames["wdi"], WEO)
+    assert gdp.at[2023, "gdp_source"] == methods.WORLD_BANK_GDP and gdp.at[2023, "gdp_blr"] > 1.0e9
+    assert gdp.at[2024, "gdp_source"] == methods.WEO_GDP and gdp.at[2024, "gdp_rus"] == 2120.0e9
+    # A year with only one country in the WEO is not filled: both GDPs of a year come from one source.
+    assert 2024 not in methods.gdp_pairs(frames["wdi"], WEO[WEO.iso3 == "BLR"]).index
+
+
+def test_ktes_2024_is_computed_once_the_weo_is_in_the_snapshot(frames):
+    f = frames
+    figure, numbers, sentences = chapter.ktes_figure(f["dots"], f["figures"], f["wdi"], 2000, 2024, weo=WEO)
+    row = figure.plotted[(figure.plotted.series == chapter.COMPUTED) & (figure.plotted.year == 2024)].iloc[0]
+    turnover = methods.quoted(f["figures"], "turnover_with_russia_2024_bn_usd")
+    assert row.ktes == pytest.approx(round(methods.ktes(turnover * 1e9, 80.0e9, 2120.0e9), 4))
+    assert row.gdp_source == methods.WEO_GDP and row.missing == ""
+    assert "weo_gdp" in figure.attribution.resources and "IMF WEO NGDPD for 2024" in figure.attribution.note
+    assert "GDP for 2024 is the IMF's WEO estimate" in sentences["ktes_gaps_sentence"]
+    assert "no GDP" not in sentences["ktes_gaps_sentence"]
+    _, _, offline = chapter.ktes_figure(f["dots"], f["figures"], f["wdi"], 2000, 2024)
+    assert "no GDP for 2024" in offline["ktes_gaps_sentence"] and "not in the snapshot yet" in offline["ktes_gaps_sentence"]

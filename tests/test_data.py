@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from belarus_trade.data import load, read_manifest, snapshot_id, validate_package
+from belarus_trade.data import PENDING_KEY, DataError, load, load_if_held, read_manifest, snapshot_id, validate_package
 from belarus_trade.paths import DATA_DIR
 from belarus_trade.snapshot import record
 
@@ -145,7 +145,51 @@ def test_load_returns_a_fresh_copy():
 
 def test_manifest_is_plain_json_with_unique_names():
     manifest = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
-    names = [r["name"] for r in manifest["resources"]]
-    paths = [r["path"] for r in manifest["resources"]]
+    every = manifest["resources"] + manifest.get(PENDING_KEY, [])
+    names = [r["name"] for r in every]
+    paths = [r["path"] for r in every]
     assert len(set(names)) == len(names) and len(set(paths)) == len(paths)
-    assert sorted(paths) == sorted(p.name for p in DATA_DIR.glob("*.csv"))
+    assert sorted(r["path"] for r in manifest["resources"]) == sorted(p.name for p in DATA_DIR.glob("*.csv"))
+
+
+# --- series only an online refresh brings ---------------------------------------------------------
+
+PENDING = {r["name"]: r for r in read_manifest().get(PENDING_KEY, [])}
+WEO_CSV = "iso3,year,gdp_usd\nBLR,2024,75000000000.0\nRUS,2024,2100000000000.0\n"  # test values
+
+
+def test_the_offline_snapshot_describes_the_three_online_series_without_holding_them():
+    assert set(PENDING) == {"weo_gdp", "comtrade_sitc", "unctad_concentration"}
+    for name, resource in PENDING.items():
+        assert not (DATA_DIR / resource["path"]).exists(), name
+        assert resource["sources"][0]["path"].startswith("https://") and resource["licenses"][0]["name"]
+        assert "hash" not in resource and "retrieved" not in resource
+        assert load_if_held(name) is None
+
+
+def test_an_absent_series_is_logged_as_read_so_its_arrival_reexecutes_the_chapter(tmp_path, monkeypatch, data_copy):
+    log = tmp_path / "reads.log"
+    monkeypatch.setenv("BELARUS_TRADE_READ_LOG", str(log))
+    assert load_if_held("weo_gdp", data_copy) is None
+    assert log.read_text(encoding="utf-8").splitlines() == [str(data_copy / "imf_weo_gdp.csv")]
+
+
+def test_a_series_file_present_but_unrecorded_is_an_error(data_copy):
+    (data_copy / "imf_weo_gdp.csv").write_text(WEO_CSV, encoding="utf-8")
+    for check in (lambda: load_if_held("weo_gdp", data_copy), lambda: validate_package(data_copy)):
+        with pytest.raises(DataError, match=r"imf_weo_gdp.csv: file is present but .* `python -m belarus_trade record imf_weo_gdp.csv`"):
+            check()
+    with pytest.raises(DataError, match="no resource named 'weo'"):
+        load_if_held("weo", data_copy)
+
+
+def test_recording_a_fetched_series_moves_it_into_the_resources(data_copy):
+    (data_copy / "imf_weo_gdp.csv").write_text(WEO_CSV, encoding="utf-8")
+    with pytest.raises(DataError, match="retrieval date"):
+        record("imf_weo_gdp.csv", data_copy)
+    entry = record("imf_weo_gdp.csv", data_copy, retrieved="2026-12-01")
+    manifest = read_manifest(data_copy)
+    assert entry in manifest["resources"] and "weo_gdp" not in {r["name"] for r in manifest[PENDING_KEY]}
+    assert entry["coverage"] == {"rows": 2, "first_year": 2024, "last_year": 2024} and entry["hash"].startswith("sha256:")
+    assert load_if_held("weo_gdp", data_copy).gdp_usd.tolist() == [75e9, 2100e9]
+    assert "imf_weo_gdp.csv" in validate_package(data_copy)

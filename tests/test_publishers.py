@@ -1,10 +1,10 @@
 """Offline tests of the publishers' fetch-and-parse layer, on fixtures in the documented formats."""
+import codecs
 import copy
 import email.message
 import io
 import json
 import socket
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 import pandas as pd
+import py7zr
 import pytest
 
 from belarus_trade import publishers
@@ -522,32 +523,18 @@ def unctad_csv(name: str = "unctad_concentdiversindices.csv") -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
 
-class FakeSevenZip:
-    """Stands in for py7zr.SevenZipFile: an archive whose members are the given texts."""
-
-    members: dict = {}
-
-    def __init__(self, file, mode="r"):
-        assert mode == "r" and file.read(6) == publishers.SEVEN_ZIP_SIGNATURE
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def getnames(self):
-        return list(self.members)
-
-    def extractall(self, path):
-        for name, text in self.members.items():
-            (Path(path) / name).write_text(text, encoding="utf-8-sig")
+def seven_zip(members: dict[str, bytes]) -> bytes:
+    """A real 7z archive holding the given files, as UNCTAD's bulk download serves it."""
+    buffer = io.BytesIO()
+    with py7zr.SevenZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(content, name)
+    return buffer.getvalue()
 
 
-def fake_py7zr(monkeypatch, members):
-    module = type(sys)("py7zr")
-    module.SevenZipFile = type("SevenZipFile", (FakeSevenZip,), {"members": members})
-    monkeypatch.setitem(sys.modules, "py7zr", module)
+def unctad_archive(csv: bytes | None = None) -> bytes:
+    """The bulk archive as published: one CSV (the fixture unless given) under its published name."""
+    return seven_zip({"US_ConcentDiversIndices.csv": unctad_csv().encode("utf-8") if csv is None else csv})
 
 
 def test_parse_unctad_concentration_keeps_exports_with_an_index():
@@ -579,39 +566,51 @@ def test_unctad_renamed_column_is_schema_changed():
     assert_one_line(caught.value, "UNCTAD US.ConcentDiversIndices: CSV lacks column(s) flow label")
 
 
-def test_fetch_unctad_unpacks_the_archive_and_parses_it(monkeypatch):
-    fake_py7zr(monkeypatch, {"US_ConcentDiversIndices.csv": unctad_csv()})
-    get = FakeGet(lambda url: publishers.SEVEN_ZIP_SIGNATURE + b"rest of the archive")
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
+def test_fetch_unctad_unpacks_the_archive_and_parses_it(bom):
+    get = FakeGet(lambda url: unctad_archive(bom + unctad_csv().encode("utf-8")))
     frame = publishers.fetch_unctad_concentration(get_bytes=get)
     assert get.urls == [
         "https://unctadstat-api.unctad.org/bulkdownload/US.ConcentDiversIndices/US_ConcentDiversIndices"]
     pd.testing.assert_frame_equal(frame, publishers.parse_unctad_concentration(unctad_csv()))
 
 
-def test_fetch_unctad_refuses_a_body_that_is_not_7z(monkeypatch):
-    fake_py7zr(monkeypatch, {})
+def test_fetch_unctad_refuses_a_body_that_is_not_7z():
     with pytest.raises(PublisherError) as caught:
         publishers.fetch_unctad_concentration(get_bytes=FakeGet(lambda url: b"<html>maintenance</html>"))
     assert caught.value.kind == "schema_changed"
     assert_one_line(caught.value, "UNCTAD US.ConcentDiversIndices: bulk file is not a 7z archive")
 
 
-def test_fetch_unctad_needs_exactly_one_csv_in_the_archive(monkeypatch):
-    fake_py7zr(monkeypatch, {"readme.txt": "notes"})
+@pytest.mark.parametrize("members, count", [
+    ({"readme.txt": b"notes"}, 0),
+    ({"US_ConcentDiversIndices.csv": b"Year\n2021\n", "US_ConcentDiversIndices_old.csv": b"Year\n2020\n"}, 2),
+])
+def test_fetch_unctad_needs_exactly_one_csv_in_the_archive(members, count):
     with pytest.raises(PublisherError) as caught:
-        publishers.fetch_unctad_concentration(get_bytes=FakeGet(lambda url: publishers.SEVEN_ZIP_SIGNATURE))
+        publishers.fetch_unctad_concentration(get_bytes=FakeGet(lambda url: seven_zip(members)))
     assert caught.value.kind == "schema_changed"
+    assert str(caught.value) == f"UNCTAD US.ConcentDiversIndices: archive holds {count} CSV files, expected one"
 
 
-def test_fetch_unctad_without_py7zr_does_not_download(monkeypatch):
-    monkeypatch.setitem(sys.modules, "py7zr", None)
-    get = FakeGet(lambda url: pytest.fail("downloaded although the archive cannot be unpacked"))
+@pytest.mark.parametrize("keep", [12, 32, -1], ids=["start-header-cut", "no-packed-data", "last-byte-missing"])
+def test_fetch_unctad_damaged_archive_is_schema_changed(keep):
+    archive = unctad_archive()
     with pytest.raises(PublisherError) as caught:
-        publishers.fetch_unctad_concentration(get_bytes=get)
-    assert caught.value.kind == "offline"
-    assert str(caught.value) == (
-        "UNCTAD US.ConcentDiversIndices: cannot unpack the 7z bulk file here: py7zr is not installed; keep the snapshot")
-    assert get.urls == []
+        publishers.fetch_unctad_concentration(get_bytes=FakeGet(lambda url: archive[:keep]))
+    assert caught.value.kind == "schema_changed"
+    assert_one_line(caught.value, "UNCTAD US.ConcentDiversIndices: bulk file is a damaged 7z archive (")
+
+
+@pytest.mark.parametrize("position", [32, 40, 48])
+def test_fetch_unctad_corrupt_packed_data_is_schema_changed(position):
+    """A flipped byte inside the compressed stream surfaces from the decompressor, not as an ArchiveError."""
+    archive = bytearray(unctad_archive())
+    archive[position] ^= 0xFF
+    with pytest.raises(PublisherError) as caught:
+        publishers.fetch_unctad_concentration(get_bytes=FakeGet(lambda url: bytes(archive)))
+    assert caught.value.kind == "schema_changed"
+    assert_one_line(caught.value, "UNCTAD US.ConcentDiversIndices: bulk file is a damaged 7z archive (")
 
 
 def test_http_get_bytes_returns_the_raw_body():
