@@ -58,10 +58,12 @@ def _run(args) -> int:
         site = build_edition(args.output.resolve(), parameters, args.data_dir)
         print(f"edition ready: {site / 'index.html'}")
     elif args.command == "validate":
-        from .data import validate_package
+        from .data import PENDING_KEY, read_manifest, validate_package
 
         checked = validate_package(args.data_dir)
-        print(f"ok: {len(checked)} files match their schema and checksum")
+        pending = [r["path"] for r in read_manifest(args.data_dir).get(PENDING_KEY, [])]
+        waiting = f"; not fetched yet (`make refresh` when online): {', '.join(pending)}" if pending else ""
+        print(f"ok: {len(checked)} files match their schema and checksum{waiting}")
     elif args.command == "record":
         from .snapshot import record
 

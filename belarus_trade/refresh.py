@@ -180,8 +180,10 @@ def _run(job: Job, data_dir: Path, today: dt.date) -> Outcome:
     os.replace(candidate, target)
     entry = record(target.name, data_dir, retrieved=today.isoformat())
     coverage = entry.get("coverage", {})
+    # Known gaps are written by people; a refresh may have filled some of them.
+    review = "; its known_gaps in the manifest may be out of date" if held and entry.get("known_gaps") else ""
     return Outcome(job.resource, "replaced" if held else "added",
-                   f"{coverage.get('rows')} rows, {coverage.get('first_year')}–{coverage.get('last_year')}")
+                   f"{coverage.get('rows')} rows, {coverage.get('first_year')}–{coverage.get('last_year')}{review}")
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
