@@ -77,7 +77,7 @@ def gaps_table(data_dir=None) -> DataTable:
                   f"Filled: the data reach {last_year}" if last_year >= needed_year else f"Open: the data end in {last_year}")
         rows.append({"Data": data, "Offline snapshot": offline, "Filled by": route, "This snapshot": status})
     note = ("Every route has a client in belarus_trade/publishers.py, tested offline on the publishers' documented formats, "
-            "and a `make refresh` job that adds or replaces the file only after it validates.")
+            "and a refresh job (make refresh) that adds or replaces the file only after it validates.")
     return DataTable("table-d-gaps", pd.DataFrame(rows), Attribution(["article_figures", "wdi", "imf_dots"], note, data_dir))
 def discrepancies(figures: pd.DataFrame, dots: pd.DataFrame, printed: pd.DataFrame, data_dir=None):
     """Documented differences between sources for the same quantity, each computed where possible."""

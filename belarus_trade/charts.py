@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import textwrap
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from .data import read_manifest
 VEGA_LITE_VERSION = "6.4"
 VEGALITE_MIMETYPE = "application/vnd.vegalite.v6+json"
 WIDTH, HEIGHT = 620, 300
+NO_DATA_LINE_CHARS = 75  # a 14 px line of the no-data message that fits the chart width
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies and in greyscale print.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999"]
@@ -130,7 +132,9 @@ class ChartFigure:
 def no_data_figure(key: str, message: str, resources: list[str], note: str = "", data_dir=None) -> ChartFigure:
     """The figure for an edition whose years hold none of its data: it says so and shows nothing else."""
     frame = pd.DataFrame({"message": [message]})
-    chart = styled(alt.Chart(frame).mark_text(fontSize=14, color="#444").encode(text="message:N")).properties(height=60)
+    lines = textwrap.wrap(message, NO_DATA_LINE_CHARS)
+    chart = styled(alt.Chart(frame).mark_text(fontSize=14, color="#444", lineBreak="\n").encode(
+        text=alt.value("\n".join(lines)))).properties(height=30 + 20 * len(lines))
     return ChartFigure(key=key, chart=chart, attribution=Attribution(resources, note, data_dir), description=message)
 
 

@@ -11,7 +11,9 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from belarus_trade.charts import VEGALITE_MIMETYPE, Attribution, ChartFigure, DataTable, describe_series, styled
+from belarus_trade.charts import (
+    NO_DATA_LINE_CHARS, VEGALITE_MIMETYPE, Attribution, ChartFigure, DataTable, describe_series, no_data_figure, styled,
+)
 
 FRAME = pd.DataFrame({"year": [2020, 2021, 2020, 2021], "series": ["A", "A", "<b>B</b>", "<b>B</b>"], "value": [1.0, 2.5, 3.0, 0.5]})
 
@@ -89,3 +91,16 @@ def test_table_cells_carry_sort_values_and_formats():
     markup = table.html()
     assert '<td data-sort="17.1">17.1</td>' in markup
     assert "<td>–</td>" in markup
+
+
+def test_no_data_message_is_wrapped_to_the_chart_width():
+    message = ("Not drawn (the article's chart covers 2000–2023): UNCTAD's export concentration index is not in the "
+               "snapshot yet (make refresh fetches UNCTADstat's bulk file when online).")
+    figure = no_data_figure("fig-x", message, ["wdi"])
+    spec = figure.spec()
+    lines = spec["encoding"]["text"]["value"].split("\n")
+    assert len(lines) > 1 and all(len(line) <= NO_DATA_LINE_CHARS for line in lines)
+    assert " ".join(lines) == message and spec["mark"]["lineBreak"] == "\n"
+    assert spec["height"] == 30 + 20 * len(lines)
+    assert figure.plotted.message.tolist() == [message] and figure.description == message
+
