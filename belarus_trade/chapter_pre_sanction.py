@@ -972,10 +972,7 @@ def concentration_index(values) -> float:
 
 
 FIGURE_6_KEY = "fig-6-concentration"
-BELARUS_M49 = "112"
-# The article compares Belarus with China and Germany (similar levels) and Kazakhstan and Russia (far higher).
-SIMILAR_TO_BELARUS = {"156": "China", "276": "Germany"}
-ABOVE_BELARUS = {"398": "Kazakhstan", "643": "Russia"}
+BELARUS_M49 = str(m.BELARUS_M49)  # UNCTAD economy codes are text
 
 
 def concentration_figure(concentration: pd.DataFrame | None, start_year: int, end_year: int, data_dir=None):
@@ -1036,7 +1033,7 @@ def _concentration_numbers(plotted: pd.DataFrame) -> tuple[dict, str]:
         parts.append(f"Belarus's index was {belarus[last]:.3f} in {last}; the data within this edition do not reach back to "
                      f"{DECADE[0]}, where the article dates the start of the fall")
     others = plotted[~plotted.is_belarus & (plotted.year == last)].set_index("economy_code").concentration_index
-    for group, reading in ((SIMILAR_TO_BELARUS, "close to"), (ABOVE_BELARUS, "well below")):
+    for group, reading in ((m.CONCENTRATION_CLOSE, "close to"), (m.CONCENTRATION_ABOVE, "well below")):
         present = [code for code in group if code in others.index]
         if not present:
             continue

@@ -199,13 +199,10 @@ def year_runs(frame: pd.DataFrame, by: list[str] | None = None, year: str = "yea
     Several rows may share a year; labels are prefixed with the group ("Exports / IMF: 2000–2020").
     """
     def runs(years: pd.Series) -> pd.Series:
-        start_of = {}
-        for previous, current in zip([None] + sorted(set(years)), sorted(set(years))):
-            start_of[current] = current if previous is None or current != previous + 1 else start_of[previous]
-        end_of = {}
-        for current, start in start_of.items():
-            end_of[start] = current
-        return years.map(lambda y: f"{start_of[y]}–{end_of[start_of[y]]}")
+        unique = pd.Series(sorted(set(years)))
+        run = unique.diff().ne(1).cumsum()
+        first, last = unique.groupby(run).transform("min"), unique.groupby(run).transform("max")
+        return years.map(dict(zip(unique, first.astype(str) + "–" + last.astype(str))))
 
     if not by:
         return runs(frame[year].astype(int))

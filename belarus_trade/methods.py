@@ -186,6 +186,13 @@ def belarus_russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFr
     return frame[["exports", "imports", "balance", "turnover", "source"]]
 
 
+# UN M49 codes, used by UN Comtrade and UNCTADstat.
+BELARUS_M49, RUSSIA_M49 = 112, 643
+# The economies of the article's Figure 6 besides Belarus, by the article's reading of them:
+# China and Germany close to Belarus, Kazakhstan and Russia well above it.
+CONCENTRATION_CLOSE = {"156": "China", "276": "Germany"}
+CONCENTRATION_ABOVE = {"398": "Kazakhstan", str(RUSSIA_M49): "Russia"}
+
 WORLD_BANK_GDP = "World Bank WDI"
 WEO_GDP = "IMF WEO"
 

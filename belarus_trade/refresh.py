@@ -16,7 +16,7 @@ from typing import Callable
 
 import pandas as pd
 
-from . import publishers
+from . import methods, publishers
 from .data import DataError, pending_descriptor, read_manifest, resolve_data_dir, validate_file
 from .snapshot import record
 
@@ -24,11 +24,9 @@ WDI_INDICATORS = ["NE.EXP.GNFS.ZS", "NE.IMP.GNFS.ZS", "NE.TRD.GNFS.ZS", "TX.VAL.
 WDI_COUNTRIES = {"BLR": WDI_INDICATORS, "RUS": ["NY.GDP.MKTP.CD"], "WLD": ["NE.TRD.GNFS.ZS"]}
 FIRST_YEAR = {"wdi": 2000, "imf_dots": 1992, "weo_gdp": 1992, "comtrade_sitc": 2000, "unctad_concentration": 1995}
 WEO_COUNTRIES = ["BLR", "RUS"]
-BELARUS_M49, RUSSIA_M49 = 112, 643
 # The Comtrade preview answers at most 500 records; 20 years × 2 flows × 10 sections stay below.
 COMTRADE_YEARS_PER_CALL = 20
-# Economies of the article's Figure 6 by UNCTAD (M49) code: Belarus, Russia, Kazakhstan, China, Germany.
-CONCENTRATION_ECONOMIES = {"112", "643", "398", "156", "276"}
+CONCENTRATION_ECONOMIES = {str(methods.BELARUS_M49), *methods.CONCENTRATION_CLOSE, *methods.CONCENTRATION_ABOVE}
 
 # The snapshot keeps the IMF's DOTS-era labels, which the book's methods use; IMTS codes of
 # the countries the methods name are mapped back to them (other partners keep IMTS labels).
@@ -87,12 +85,12 @@ def fetch_comtrade_snapshot(start: int, end: int, get=publishers.http_get_json) 
     for first in range(start, end + 1, COMTRADE_YEARS_PER_CALL):
         last = min(first + COMTRADE_YEARS_PER_CALL - 1, end)
         try:
-            frames.append(publishers.fetch_comtrade_sitc(BELARUS_M49, RUSSIA_M49, (first, last), get=get))
+            frames.append(publishers.fetch_comtrade_sitc(methods.BELARUS_M49, methods.RUSSIA_M49, (first, last), get=get))
         except publishers.PublisherError as error:
             if error.kind != "empty":
                 raise
     if not frames:
-        raise publishers.PublisherError("UN Comtrade", f"S3 {BELARUS_M49}-{RUSSIA_M49}", "empty", f"no records in {start}-{end}")
+        raise publishers.PublisherError("UN Comtrade", f"S3 {methods.BELARUS_M49}-{methods.RUSSIA_M49}", "empty", f"no records in {start}-{end}")
     return pd.concat(frames, ignore_index=True)
 
 
@@ -105,7 +103,7 @@ def fetch_concentration_snapshot(start: int, end: int, get_bytes=publishers.http
 
 
 def require_belarus(frame: pd.DataFrame) -> None:
-    if str(BELARUS_M49) not in set(frame.economy_code):
+    if str(methods.BELARUS_M49) not in set(frame.economy_code):
         raise DataError("UNCTAD refresh: the bulk file has no export concentration index for Belarus (112)")
 
 
