@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .data import READ_LOG_ENV
+from .inline import inline_expressions
 from .paths import BOOK_DIR, BUILD_DIR, PROJECT_ROOT
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -71,9 +72,16 @@ def environment_fingerprint() -> str:
 
 
 def code_of(notebook: dict) -> str:
-    return "\n# --- cell ---\n".join(
-        "".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"
-    )
+    """What execution depends on: each code cell, and the `{eval}` expressions of each Markdown
+    cell in their place between them (prose around an unchanged expression needs no run)."""
+    parts = []
+    for cell in notebook["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code":
+            parts.append(source)
+        elif cell["cell_type"] == "markdown" and inline_expressions(source):
+            parts.append("# --- inline expressions ---\n" + "\n".join(inline_expressions(source)))
+    return "\n# --- cell ---\n".join(parts)
 
 
 def input_key(notebook: dict, parameters: dict, data_dir: Path, reads: list[str], fingerprint: str) -> str:
@@ -153,6 +161,7 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
         try:
             papermill.execute_notebook(
                 str(source), str(executed), parameters=parameters or None, cwd=str(source.parent),
+                engine_name="belarus_trade",  # also evaluates the Markdown's {eval} numbers (engine.py)
                 kernel_name="python3", progress_bar=False, log_output=False, report_mode=False,
                 # Saving after every cell costs seconds on chart-heavy chapters; the output is
                 # written once at the end, and also when a cell fails.
@@ -230,7 +239,7 @@ def site_stamp(book_dir: Path, data_dir: Path, fingerprint: str) -> str:
     return digest.hexdigest()
 
 
-def render_html(book_dir: Path, build_dir: Path, data_dir: Path) -> Path:
+def render_html(book_dir: Path, build_dir: Path, data_dir: Path, fingerprint: str = "") -> Path:
     """Sphinx build into a fresh folder; returns it. Doctrees persist so unchanged pages are not re-read."""
     build_dir.mkdir(parents=True, exist_ok=True)
     target = Path(tempfile.mkdtemp(prefix="html-", dir=build_dir))
@@ -238,7 +247,8 @@ def render_html(book_dir: Path, build_dir: Path, data_dir: Path) -> Path:
     log = build_dir / "sphinx.log"
     with open(log, "w", encoding="utf-8") as stream:
         status = subprocess.run(
-            [sys.executable, "-m", "belarus_trade.render", str(book_dir), str(target), str(build_dir / ".doctrees"), str(data_dir)],
+            [sys.executable, "-m", "belarus_trade.render", str(book_dir), str(target), str(build_dir / ".doctrees"), str(data_dir),
+             fingerprint],
             stdout=stream, stderr=subprocess.STDOUT, env={**os.environ, "NO_COLOR": "1"},
         ).returncode
     plain = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8"))
@@ -336,7 +346,7 @@ def build(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, parameters: d
         log("book is up to date")
         return report
     log("rendering HTML")
-    site = render_html(book_dir, build_dir, data_dir)
+    site = render_html(book_dir, build_dir, data_dir, fingerprint)
     publish(site, build_dir)
     stamp_file.write_text(stamp)
     report["rendered"] = True

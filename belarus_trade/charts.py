@@ -22,7 +22,10 @@ import pandas as pd
 from .data import read_manifest
 
 VEGA_LITE_VERSION = "6.4"
-VEGALITE_MIMETYPE = "application/vnd.vegalite.v6+json"
+# A figure's output carries one representation per kind of reader (see ChartFigure):
+FIGURE_MIMETYPE = "application/vnd.belarus-trade.figure+html"  # the book's page (sphinx_ext renders it)
+VEGA_MIMETYPE = "application/vnd.vega.v5+json"  # JupyterLab draws it (its renderer knows Vega v5)
+VEGA_SCHEMA = "https://vega.github.io/schema/vega/v5.json"
 WIDTH, HEIGHT = 620, 300
 NO_DATA_LINE_CHARS = 75  # a 14 px line of the no-data message that fits the chart width
 
@@ -90,6 +93,7 @@ class ChartFigure:
     description: str
     plotted: pd.DataFrame = field(init=False)
     _spec: dict = field(init=False, repr=False)
+    _svg: str | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self):
         if not isinstance(self.chart.data, pd.DataFrame):
@@ -103,7 +107,9 @@ class ChartFigure:
     def static_svg(self) -> str:
         import vl_convert
 
-        return vl_convert.vegalite_to_svg(self.spec(), vl_version=VEGA_LITE_VERSION)
+        if self._svg is None:
+            self._svg = vl_convert.vegalite_to_svg(self.spec(), vl_version=VEGA_LITE_VERSION)
+        return self._svg
 
     def html(self) -> str:
         spec = self.spec()
@@ -121,12 +127,49 @@ class ChartFigure:
             "</div>"
         )
 
+    def vega_spec(self) -> dict:
+        """The chart compiled to Vega, labelled v5: JupyterLab 4 renders Vega v5 and Vega-Lite up
+        to v5 only, while Altair 6 writes Vega-Lite v6; the compiled spec uses nothing newer."""
+        import vl_convert
+
+        spec = vl_convert.vegalite_to_vega(self.spec(), vl_version=VEGA_LITE_VERSION)
+        spec["$schema"] = VEGA_SCHEMA
+        return spec
+
     def _repr_mimebundle_(self, include=None, exclude=None):
+        """What every reader of the notebook sees: the book's HTML (its own MIME type, so no
+        other viewer prefers it), a Vega chart JupyterLab draws, and the static SVG that
+        viewers without JavaScript (nbconvert, code-hosting sites) show."""
         return {
-            "text/html": self.html(),
-            VEGALITE_MIMETYPE: self.spec(),
+            FIGURE_MIMETYPE: self.html(),
+            VEGA_MIMETYPE: self.vega_spec(),
+            "image/svg+xml": self.static_svg(),
             "text/plain": f"<Figure {self.key}: {self.description[:80]}>",
         }
+
+
+def figure(key: str, chart: alt.TopLevelMixin, sources: list[str], description: str, note: str = "",
+           data_dir=None) -> ChartFigure:
+    """The one way a chapter cell finishes a chart: the book's theme and default size (a size the
+    cell set itself is kept), its source line and CSV, and its text alternative. The cell's last
+    line, so the chart is the cell's output in every notebook viewer and in the book."""
+    if chart.config is alt.Undefined:
+        sized = {dimension: default for dimension, default in (("width", WIDTH), ("height", HEIGHT))
+                 if getattr(chart, dimension, alt.Undefined) is alt.Undefined}
+        chart = (chart.properties(**sized) if sized and not _is_compound(chart) else chart).configure(**THEME)
+    return ChartFigure(key=key, chart=chart, attribution=Attribution(sources, note, data_dir), description=description)
+
+
+def table(key: str, frame: pd.DataFrame, sources: list[str], note: str = "", data_dir=None,
+          number_format: str = "{:.1f}", highlight_column: str | None = None) -> DataTable:
+    """The one way a chapter cell shows a table: sortable HTML with its source line and CSV."""
+    return DataTable(key=key, frame=frame, attribution=Attribution(sources, note, data_dir),
+                     number_format=number_format, highlight_column=highlight_column)
+
+
+def _is_compound(chart) -> bool:
+    """Concatenated and faceted charts size their parts, not themselves."""
+    return isinstance(chart, (alt.ConcatChart, alt.HConcatChart, alt.VConcatChart, alt.FacetChart))
 
 
 def no_data_figure(key: str, message: str, resources: list[str], note: str = "", data_dir=None) -> ChartFigure:

@@ -149,6 +149,19 @@ def join_years(years) -> str:
     return ", ".join(years[:-1]) + " and " + years[-1]
 
 
+def years_outside(start_year: int, end_year: int, first: int, last: int) -> str:
+    """The years a chapter's text discusses (`first`–`last`) that an edition's window leaves out,
+    as the edition note prints them: "none", "2000–2011" or "2000–2004 and 2023–2024"."""
+    spans = []
+    if first < start_year:
+        spans.append((first, min(last, start_year - 1)))
+    if last > end_year:
+        spans.append((max(first, end_year + 1), last))
+    if not spans:
+        return "none"
+    return " and ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+
+
 # Belarus's goods trade with Russia: IMF (Belarus-reported) to 2020, the article's figures after.
 ARTICLE_RUSSIA_FIGURES = {
     ("exports", 2021): "exports_to_russia_2021_bn_usd",

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 
-def render(book_dir: Path, output_dir: Path, doctree_dir: Path, data_dir: Path) -> int:
+def render(book_dir: Path, output_dir: Path, doctree_dir: Path, data_dir: Path, fingerprint: str = "") -> int:
+    """`fingerprint` (the package and environment) is a config value that invalidates the saved
+    doctrees, so a change to the book's Sphinx extension re-reads every page."""
     from jupyter_book.sphinx import build_sphinx
 
     return build_sphinx(
@@ -19,6 +21,7 @@ def render(book_dir: Path, output_dir: Path, doctree_dir: Path, data_dir: Path) 
             "external_toc_path": (book_dir / "_toc.yml").as_posix(),
             "latex_individualpages": False,
             "belarus_trade_data_dir": str(data_dir),
+            "belarus_trade_fingerprint": fingerprint,
         },
         warningiserror=False, keep_going=True, quiet=True,
     )
@@ -26,4 +29,4 @@ def render(book_dir: Path, output_dir: Path, doctree_dir: Path, data_dir: Path) 
 
 if __name__ == "__main__":
     book, output, doctrees, data = map(Path, sys.argv[1:5])
-    sys.exit(render(book, output, doctrees, data))
+    sys.exit(render(book, output, doctrees, data, *sys.argv[5:6]))

@@ -1,4 +1,12 @@
-"""Sphinx side of the chart policy: serve the Vega libraries from the book, stamp every page.
+"""Sphinx side of the chart policy and of the prose's numbers.
+
+- Figure outputs: a notebook's figure carries the book's HTML under its own MIME type
+  (`charts.FIGURE_MIMETYPE`); `FigureMimeRenderer`, registered with myst-nb through the
+  entry point in `pyproject.toml`, places that HTML in the page.
+- Numbers: the `eval` role shows the value that `engine` stored beside the Markdown cell
+  when the chapter executed, as escaped text; a missing value is a build error.
+- Captions: a `**Figure N.**` / `**Table N.**` paragraph right after a named figure output
+  becomes that figure's caption.
 
 Registered in `book/_config.yml`. The Vega/Vega-Lite/Vega-Embed bundle comes from the
 installed vl-convert (the same versions that draw the static SVGs), is cached under
@@ -14,6 +22,12 @@ import posixpath
 import re
 from pathlib import Path
 
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+from sphinx.util.docutils import SphinxRole
+
+from .charts import FIGURE_MIMETYPE
+from .inline import plain_text, stored_results
 from .paths import BUILD_DIR
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -89,8 +103,73 @@ def _is_thebe(js) -> bool:
     return "thebe" in text.lower()
 
 
+class FigureMimeRenderer:
+    """myst-nb plugin: the book's figure HTML, preferred over every other representation."""
+
+    mime_priority_overrides = [("html", FIGURE_MIMETYPE, 1), ("readthedocs", FIGURE_MIMETYPE, 1)]
+
+    @staticmethod
+    def handle_mime(renderer, data, inline):
+        if data.mime_type != FIGURE_MIMETYPE:
+            return None
+        return [nodes.raw(text=data.string, format="html", classes=["output", "text_html"])]
+
+
+class StoredExpressionRole(SphinxRole):
+    """`{eval}`expr``: the value stored for `expr` when the chapter executed (see `engine`)."""
+
+    def run(self):
+        renderer = self.inliner.document.get("nb_renderer")
+        notebook = renderer.renderer.nb_client.notebook if renderer is not None else {}
+        results = stored_results(notebook)
+        if self.text not in results:
+            message = self.inliner.reporter.error(
+                f"no stored value for {{eval}}`{self.text}`: re-execute the chapter with `make book`",
+                line=self.lineno)
+            return [], [message]
+        return [nodes.inline(text=plain_text(results[self.text]), classes=["bt-number"])], []
+
+
+class CaptionAfterFigure(SphinxTransform):
+    """A chapter writes a figure's caption as the paragraph after its chart, so JupyterLab and
+    notebook viewers show it too; in the HTML it becomes the figure's `<figcaption>`."""
+
+    default_priority = 400
+    CAPTION_START = re.compile(r"^(Figure|Table) [0-9A-Z]")
+
+    def apply(self, **kwargs):
+        for figure in list(self.document.findall(nodes.figure)):
+            if not (figure["ids"] or figure["names"]) or any(isinstance(child, nodes.caption) for child in figure.children):
+                continue
+            paragraph = _next_paragraph(figure)
+            lead = next((child for child in (paragraph or []) if child.astext().strip()), None)
+            if not isinstance(lead, nodes.strong) or not self.CAPTION_START.match(lead.astext()):
+                continue
+            caption = nodes.caption(paragraph.rawsource, "", *paragraph.children)
+            paragraph.parent.remove(paragraph)
+            figure += caption
+
+
+def _next_paragraph(node):
+    """The paragraph that follows `node` in reading order, skipping empty containers."""
+    while node.parent is not None:
+        siblings = node.parent.children
+        index = siblings.index(node)
+        if index + 1 < len(siblings):
+            following = siblings[index + 1]
+            while isinstance(following, nodes.container) and following.children:
+                following = following.children[0]
+            return following if isinstance(following, nodes.paragraph) else None
+        node = node.parent
+    return None
+
+
 def setup(app):
     app.add_config_value("belarus_trade_data_dir", "", "html")
+    app.add_config_value("belarus_trade_fingerprint", "", "env")
+    app.setup_extension("myst_nb")
+    app.add_role("eval", StoredExpressionRole(), override=True)
+    app.add_transform(CaptionAfterFigure)
     app.connect("config-inited", _article_numbering, priority=900)
     app.connect("builder-inited", _add_assets)
     app.connect("html-page-context", _finish_page)
