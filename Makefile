@@ -5,13 +5,21 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: book test bench validate refresh edition lab student pdf clean browser
+.PHONY: book test test-fast lint bench validate refresh edition lab student pdf clean browser
 
 book: $(STAMP)
 	$(PY) -m belarus_trade build
 
-test: $(STAMP) browser
+test: $(STAMP) browser lint
 	$(PY) -m pytest
+
+# Unit, data, refresh and bad-input tests only (no book build, notebooks, browser): under a minute.
+test-fast: $(STAMP) lint
+	$(PY) -m pytest -m "not slow" -p no:nbval -o addopts=-ra
+
+# ruff (configured in pyproject.toml) on the package, the tests and the chapter notebooks.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 bench: $(STAMP)
 	$(PY) -m belarus_trade bench

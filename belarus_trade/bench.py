@@ -5,7 +5,7 @@
 - bare execution: each chapter's code cells run in one fresh process, summed serially — the
   cost of the analysis itself, without kernels, papermill or Sphinx. Measured two ways: in an
   IPython shell, which also computes the outputs the code displays (charts' HTML and static
-  SVG, glued values) — the chapter's real work and the baseline of the ratio — and as plain
+  SVG, Vega spec for JupyterLab) — the chapter's real work and the baseline of the ratio — and as plain
   Python, where `display` computes nothing (shown for reference);
 - page weight: each chapter page's HTML plus the assets it loads on screen, with and
   without the shared Vega bundle.

@@ -9,6 +9,7 @@ swapped in with an atomic symlink replace, so a failed run never leaves a half-b
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -61,14 +62,74 @@ def sha256_text(text: str) -> str:
 
 
 def environment_fingerprint() -> str:
-    """The package source and the pinned environment: a change to either can change outputs."""
-    digest = hashlib.sha256()
+    """The pinned environment: a change to it can change any output."""
+    return sha256_text((PROJECT_ROOT / "requirements.txt").read_text(encoding="utf-8"))
+
+
+def package_fingerprint() -> str:
+    """The whole package (the Sphinx extension and chart policy included) and the environment:
+    what the rendered HTML depends on besides book sources and data."""
+    digest = hashlib.sha256(environment_fingerprint().encode())
     for path in sorted(PACKAGE_DIR.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
             digest.update(path.read_bytes())
-    digest.update((PROJECT_ROOT / "requirements.txt").read_bytes())
     return digest.hexdigest()
+
+
+def imported_modules(code: str) -> set[str]:
+    """The `belarus_trade` modules a piece of code imports (lazy imports inside functions too)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # a cell with IPython syntax: read its import lines only
+        lines = [line for line in code.splitlines() if re.match(r"\s*(from|import)\s+belarus_trade", line)]
+        tree = ast.parse("\n".join(line.strip() for line in lines))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.split(".")[0] == "belarus_trade"}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "belarus_trade":
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def _module_file(name: str) -> Path | None:
+    parts = name.split(".")[1:]
+    if not parts:
+        return PACKAGE_DIR / "__init__.py"
+    for candidate in (PACKAGE_DIR.joinpath(*parts[:-1], parts[-1] + ".py"), PACKAGE_DIR.joinpath(*parts, "__init__.py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE_DIR).with_suffix("").parts
+    return ".".join(("belarus_trade",) + (parts[:-1] if parts[-1] == "__init__" else parts))
+
+
+def module_closure(notebook: dict) -> list[Path]:
+    """Every package file a chapter's execution can depend on: the modules its code imports, what
+    they import in turn (relative imports resolved), their parent packages, and the engine that
+    stores the prose's numbers."""
+    pending = imported_modules(code_of(notebook)) | {"belarus_trade", "belarus_trade.engine"}
+    files: set[Path] = set()
+    while pending:
+        name = pending.pop()
+        path = _module_file(name)
+        if path is None or path in files:
+            continue
+        files.add(path)
+        package = _module_name(path) if path.name == "__init__.py" else _module_name(path).rpartition(".")[0]
+        pending.add(package)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+                module = f"{base}.{node.module}" if node.module else base
+                pending |= {module} | {f"{module}.{alias.name}" for alias in node.names}
+        pending |= imported_modules(path.read_text(encoding="utf-8"))
+    return sorted(files)
 
 
 def code_of(notebook: dict) -> str:
@@ -85,10 +146,14 @@ def code_of(notebook: dict) -> str:
 
 
 def input_key(notebook: dict, parameters: dict, data_dir: Path, reads: list[str], fingerprint: str) -> str:
-    """Code, parameters, fingerprint, and each data file read with its manifest entry (so a new
-    retrieval date re-executes the chapters that show it)."""
+    """Code, parameters, the environment `fingerprint`, the package modules the chapter imports
+    (an edit elsewhere in the package re-executes nothing), and each data file read with its
+    manifest entry (so a new retrieval date re-executes the chapters that show it)."""
     digest = hashlib.sha256()
     digest.update(code_of(notebook).encode())
+    for path in module_closure(notebook):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
     digest.update(json.dumps(parameters, sort_keys=True).encode())
     descriptors = _descriptors_by_path(data_dir)
     for name in sorted(reads):
@@ -340,13 +405,13 @@ def build(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, parameters: d
     if stale:
         log(f"executing {len(stale)} of {len(chapter_list)} chapters: {', '.join(c.name for c in stale)}")
         report["executed"] = execute_all(stale, parameters, data_dir, fingerprint, build_dir, jobs)
-    stamp = site_stamp(book_dir, data_dir, fingerprint)
+    stamp = site_stamp(book_dir, data_dir, package_fingerprint())
     stamp_file = build_dir / "site.stamp"
     if not force and (build_dir / "html").exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
         log("book is up to date")
         return report
     log("rendering HTML")
-    site = render_html(book_dir, build_dir, data_dir, fingerprint)
+    site = render_html(book_dir, build_dir, data_dir, package_fingerprint())
     publish(site, build_dir)
     stamp_file.write_text(stamp)
     report["rendered"] = True

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 import textwrap
 import urllib.parse
 from dataclasses import dataclass, field
@@ -170,6 +171,20 @@ def table(key: str, frame: pd.DataFrame, sources: list[str], note: str = "", dat
 def _is_compound(chart) -> bool:
     """Concatenated and faceted charts size their parts, not themselves."""
     return isinstance(chart, (alt.ConcatChart, alt.HConcatChart, alt.VConcatChart, alt.FacetChart))
+
+
+SPEC_IN_HTML = re.compile(r'<div class="bt-chart" id="bt-([^"]+)">.*?<script type="application/json" class="bt-chart-spec">(.*?)</script>', re.S)
+
+
+def stored_figures(notebook: dict) -> dict[str, dict]:
+    """The Vega-Lite spec of every figure a chapter notebook stores, by figure key."""
+    specs = {}
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            page = output.get("data", {}).get(FIGURE_MIMETYPE)
+            for key, spec in SPEC_IN_HTML.findall("".join(page) if isinstance(page, list) else page or ""):
+                specs[html.unescape(key)] = json.loads(spec)  # JSON reads the escaped "<\\/" as "</"
+    return specs
 
 
 def no_data_figure(key: str, message: str, resources: list[str], note: str = "", data_dir=None) -> ChartFigure:

@@ -45,3 +45,12 @@ def plain_text(result: dict) -> str:
 def stored_text(notebook: dict) -> dict[str, str]:
     """What a reader sees for each `{eval}` expression of an executed notebook, by expression."""
     return {expression: plain_text(result) for expression, result in stored_results(notebook).items()}
+
+
+def value_shown(notebook: dict, name: str) -> str:
+    """The text shown for variable `name`, written as ``{eval}`name` `` or as an f-string of it."""
+    pattern = re.compile(rf"""{re.escape(name)}|f(["']){{{re.escape(name)}(?::[^}}]*)?}}\1""")
+    shown = [text for expression, text in stored_text(notebook).items() if pattern.fullmatch(expression)]
+    if not shown:
+        raise KeyError(f"no {{eval}} of '{name}' in the notebook")
+    return shown[0]

@@ -16,7 +16,8 @@ from .build import chapters
 from .paths import BOOK_DIR
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-FOOTER = '<div style="font-size:8px;width:100%;text-align:center;color:#555;"><span class="title"></span> · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'
+FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;"><span class="title"></span>'
+          ' · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -9,6 +9,16 @@ import pytest
 
 from belarus_trade.paths import PROJECT_ROOT
 
+# Files whose tests build the book, execute chapters or start a browser or JupyterLab.
+SLOW_TEST_FILES = {"test_build.py", "test_browser.py", "test_seminar.py", "test_notebooks.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow tests, so `make test-fast` (`-m "not slow"`) leaves them out."""
+    for item in items:
+        if item.path.suffix == ".ipynb" or item.path.name in SLOW_TEST_FILES:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def built_site() -> Path:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from belarus_trade import build as b
+from belarus_trade.charts import FIGURE_MIMETYPE, VEGA_MIMETYPE, stored_figures
 from belarus_trade.data import READ_LOG_ENV
+from belarus_trade.inline import value_shown
 from belarus_trade.paths import CHAPTERS_DIR, PROJECT_ROOT
 from belarus_trade.snapshot import record
 
@@ -21,24 +24,13 @@ def quiet(message):
     pass
 
 
-def glued_outputs(notebook: dict, mimetype: str) -> dict:
-    """Outputs glued with myst-nb, by glue name, for one mimetype."""
-    found = {}
-    for cell in notebook["cells"]:
-        for output in cell.get("outputs", []):
-            scrap = output.get("metadata", {}).get("scrapbook")
-            value = output.get("data", {}).get(scrap["mime_prefix"] + mimetype) if scrap else None
-            if value is not None:
-                found[scrap["name"]] = value
-    return found
-
-
-def glued(notebook: dict) -> dict:
-    return glued_outputs(notebook, "text/plain")
+def shown(notebook: dict, name: str) -> str:
+    """What the prose shows for a computed value (an `{eval}` of the variable `name`)."""
+    return value_shown(notebook, name)
 
 
 def chart_specs(notebook: dict) -> dict:
-    return glued_outputs(notebook, "application/vnd.vegalite.v6+json")
+    return stored_figures(notebook)
 
 
 YEAR_FIELDS = ("year", "begin", "end_year")
@@ -89,7 +81,7 @@ def test_incremental_build_reexecutes_only_on_code_parameter_or_data_change(proj
     record(wdi.name, data)
     changed = b.build(book, data, log=quiet)
     assert {run["chapter"] for run in changed["executed"]} == readers_of(book, wdi.name)
-    assert glued(json.loads(notebook_path.read_text()))["exports_pct_gdp_latest"] == "70.5"
+    assert shown(json.loads(notebook_path.read_text()), "exports_pct_gdp_latest") == "70.5"
 
     # A data file no chapter reads: re-rendered (the snapshot id changes), not re-executed.
     unused = data / "unused_series.csv"
@@ -130,10 +122,8 @@ def test_parameters_end_year_2020_stop_charts_and_numbers(tmp_path):
     for name, spec in specs.items():
         years = plotted_years(spec)
         assert years and max(years) == 2020, name
-    numbers = glued(notebook)
-    assert numbers["openness_latest_year"] == "2020"
-    assert numbers["goods_latest_year"] == "2020"
-    assert numbers["table1_last_year"] == "2020"
+    for name in ("openness_latest_year", "goods_latest_year", "table1_last_year"):
+        assert shown(notebook, name) == "2020", name
     # The injected parameters are visible in the executed copy, as papermill records them.
     assert any("injected-parameters" in c["metadata"].get("tags", []) for c in notebook["cells"])
 
@@ -150,6 +140,39 @@ def test_bad_parameters_fail_with_one_line(tmp_path):
     assert READ_LOG_ENV not in os.environ, "a failed run must not leave its read log switched on"
 
 
+def test_input_key_covers_only_the_modules_a_chapter_imports(tmp_path, monkeypatch):
+    """An edit to a module the chapter does not import re-executes nothing; an edit to one it
+    imports (directly or through another module), or to the engine, re-executes it."""
+    package = tmp_path / "belarus_trade"
+    shutil.copytree(b.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(b, "PACKAGE_DIR", package)
+    notebook = b.read_notebook(CHAPTERS_DIR / "introduction.ipynb")
+    closure = {path.name for path in b.module_closure(notebook)}
+    assert {"charts.py", "methods.py", "data.py", "engine.py"} <= closure
+    assert not {"refresh.py", "publishers.py", "sphinx_ext.py", "bench.py"} & closure
+
+    def key():
+        return b.input_key(notebook, {}, PROJECT_ROOT / "data", [], "environment")
+
+    before = key()
+    for unrelated in ("refresh.py", "sphinx_ext.py"):
+        (package / unrelated).write_text((package / unrelated).read_text() + "\n# an edit\n")
+    assert key() == before
+    (package / "paths.py").write_text((package / "paths.py").read_text() + "\n# an edit\n")  # imported through data.py
+    assert key() != before
+
+
+def test_new_inline_expression_reexecutes_the_chapter():
+    """Prose is not code, but a new `{eval}` in it needs a run to be evaluated."""
+    notebook = b.read_notebook(CHAPTERS_DIR / "introduction.ipynb")
+    before = b.code_of(notebook)
+    markdown = next(c for c in notebook["cells"] if c["cell_type"] == "markdown")
+    markdown["source"] = "".join(markdown["source"]) + " Plain words change nothing."
+    assert b.code_of(notebook) == before
+    markdown["source"] += " The edition starts in {eval}`start_year`."
+    assert b.code_of(notebook) != before
+
+
 def test_execution_is_deterministic(tmp_path):
     """Two executions give byte-identical notebooks (timings and papermill metadata removed)."""
     source = CHAPTERS_DIR / f"{CHAPTER}.ipynb"
@@ -164,18 +187,20 @@ def test_execution_is_deterministic(tmp_path):
 
 
 def test_nbval_compares_chart_specifications(project_copy):
-    """nbval strict mode fails when a stored chart spec differs from what the code produces."""
+    """nbval strict mode fails when a stored chart (the Vega spec JupyterLab draws) differs from
+    what the code produces."""
     notebook_path = project_copy / "book" / "chapters" / f"{CHAPTER}.ipynb"
     notebook = json.loads(notebook_path.read_text())
-    spec = chart_specs(notebook)["fig-1-openness"]
-    (rows,) = spec["datasets"].values()
+    (bundle,) = [output["data"] for cell in notebook["cells"] for output in cell.get("outputs", [])
+                 if 'id="bt-fig-1-openness"' in output.get("data", {}).get(FIGURE_MIMETYPE, "")]
+    rows = next(dataset["values"] for dataset in bundle[VEGA_MIMETYPE]["data"] if dataset.get("values"))
     rows[0]["pct_of_gdp"] += 1.0
     notebook_path.write_text(json.dumps(notebook))
     command = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
                "-o", "addopts=", "-q", str(notebook_path)]
     run = subprocess.run(command, capture_output=True, text=True, cwd=project_copy)
     assert run.returncode == 1, run.stdout[-2000:]
-    assert "vnd.vegalite" in run.stdout
+    assert "vnd.vega.v5" in run.stdout
 
 
 def test_publish_atomically_replaces_the_site(tmp_path):
@@ -218,7 +243,7 @@ def test_new_year_of_data_reexecutes_exactly_the_dependent_chapters(project_copy
     report = b.build(book, data, log=quiet)
     assert {run["chapter"] for run in report["executed"]} == readers
     notebook = json.loads((book / "chapters" / f"{CHAPTER}.ipynb").read_text())
-    assert glued(notebook)["world_trade_latest_year"] == "2023"
+    assert shown(notebook, "world_trade_latest_year") == "2023"
     (rows,) = chart_specs(notebook)["fig-1-openness"]["datasets"].values()
     assert {"year": 2023, "series": "World: trade (exports + imports)", "pct_of_gdp": 58.5} in rows
     page = (book / "_build" / "html" / "chapters" / f"{CHAPTER}.html").read_text()
@@ -259,9 +284,8 @@ def test_fetched_series_fill_figures_4_to_6_and_ktes_2024(project_copy):
     assert {(row["period"], row["sitc_section"]) for row in structure} == {(p, str(s)) for p in ("2012", "2021") for s in range(10)}
     (concentration,) = chart_specs(pre_sanction)["fig-6-concentration"]["datasets"].values()
     assert {row["economy"] for row in concentration} == {"Belarus", "Russian Federation"}
-    numbers = glued(pre_sanction)
-    assert float(numbers["comtrade_machinery_import_share_2021_pct"]) == pytest.approx(3 / 55 * 100)
-    assert float(numbers["concentration_blr_last"]) == pytest.approx(0.154)
+    assert float(shown(pre_sanction, "comtrade_machinery_import_share_2021_pct")) == pytest.approx(3 / 55 * 100, abs=0.05)
+    assert float(shown(pre_sanction, "concentration_blr_last")) == pytest.approx(0.154, abs=0.0005)
 
     union_state = json.loads((book / "chapters" / "union_state.ipynb").read_text())
     (ktes_rows,) = chart_specs(union_state)["fig-6c-ktes"]["datasets"].values()
@@ -282,7 +306,7 @@ def test_edition_leaves_committed_notebooks_untouched(tmp_path):
     assert (site / "chapters" / f"{CHAPTER}.html").exists()
     assert {p.name: p.read_bytes() for p in CHAPTERS_DIR.glob("*.ipynb")} == before
     executed = json.loads((tmp_path / "edition" / "book" / "chapters" / f"{CHAPTER}.ipynb").read_text())
-    assert glued(executed)["openness_first_year"] == "2005" and glued(executed)["goods_latest_year"] == "2019"
+    assert shown(executed, "openness_first_year") == "2005" and shown(executed, "goods_latest_year") == "2019"
 
 
 @pytest.mark.parametrize("parameters, message", [

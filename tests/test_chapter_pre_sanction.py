@@ -1,5 +1,6 @@
-"""The pre-sanction chapter: its methods on small frames with known answers, its builders on the
-real snapshot, and its parameters (an edition ending in 2020 must stop every chart there)."""
+"""The pre-sanction chapter: its computations on small frames with known answers and on the real
+snapshot, the numbers its committed notebook shows, and its parameters (an edition ending in 2020
+must stop every chart there)."""
 from __future__ import annotations
 
 import json
@@ -8,10 +9,12 @@ import math
 import pandas as pd
 import pytest
 
-from belarus_trade import chapter_pre_sanction as c
 from belarus_trade import data
+from belarus_trade.chapters import pre_sanction as c
 from belarus_trade import methods as m
-from belarus_trade.charts import year_runs
+from belarus_trade.charts import stored_figures, year_runs
+from belarus_trade.inline import stored_text, value_shown
+from belarus_trade.paths import CHAPTERS_DIR
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +30,17 @@ def figures():
 @pytest.fixture(scope="module")
 def wdi():
     return data.load("wdi")
+
+
+@pytest.fixture(scope="module")
+def trade(dots, figures):
+    return m.belarus_russia_trade(dots, figures)
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    """The committed, executed chapter."""
+    return json.loads((CHAPTERS_DIR / "pre_sanction.ipynb").read_text())
 
 
 # --- the ranges of 2012-2021 --------------------------------------------------------------------
@@ -72,28 +86,32 @@ def test_decade_ranges_on_a_synthetic_series():
     assert ranges["turnover_max_bn"] == 40.0 and ranges["turnover_min_year"] == 2012
 
 
-def test_ranges_table_shows_article_computed_and_difference(dots, figures):
-    table, numbers, sentences = c.ranges_table(dots, figures, 2000, 2024)
-    frame = table.frame.set_index("Measure")
+def test_ranges_frame_shows_article_computed_and_difference(trade, figures):
+    ranges = c.decade_ranges(trade, 2000, 2024)
+    frame = c.ranges_frame(ranges, figures).set_index("Measure")
     assert frame.loc["Largest yearly deficit", "Article, bn USD"] == 11.2
     assert frame.loc["Largest yearly deficit", "Computed, bn USD"] == pytest.approx(11.24)
     assert frame.loc["Lowest yearly turnover", "Year"] == "2016"
-    assert numbers["turnover_max_diff_bn"] == pytest.approx(43.86 - 43.9, abs=0.001)
-    assert "2012–2021" in sentences["ranges_sentence"] and "rounding" in sentences["ranges_sentence"]
-    partial = c.ranges_table(dots, figures, 2000, 2020)[2]["ranges_sentence"]
-    assert "only 2012–2020" in partial
+    assert frame.loc["Highest yearly turnover", "Difference, bn USD"] == pytest.approx(43.86 - 43.9, abs=0.001)
+    # Every extreme is within the rounding of the article's one-decimal figures.
+    assert c.largest_range_difference(ranges, figures) <= c.ROUNDING_BN + 1e-9
+    outside = c.ranges_frame(c.decade_ranges(trade, 2000, 2010), figures)
+    assert outside["Computed, bn USD"].isna().all() and set(outside.Year) == {"–"}
+    assert math.isnan(c.largest_range_difference(c.decade_ranges(trade, 2000, 2010), figures))
 
 
-def test_stagnation_compares_2021_with_2012(dots, figures):
-    numbers, sentences = c.stagnation(dots, figures, 2000, 2024)
+def test_stagnation_compares_2021_with_2012(trade):
+    numbers = c.stagnation(trade, 2000, 2024)
     assert numbers["exports_2012_bn"] == pytest.approx(16.309, abs=0.001)
     assert numbers["exports_end_year"] == 2021 and numbers["exports_end_bn"] == 16.4
+    assert numbers["exports_end_source"] == c.SOURCE_LABELS[m.ARTICLE_SOURCE]
     assert numbers["exports_change_pct"] == pytest.approx((16.4 / 16.308895 - 1) * 100)
-    assert "essentially the same level" in sentences["stagnation_sentence"]
-    numbers_2020, sentences_2020 = c.stagnation(dots, figures, 2000, 2020)
+    assert abs(numbers["exports_change_pct"]) < 5  # essentially the same level, as the article says
+    assert (numbers["exports_decade_low_year"], round(numbers["exports_decade_low_bn"], 1)) == (2015, 10.4)
+    numbers_2020 = c.stagnation(trade, 2000, 2020)
     assert numbers_2020["exports_end_year"] == 2020
-    assert "outside this edition" in sentences_2020["stagnation_sentence"]
-    assert math.isnan(c.stagnation(dots, figures, 2013, 2024)[0]["exports_change_pct"])
+    assert numbers_2020["exports_end_source"] == c.SOURCE_LABELS[m.IMF_SOURCE]
+    assert math.isnan(c.stagnation(trade, 2013, 2024)["exports_change_pct"])
 
 
 # --- mirror statistics ---------------------------------------------------------------------------
@@ -139,12 +157,32 @@ def test_mirror_gap_on_real_data_keeps_russias_missing_years_missing(dots):
 
 
 def test_mirror_summary_of_the_decade(dots):
-    _, numbers, sentences = c.mirror_figure(dots, 2000, 2024)
-    assert (numbers["mirror_first_year"], numbers["mirror_last_year"]) == (2012, 2020)
-    assert numbers["mirror_by_ru_years"] == 9 and numbers["mirror_by_ru_median_ratio_pct"] < 100
-    assert numbers["mirror_ru_by_median_ratio_pct"] > 100
-    assert "2001, 2004, 2009 and 2010" in sentences["mirror_gaps_sentence"]
-    assert "opposite" in sentences["mirror_direction_sentence"]
+    summary = c.mirror_summary(c.belarus_russia_mirror(dots, 2000, 2024), 2000, 2024)
+    assert (summary["first_year"], summary["last_year"]) == (2012, 2020)
+    assert summary["by_ru_years"] == 9 and summary["by_ru_median_ratio_pct"] < 100  # the opposite of CIF/FOB
+    assert summary["ru_by_median_ratio_pct"] > 100
+    assert summary["russia_missing_years"] == [2001, 2004, 2009, 2010] and summary["belarus_missing_years"] == []
+    assert summary["implausible_years"] == [2006, 2011]
+    assert summary["agree_years"] == [2000, 2002, 2003, 2007, 2008]
+    assert (round(summary["by_ru_min_ratio_pct"]), round(summary["by_ru_max_ratio_pct"])) == (81, 96)
+    assert summary["by_ru_mean_gap_bn"] == pytest.approx(-1.8, abs=0.05)
+    assert summary["ru_by_mean_gap_bn"] == pytest.approx(1.7, abs=0.05)
+    none = c.mirror_summary(c.belarus_russia_mirror(dots, 2022, 2024), 2022, 2024)
+    assert math.isnan(none["first_year"]) and none["by_ru_years"] == 0
+
+
+def test_mirror_plotted_and_ratio_frame(dots):
+    gaps = c.belarus_russia_mirror(dots, 2000, 2024)
+    plotted = c.mirror_plotted(gaps)
+    assert set(plotted.reported_by) == {"Belarus", "Russia"}
+    russia = plotted[(plotted.reported_by == "Russia") & (plotted.direction == "Belarus → Russia")]
+    assert not {2001, 2004, 2009, 2010} & set(russia.year)  # missing, never estimated
+    # No line bridges Russia's missing 2009-2010.
+    seg = russia.set_index("year").segment
+    assert seg[2008] != seg[2011]
+    table = c.ratio_frame(gaps).set_index("Year")
+    assert table.at[2012, "Belarus → Russia: importer ÷ exporter, %"] == pytest.approx(13382.924 / 16308.895 * 100, abs=0.01)
+    assert table.at[2009, "Note"] == "Russia's report missing"
 
 
 def test_year_runs_break_at_missing_years_and_groups():
@@ -158,8 +196,7 @@ def test_year_runs_break_at_missing_years_and_groups():
 # --- Figure 3 ---------------------------------------------------------------------------------
 
 def test_figure_3_has_no_2022_row_and_marks_every_source(dots, figures):
-    figure, numbers, sentences = c.russia_trade_figure(dots, figures, 2000, 2024)
-    plotted = figure.plotted
+    plotted = c.russia_trade_plotted(dots, figures, 2000, 2024)
     assert 2022 not in set(plotted.year)
     assert plotted.source.notna().all() and (plotted.source != "").all()
     assert set(plotted.source) == set(c.SOURCE_LABELS.values())
@@ -173,12 +210,22 @@ def test_figure_3_has_no_2022_row_and_marks_every_source(dots, figures):
     assert seg[(2020, "Exports to Russia")] != seg[(2021, "Exports to Russia")]
     assert seg[(2021, "Exports to Russia")] != seg[(2023, "Exports to Russia")]
     assert seg[(2023, "Exports to Russia")] == seg[(2024, "Exports to Russia")]
-    assert numbers["fig3_last_year"] == 2024 and numbers["fig3_imf_last_year"] == 2020
-    assert "2022" in sentences["fig3_coverage"] and "2022" in figure.description
+    assert c.missing_years(plotted.year, 2000, 2024) == [2022]
+    assert c.year_span(plotted.year[plotted.source != c.SOURCE_LABELS[m.IMF_SOURCE]]) == "2021, 2023–2024"
+    assert c.year_span([]) == "none"
+    assert c.russia_trade_plotted(dots, figures, 1990, 1999).empty
+
+
+def test_figure_3_in_the_notebook(notebook):
+    spec = stored_figures(notebook)["fig-3-russia-trade"]
+    (rows,) = spec["datasets"].values()
+    assert 2022 not in {row["year"] for row in rows}
     # The x axis is quantitative, so the empty 2022 shows as a gap.
-    x_types = {layer["encoding"]["x"].get("type") for layer in figure.spec()["layer"]
+    x_types = {layer["encoding"]["x"].get("type") for layer in spec["layer"]
                if layer.get("encoding", {}).get("x", {}).get("field") == "year"}
     assert x_types == {"quantitative"}
+    shown = stored_text(notebook)
+    assert shown["fig3_missing_years"] == "2022" and shown["fig3_imf_years"] == "2000–2020"
 
 
 # --- Figures 4 and 5 ---------------------------------------------------------------------------
@@ -198,35 +245,43 @@ def test_structure_draws_only_the_quoted_shares(figures):
     assert math.isnan(fuels.share_pct) and "half" in fuels.note  # a change without levels is not drawn
 
 
-def test_structure_numbers_imply_totals_and_respect_the_window(dots, figures):
-    numbers, sentences = c.structure_numbers(dots, figures, 2000, 2024)
+def test_structure_numbers_imply_totals_and_respect_the_window(trade, figures):
+    numbers = c.structure_numbers(trade, figures, 2000, 2024)
     assert numbers["implied_exports_2012_bn"] == pytest.approx(6.0 / 0.334)
     assert numbers["implied_exports_2021_bn"] == pytest.approx(4.9 / 0.263)
-    assert "31.3%" in sentences["structure_sentence"]
-    numbers_2020, sentences_2020 = c.structure_numbers(dots, figures, 2000, 2020)
+    assert numbers["food_export_share_2021_pct"] == 31.3
+    # Both implied totals exceed Figure 3's: the UNCTAD shares rest on another basis.
+    assert numbers["implied_exports_2012_bn"] > numbers["exports_imf_2012_bn"]
+    assert numbers["implied_exports_2021_bn"] > numbers["exports_article_2021_bn"]
+    assert round(numbers["machinery_exports_change_pct"]) == -18
+    numbers_2020 = c.structure_numbers(trade, figures, 2000, 2020)
     assert math.isnan(numbers_2020["food_export_share_2021_pct"]) and numbers_2020["food_export_share_2012_pct"] == 19.3
-    assert "lacks 2021" in sentences_2020["structure_sentence"]
 
 
 # --- energy and transit ----------------------------------------------------------------------------
 
 def test_energy_numbers(dots, figures):
-    numbers, sentences = c.energy_numbers(dots, figures, 2000, 2024)
+    numbers = c.energy_numbers(dots, figures, 2000, 2024)
     assert numbers["energy_share_2019_pct"] == 43.0
     assert numbers["energy_2019_bn"] == pytest.approx(19955.466 / 1000 * 0.43)
     assert numbers["deficit_2019_bn"] == pytest.approx(22016.403 / 1000 - 13685.755 / 1000)
-    none, text = c.energy_numbers(dots, figures, 2000, 2018)
-    assert math.isnan(none["oil_share_2019_pct"]) and "outside this edition" in text["energy_sentence"]
+    assert 0.85 <= numbers["energy_to_deficit"] <= 1.15  # about as much as the deficit
+    none = c.energy_numbers(dots, figures, 2000, 2018)
+    assert math.isnan(none["oil_share_2019_pct"]) and math.isnan(none["energy_2019_bn"])
 
 
-def test_transit_table_divides_the_article_figure_by_gdp(wdi, figures):
-    table, numbers, sentences = c.transit_table(wdi, figures, 2000, 2024)
+def test_transit_divides_the_article_figure_by_gdp(wdi, figures):
+    frame = c.transit_frame(wdi, figures, 2000, 2024)
+    numbers = c.transit_numbers(wdi, figures, 2000, 2024)
     gdp = m.wdi_series(wdi, "BLR", "NY.GDP.MKTP.CD")
-    assert numbers["transit_pct_2019"] == pytest.approx(4.0e9 / gdp[2019] * 100)
-    assert numbers["transit_pct_2021"] == pytest.approx(4.0e9 / gdp[2021] * 100)
-    assert list(table.frame.Year) == list(range(2012, 2022))
-    assert numbers["transit_years_about_six"] == (table.frame["Rounds to the article's ~6%"] == "yes").sum()
-    assert "2019" in sentences["transit_sentence"]
+    assert numbers["pct_2019"] == pytest.approx(4.0e9 / gdp[2019] * 100)
+    assert numbers["pct_2021"] == pytest.approx(4.0e9 / gdp[2021] * 100)
+    assert list(frame.Year) == list(range(2012, 2022))
+    assert numbers["years_about_six"] == list(frame.Year[frame["Rounds to the article's ~6%"] == "yes"]) == [2012, 2019, 2021]
+    assert (numbers["min_year"], numbers["max_year"]) == (2014, 2016)
+    assert (numbers["gdp_min_year"], numbers["gdp_max_year"]) == (2016, 2014)
+    assert math.isnan(c.transit_numbers(wdi, figures, 2022, 2024)["min_pct"])
+    assert c.transit_frame(wdi, figures, 2022, 2024).empty
 
 
 def comtrade_frame(values: dict[tuple[int, str], dict[str, float]]) -> pd.DataFrame:
@@ -255,32 +310,39 @@ def test_comtrade_shares_are_of_the_sum_over_sections():
     assert shares.groupby("year").share_pct.sum().tolist() == pytest.approx([100.0, 100.0])
 
 
-def test_structure_figure_draws_every_section_from_comtrade_with_the_article_marks(figures):
-    figure = c.structure_figure(figures, "exports", 2000, 2024, comtrade=COMTRADE)
-    plotted = figure.plotted.set_index(["period", "sitc_section"])
+def test_structure_draws_every_section_from_comtrade_with_the_article_marks(figures):
+    years = c.comtrade_years(COMTRADE, "exports", 2000, 2024)
+    assert years == [2012, 2021]
+    plotted = c.comtrade_structure_frame(COMTRADE, figures, "exports", years).set_index(["period", "sitc_section"])
     assert len(plotted) == 20 and set(plotted.index.get_level_values(0)) == {"2012", "2021"}
     assert plotted.at[("2021", "0"), "share_pct"] == pytest.approx(40.0)
     # The article's quoted shares sit beside the section they describe: food on 0, machinery on 7.
     assert plotted.at[("2012", "0"), "quoted_share_pct"] == 19.3 and plotted.at[("2021", "7"), "quoted_share_pct"] == 26.3
     assert plotted.quoted_share_pct.notna().sum() == 4
-    assert figure.attribution.resources == ["comtrade_sitc", "article_figures"]
     # An edition that holds neither comparison year falls back to the quoted shares.
-    fallback = c.structure_figure(figures, "exports", 2013, 2020, comtrade=COMTRADE)
-    assert "sitc_section" not in fallback.plotted.columns
+    assert c.comtrade_years(COMTRADE, "exports", 2013, 2020) == [] and c.comtrade_years(None, "exports", 2000, 2024) == []
 
 
-def test_structure_numbers_compare_comtrade_with_the_article(dots, figures):
-    numbers, sentences = c.structure_numbers(dots, figures, 2000, 2024, COMTRADE)
+def test_comtrade_structure_numbers():
+    numbers = c.comtrade_structure_numbers(COMTRADE, 2000, 2024)
     assert numbers["comtrade_fuel_import_share_fall_times"] == pytest.approx(2.0)
+    assert numbers["comtrade_fuel_import_share_2012_pct"] == pytest.approx(60.0)
+    assert numbers["comtrade_machinery_import_share_2021_pct"] == pytest.approx(20.0)
     assert numbers["comtrade_food_export_share_2021_pct"] == pytest.approx(40.0)
-    text = sentences["structure_data_sentence"]
-    assert "60.0% to 30.0%" in text and "the article: 8.8% to 13.8%" in text and "25.0% to 40.0%" in text
+    assert numbers["comtrade_years"] == [2012, 2021]
     # Section concentration (formula of Figure 6) over the ten sections, 2021 imports: shares .3, .2, .5.
     floor = math.sqrt(1 / 10)
     expected = (math.sqrt(0.3 ** 2 + 0.2 ** 2 + 0.5 ** 2) - floor) / (1 - floor)
     assert numbers["comtrade_import_section_concentration_2021"] == pytest.approx(expected)
-    _, offline = c.structure_numbers(dots, figures, 2000, 2024, None)
-    assert "holds no UN Comtrade data" in offline["structure_data_sentence"]
+    offline = c.comtrade_structure_numbers(None, 2000, 2024)
+    assert offline["comtrade_years"] == [] and offline["comtrade_machinery_import_share_2021_pct"] is None
+    assert offline["comtrade_fuel_import_share_fall_times"] is None
+
+
+def test_a_value_not_held_reads_as_such_in_any_format():
+    assert f"{c.held(None):.1f}" == c.NOT_HELD and f"{c.held(math.nan):.3f}" == c.NOT_HELD
+    assert repr(c.held(None)) == c.NOT_HELD and not c.held(None)
+    assert f"{c.held(5.4545):.1f}" == "5.5"
 
 
 # --- Figure 6 -----------------------------------------------------------------------------------------
@@ -299,23 +361,22 @@ CONCENTRATION = concentration_frame({
 })
 
 
-def test_concentration_figure_checks_the_article_readings():
-    figure, numbers, sentences = c.concentration_figure(CONCENTRATION, 2000, 2024)
-    assert set(figure.plotted.economy) == {"Belarus", "Russian Federation", "Kazakhstan", "China"}
-    assert numbers["concentration_blr_2012"] == 0.19 and numbers["concentration_blr_last"] == 0.17
-    assert (numbers["concentration_blr_falls"], numbers["concentration_blr_steps"]) == (2, 3)
-    text = sentences["concentration_sentence"]
-    assert "so not in every year" in text and "0.090 for China" in text and "both above Belarus" in text
-    assert "Germany" not in text  # absent from the data, so not named
-    assert figure.spec()["encoding"]["color"]["scale"]["domain"][0] == "Belarus"
+def test_concentration_numbers_check_the_article_readings():
+    plotted = c.concentration_plotted(CONCENTRATION, 2000, 2024)
+    assert set(plotted.economy) == {"Belarus", "Russian Federation", "Kazakhstan", "China"}
+    assert plotted.is_belarus.sum() == 6
+    numbers = c.concentration_numbers(plotted)
+    assert numbers["blr_2012"] == 0.19 and numbers["blr_last"] == 0.17 and numbers["blr_last_year"] == 2015
+    assert (numbers["blr_falls"], numbers["blr_steps"]) == (2, 3)  # so not a steady fall
+    assert numbers["close"] == {"China": 0.09}  # Germany is absent from the data, so not named
+    assert numbers["above"] == {"Kazakhstan": 0.5, "Russia": 0.3}
 
 
-def test_concentration_figure_without_data_says_so():
-    figure, numbers, sentences = c.concentration_figure(None, 2000, 2024)
-    assert numbers == {} and "not reproduced" in sentences["concentration_sentence"]
-    assert "not in the snapshot" in figure.description
-    _, _, window = c.concentration_figure(CONCENTRATION, 2016, 2024)
-    assert "no value for Belarus within this edition (2016–2024)" in window["concentration_sentence"]
+def test_concentration_without_data_is_not_held():
+    assert c.concentration_plotted(None, 2000, 2024) is None
+    assert c.concentration_plotted(CONCENTRATION, 2016, 2024) is None  # no value for Belarus in the window
+    numbers = c.concentration_numbers(None)
+    assert numbers["blr_last"] is None and numbers["close"] == {} and numbers["above"] == {}
 
 
 # --- Figure 6's formula --------------------------------------------------------------------------
@@ -339,57 +400,63 @@ def test_quoted_in_window(figures):
     assert m.period_years("2012-2021") == (2012, 2021) and m.period_years("2024-08") == (2024, 2024)
 
 
-# --- every builder respects the edition's years -----------------------------------------------------
+# --- the notebook and the edition's years ------------------------------------------------------
 
-def _builders(dots, figures, wdi, start, end):
+def test_notebook_shows_the_checked_numbers(notebook):
+    shown = stored_text(notebook)
+    assert shown["range_window"] == "2012–2021" and shown["range_verdict"] == "within"
+    assert shown['f"{ranges.deficit_max_bn:.2f}"'] == "11.24" and shown["ranges.deficit_max_year"] == "2012"
+    assert shown['f"{stagnation.exports_end_bn:.1f}"'] == "16.4" and shown["exports_level"] == "essentially the same level"
+    assert shown["mirror_russia_missing"] == "2001, 2004, 2009 and 2010" and shown["mirror_window"] == "2012–2020"
+    assert shown["by_ru_fit"] == "the opposite of the margin's prediction"
+    assert shown["energy_vs_deficit"] == "about as much as"
+    assert shown["transit_about_six_years"] == "2012, 2019 and 2021"
+    assert shown["implied_relation"] == "both higher than"
+    # The snapshot lacks the online-only series: the page says so instead of inventing values.
+    assert shown["comtrade_coverage"] == "none" and shown["concentration_coverage"] == c.NOT_HELD
+    assert value_shown(notebook, "comtrade_machinery_import_share_2021_pct") == c.NOT_HELD
+    assert value_shown(notebook, "concentration_blr_last") == c.NOT_HELD
+    assert shown["outside_years"] == "none"
+    text = json.dumps(notebook)
+    assert "{glue" not in text and "publish(" not in text
+
+
+def _frames(dots, figures, wdi, start, end):
     return {
-        "fig3": c.russia_trade_figure(dots, figures, start, end)[0].plotted,
-        "fig3a": c.mirror_figure(dots, start, end)[0].plotted,
-        "fig4": c.structure_figure(figures, "imports", start, end).plotted,
-        "fig5": c.structure_figure(figures, "exports", start, end).plotted,
-        "table3b": c.ratio_table(dots, start, end)[0].frame.rename(columns={"Year": "year"}),
-        "table3c": c.transit_table(wdi, figures, start, end)[0].frame.rename(columns={"Year": "year"}),
+        "fig3": c.russia_trade_plotted(dots, figures, start, end),
+        "fig3a": c.mirror_plotted(c.belarus_russia_mirror(dots, start, end)),
+        "fig4": c.structure_frame(figures, "imports", start, end),
+        "fig5": c.structure_frame(figures, "exports", start, end),
+        "table3b": c.ratio_frame(c.belarus_russia_mirror(dots, start, end)).rename(columns={"Year": "year"}),
+        "table3c": c.transit_frame(wdi, figures, start, end).rename(columns={"Year": "year"}),
     }
 
 
 @pytest.mark.parametrize("start, end", [(2000, 2020), (2000, 2015), (2013, 2024)])
-def test_builders_respect_the_edition_years(dots, figures, wdi, start, end):
-    for name, frame in _builders(dots, figures, wdi, start, end).items():
+def test_computations_respect_the_edition_years(dots, figures, wdi, start, end):
+    for name, frame in _frames(dots, figures, wdi, start, end).items():
         if "year" not in frame or frame.empty:
             continue
         assert frame.year.max() <= end and frame.year.min() >= start, name
-    fig3 = c.russia_trade_figure(dots, figures, start, end)[0].plotted
-    assert fig3.year.max() == min(end, 2024)
+    assert c.russia_trade_plotted(dots, figures, start, end).year.max() == min(end, 2024)
 
 
-def test_edition_outside_the_data_gives_placeholders(dots, figures, wdi):
-    figure = c.structure_figure(figures, "exports", 2000, 2010)
-    assert "message" in figure.plotted and "none falls within" in figure.description
-    figure, _, sentences = c.mirror_figure(dots, 2022, 2024)
-    assert list(figure.plotted.columns) == ["message"]
-    assert c.ratio_table(dots, 2022, 2024)[0].frame.empty
+def test_edition_outside_the_data_gives_empty_frames(dots, figures):
+    assert c.structure_frame(figures, "exports", 2000, 2010).empty
+    assert c.mirror_plotted(c.belarus_russia_mirror(dots, 2022, 2024)).empty
+    assert c.ratio_frame(c.belarus_russia_mirror(dots, 2022, 2024)).empty
 
 
 def test_chapter_runs_with_end_year_2020(tmp_path):
     """Papermill with end_year=2020: every chart stops at 2020, and 2021 numbers become unavailable."""
     from belarus_trade import build as b
-    from belarus_trade.paths import CHAPTERS_DIR, PROJECT_ROOT
+    from belarus_trade.paths import PROJECT_ROOT
 
     target = tmp_path / "pre_sanction.ipynb"
     b.execute_chapter(CHAPTERS_DIR / "pre_sanction.ipynb", target, {"end_year": 2020},
                       PROJECT_ROOT / "data", b.environment_fingerprint(), tmp_path / "failed")
     notebook = json.loads(target.read_text())
-    glued, specs = {}, {}
-    for cell in notebook["cells"]:
-        for output in cell.get("outputs", []):
-            scrap = output.get("metadata", {}).get("scrapbook")
-            if not scrap:
-                continue
-            bundle = output.get("data", {})
-            glued[scrap["name"]] = bundle.get(scrap["mime_prefix"] + "text/plain")
-            spec = bundle.get(scrap["mime_prefix"] + "application/vnd.vegalite.v6+json")
-            if spec:
-                specs[scrap["name"]] = spec
+    specs = {key: spec for key, spec in stored_figures(notebook).items() if key != "pre-sanction-ex-4"}
     assert len(specs) == 5
     # Figure 6 has no values offline: the chart is its message, and it has no years.
     (no_data,) = specs.pop("fig-6-concentration")["datasets"].values()
@@ -399,7 +466,9 @@ def test_chapter_runs_with_end_year_2020(tmp_path):
         years = {int(row["year"]) for row in rows if "year" in row}
         assert years and max(years) <= 2020, name
     assert max(int(row["year"]) for row in next(iter(specs["fig-3-russia-trade"]["datasets"].values()))) == 2020
-    assert glued["fig3_last_year"] == "2020"
-    assert glued["range_last_year"] == "2020"
-    assert glued["food_export_share_2021_pct"] == "nan"
+    shown = stored_text(notebook)
+    assert shown["outside_years"] == "2021–2024"
+    assert shown["fig3_article_years"] == "none" and shown["fig3_missing_years"] == "none"
+    assert shown["range_window"] == "2012–2020"
+    assert shown['f"{structure.food_export_share_2021_pct:.1f}"'] == "nan"
     assert "2021" not in json.dumps(specs["fig-5-exports-structure"]["datasets"])

@@ -1,17 +1,21 @@
-"""The combined method, its back-test, the consistency checker and the builders of the
-"Under sanctions, 2022–2024" chapter: on small synthetic frames with known answers and on
-the real data snapshot."""
+"""The combined method, its back-test, the consistency checker and the computations of the
+"Under sanctions, 2022–2024" chapter: on small synthetic frames with known answers, on the
+real data snapshot, and in the committed notebook's stored numbers."""
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
 import pytest
 
-from belarus_trade import chapter_sanction_period as chapter
 from belarus_trade import combined_method as cm
 from belarus_trade import data
-from belarus_trade.paths import DATA_DIR
+from belarus_trade.chapters import sanction_period as chapter
+from belarus_trade.inline import stored_text
+from belarus_trade.paths import DATA_DIR, PROJECT_ROOT
+
+NOTEBOOK = PROJECT_ROOT / "book" / "chapters" / "sanction_period.ipynb"
 
 BY, RU = cm.BELARUS, cm.RUSSIA
 
@@ -106,14 +110,14 @@ def test_backtest_and_error_components_on_synthetic_data():
 def frames():
     return {
         "wdi": data.load("wdi", DATA_DIR),
-        "dots": data.load("imf_dots", DATA_DIR),
-        "table1": data.load("article_table1", DATA_DIR),
-        "figures": data.load("article_figures", DATA_DIR),
+        "imf_dots": data.load("imf_dots", DATA_DIR),
+        "article_table1": data.load("article_table1", DATA_DIR),
+        "article_figures": data.load("article_figures", DATA_DIR),
     }
 
 
 def test_the_article_set_uses_labels_present_in_the_data(frames):
-    dots = frames["dots"]
+    dots = frames["imf_dots"]
     reporters = set(dots.reporter)
     assert set(cm.ARTICLE_SUBTRACTED) <= reporters
     assert cm.GEORGIA in reporters and cm.TURKMENISTAN in reporters
@@ -122,7 +126,7 @@ def test_the_article_set_uses_labels_present_in_the_data(frames):
 
 def test_backtest_2003_by_hand(frames):
     """2003: the estimate recomputed from the raw rows, and an error under half a per cent."""
-    dots = frames["dots"]
+    dots = frames["imf_dots"]
     year = dots[dots.year == 2003]
     own = year[(year.reporter == BY) & (year.flow == "exports_fob") & year.partner.isin(cm.CIS_TOTAL)].value_musd.sum()
     mirror = year[(year.partner == BY) & (year.flow == "imports_cif") & year.reporter.isin(cm.ARTICLE_SUBTRACTED)].value_musd.sum()
@@ -135,7 +139,7 @@ def test_backtest_2003_by_hand(frames):
 
 
 def test_backtest_summary_on_real_data(frames):
-    summary = cm.backtest_summary(cm.backtest(frames["dots"], 2000, 2020))
+    summary = cm.backtest_summary(cm.backtest(frames["imf_dots"], 2000, 2020))
     assert summary.at["exports_fob", "years"] == 21
     assert 1 < summary.at["exports_fob", "median_abs_pct"] < 4
     assert summary.at["imports_cif", "median_abs_pct"] < 1
@@ -143,7 +147,7 @@ def test_backtest_summary_on_real_data(frames):
 
 
 def test_sensitivity_to_the_cis_definition(frames):
-    table = cm.sensitivity(frames["dots"], 2000, 2020)
+    table = cm.sensitivity(frames["imf_dots"], 2000, 2020)
     median = table[table.flow == "exports_fob"].set_index("variant").median_abs_pct
     default, georgia, no_turkmenistan, ukraine_out, ukraine_kept = (median[name] for name in cm.SENSITIVITY_VARIANTS)
     assert georgia > default            # Georgia's trade would be counted as Russia's
@@ -207,9 +211,9 @@ def test_checker_names_missing_values():
 
 def test_article_relations_on_real_data(frames):
     f = frames
-    table, numbers, sentences, checked = chapter.consistency_table(f["figures"], f["table1"], f["wdi"], 2000, 2024, DATA_DIR)
+    checked = chapter.checked_relations(f["article_figures"], f["article_table1"], f["wdi"], 2000, 2024, DATA_DIR)
     verdict = checked.set_index("relation").verdict
-    assert numbers["check_relations"] == len(chapter.article_relations()) >= 14
+    assert len(checked) == len(chapter.article_relations()) >= 14
     assert verdict["Exports to Russia, growth 2021→2023, %"] == cm.CONSISTENT
     assert verdict["Imports from Russia, growth 2021→2023, %"] == cm.CONSISTENT
     assert verdict["Balance 2023 = exports − imports, bn USD"] == cm.CONSISTENT
@@ -217,67 +221,178 @@ def test_article_relations_on_real_data(frames):
     assert verdict["Exports 2024 from 2023 level and stated growth, bn USD"] == cm.INCONSISTENT
     assert verdict["Russia's share of Belarus's goods imports 2024, %"] == cm.INCONSISTENT
     assert verdict["Russia's share of Belarus's goods exports 2024, %"] == cm.CONSISTENT
-    assert f"{numbers['check_consistent']} hold" in sentences["consistency_md"]
+    assert (checked.verdict == cm.CONSISTENT).sum() == 11
+    own = checked[checked.basis == chapter.OWN]
+    assert len(own) == 9 and (own.verdict == cm.CONSISTENT).sum() == 7
+    assert set(own[own.verdict != cm.CONSISTENT].year) == {2024}
     # '8.0' keeps its printed decimal although the loaded value is the float 8.0
-    printed = chapter.printed_values(f["figures"], f["table1"], f["wdi"], DATA_DIR).set_index("id").decimals
+    assert checked.set_index("relation").stated_printed["Exports 2024 from 2023 level and stated growth, bn USD"] == "26.3"
+    printed = chapter.printed_values(f["article_figures"], f["article_table1"], f["wdi"], DATA_DIR).set_index("id").decimals
     assert printed["exports_to_russia_growth_2024_pct_change"] == 1
     assert printed["trade_balance_with_russia_2024_musd"] == 0
+    table = chapter.consistency_table(checked)
+    assert list(table.columns)[:3] == ["Relation", "Computed as", "Stated"] and len(table) == len(checked)
 
 
-# --- builders and the edition window ------------------------------------------------------------
-
-def test_full_edition_numbers(frames):
+def test_relations_follow_the_edition(frames):
     f = frames
-    _, growth, _ = chapter.growth_2021_2023(f["figures"], f["table1"], f["wdi"], 2000, 2024)
-    assert growth["gx_computed"] == pytest.approx(53.66, abs=0.01)
-    assert growth["gm_computed"] == pytest.approx(0.42, abs=0.01)
-    _, year_2024, _ = chapter.year_2024(f["figures"], f["wdi"], 2000, 2024)
-    assert year_2024["gt2024_computed"] == pytest.approx(5.71, abs=0.01)
-    assert year_2024["gx2024_computed"] == pytest.approx(4.37, abs=0.01)
-    assert year_2024["share_t2024_computed"] == pytest.approx(60.2, abs=0.05)
-    assert year_2024["share_m2024_computed"] == pytest.approx(55.8, abs=0.05)
-    figure, numbers = chapter.trade_2019_2024_figure(f["dots"], f["figures"], f["wdi"], 2000, 2024, DATA_DIR)
-    assert 2022 not in set(figure.plotted.year)
-    assert numbers["fig3c_missing_years"] == 1
-    assert set(figure.plotted.source) == {"IMF DOTS, Belarus-reported", "Article's figures", "Article, derived (turnover − exports)"}
-    assert figure.plotted.groupby("segment").year.agg(["min", "max"]).to_dict("index") == {
-        "2019–2021": {"min": 2019, "max": 2021}, "2023–2024": {"min": 2023, "max": 2024}}
+    args = (f["article_figures"], f["article_table1"], f["wdi"])
+    assert chapter.checked_relations(*args, 2000, 2020, DATA_DIR).empty
+    only_2021 = chapter.checked_relations(*args, 2000, 2022, DATA_DIR)
+    assert set(only_2021.year) == {2021} and len(only_2021) == 2
 
 
-def test_builders_stop_at_end_year_2020(frames):
+# --- the chapter's computations -------------------------------------------------------------------
+
+def test_article_figures_2021_to_2024(frames):
     f = frames
-    figure, numbers, sentences = chapter.backtest_figure(f["dots"], 2000, 2020, DATA_DIR)
-    assert figure.plotted.year.max() == 2020 and numbers["bt_last_year"] == 2020
-    figure_3c, numbers_3c = chapter.trade_2019_2024_figure(f["dots"], f["figures"], f["wdi"], 2000, 2020, DATA_DIR)
-    assert figure_3c.plotted.year.max() == 2020 and numbers_3c["fig3c_missing_years"] == 0
-    table, counts, text, checked = chapter.consistency_table(f["figures"], f["table1"], f["wdi"], 2000, 2020, DATA_DIR)
-    assert checked.empty and counts["check_relations"] == 0
-    assert "outside this edition" in text["consistency_md"]
-    for builder in (
-        lambda: chapter.growth_2021_2023(f["figures"], f["table1"], f["wdi"], 2000, 2020),
-        lambda: chapter.car_channel(f["figures"], 2000, 2020),
-        lambda: chapter.year_2024(f["figures"], f["wdi"], 2000, 2020),
+    growth = chapter.growth_2021_2023(f["article_figures"], f["article_table1"], f["wdi"], 2000, 2024)
+    assert growth.gx_computed == pytest.approx(53.66, abs=0.01)
+    assert growth.gm_computed == pytest.approx(0.42, abs=0.01)
+    assert growth.balance2023_computed == pytest.approx(1.4)
+    assert chapter.rounding_explains(growth.gx_stated, growth.x2021, growth.x2023)
+    assert chapter.rounding_explains(growth.gm_stated, growth.m2021, growth.m2023)
+    assert not chapter.rounding_explains(growth.gx_stated, growth.x2021, growth.x2023, decimals=2)
+    assert chapter.share_years_close(growth) == {2021: False, 2023: True}
+    year = chapter.year_2024(f["article_figures"], f["wdi"], 2000, 2024)
+    assert year.gt2024_computed == pytest.approx(5.71, abs=0.01)
+    assert year.gx2024_computed == pytest.approx(4.37, abs=0.01)
+    assert year.share_t2024_computed == pytest.approx(60.2, abs=0.05)
+    assert year.share_m2024_computed == pytest.approx(55.8, abs=0.05)
+    assert year.m2024_implied == pytest.approx(25.5)
+    assert chapter.shares_2024_agree(year) == {"turnover": True, "exports": True, "imports": False}
+    cars = chapter.car_channel(f["article_figures"], 2000, 2024)
+    assert cars.ratio_computed == pytest.approx(6.93, abs=0.01) and cars.ratio_stated == 7
+    assert cars.share_of_export_rise_pct == pytest.approx(25.3, abs=0.05)
+
+
+def test_article_figures_outside_the_edition_are_not_available(frames):
+    f = frames
+    for value in (
+        chapter.growth_2021_2023(f["article_figures"], f["article_table1"], f["wdi"], 2000, 2020),
+        chapter.car_channel(f["article_figures"], 2000, 2022),
+        chapter.year_2024(f["article_figures"], f["wdi"], 2000, 2023),
     ):
-        _, values_, text = builder()
-        assert all(math.isnan(v) for v in values_.values())
-        assert all("outside this edition" in t and "2000–2020" in t for t in text.values())
-    after = chapter.after_2021(numbers, chapter.growth_2021_2023(f["figures"], f["table1"], f["wdi"], 2000, 2020)[1])
-    assert "outside this edition" in after["precision_md"]
-    assert "2023" not in after["surplus_md"]
+        numbers = list(value.__dict__.values())
+        assert all(math.isnan(v) for v in numbers)
+        assert {f"{v:.1f}" for v in numbers} == {"n/a"}
+    assert f"{chapter.NOT_IN_EDITION + 1:.1f}" == "nan"  # arithmetic gives a plain NaN, never a number
+    assert chapter.size_against(chapter.NOT_IN_EDITION, 0.7) == "n/a"
 
 
-def test_builders_respect_start_year(frames):
-    figure, numbers, _ = chapter.backtest_figure(frames["dots"], 2005, 2012, DATA_DIR)
-    assert (numbers["bt_first_year"], numbers["bt_last_year"]) == (2005, 2012)
-    assert set(figure.plotted.year) == set(range(2005, 2013))
-    table, _ = chapter.sensitivity_table(frames["dots"], 2005, 2012, DATA_DIR)
-    assert table.frame["Worst year"].between(2005, 2012).all()
+def test_verdict_words():
+    assert chapter.size_against(54.1, 0.7) == "far larger than"
+    assert chapter.size_against(-1.0, 0.7) == "larger than"
+    assert chapter.size_against(0.5, 0.7) == "within"
+    assert [chapter.lean(a, 21) for a in (18, 3)] == ["above", "below"]
+    assert chapter.lean(2, 4) == "on either side of"
+    assert chapter.words([]) == "none" and chapter.words(["turnover", "exports"]) == "turnover and exports"
+    assert chapter.words([2021, 2023, 2024]) == "2021, 2023 and 2024"
+
+
+def test_backtest_details_on_real_data(frames):
+    dots = frames["imf_dots"]
+    assert chapter.direct_last_year(dots, 2000, 2024) == 2020
+    assert chapter.direct_last_year(dots, 2005, 2019) == 2019
+    backtest = cm.backtest(dots, *chapter.backtest_window(2000, 2024))
+    above = chapter.estimate_above_actual(backtest)
+    assert above.to_dict() == {"exports_fob": 18, "imports_cif": 20}
+    shares = chapter.error_shares(dots, 2000, 2020)
+    assert shares.sum() == pytest.approx(100)
+    assert shares.index[0] == cm.UKRAINE and shares.iloc[0] == pytest.approx(27.8, abs=0.05)
+    assert shares[cm.TURKMENISTAN] == pytest.approx(18.3, abs=0.05)
+    periods = chapter.error_by_period(backtest)
+    assert periods.at["before", "median_abs_pct"] < 0.5 < 4 < periods.at["from", "median_abs_pct"]
+    assert (periods.at["before", "last_year"], periods.at["from", "first_year"]) == (2009, 2010)
+    assert list(chapter.error_by_period(cm.backtest(dots, 2016, 2020)).index) == ["from"]
+    assert chapter.largest_cis_market_years(dots, 2000, 2020) == 21
+    mirrors = chapter.mirror_reports(dots, 2000, 2020)
+    assert len(mirrors) == 8 * 2 * 21 and mirrors.estimated.sum() == 0
+    assert chapter.deficit_years(backtest) == 21
+    plotted = chapter.backtest_long(backtest)
+    assert len(plotted) == 3 * len(backtest) and set(plotted.measure) == {chapter.ACTUAL, chapter.ESTIMATE, chapter.ERROR}
+    assert chapter.every_nth_year(plotted.year, 4) == [2000, 2004, 2008, 2012, 2016, 2020]
+
+
+def test_backtest_window_respects_the_edition(frames):
+    assert chapter.backtest_window(2005, 2012) == (2005, 2012)
+    assert chapter.backtest_window(2000, 2024) == (2000, 2020)
+    sensitivity = cm.sensitivity(frames["imf_dots"], 2005, 2012)
+    table = chapter.sensitivity_table(sensitivity)
+    assert table["Worst year"].between(2005, 2012).all()
+    full = cm.sensitivity(frames["imf_dots"], 2000, 2020)
+    kept = chapter.variant_summary(full, 4)
+    assert kept.worst_year == 2012 and kept.median_abs_pct == pytest.approx(27.0, abs=0.05)
+    assert chapter.variant_summary(full, 0).median_abs_pct == pytest.approx(2.16, abs=0.005)
+
+
+def test_trade_around_the_break(frames):
+    f = frames
+    trade = chapter.trade_around_break(f["imf_dots"], f["article_figures"], f["wdi"], 2000, 2024)
+    assert 2022 not in set(trade.year) and trade.year.min() == 2019
+    assert set(trade.source) == {"IMF DOTS, Belarus-reported", "Article's figures", "Article, derived (turnover − exports)"}
+    assert trade.groupby("segment").year.agg(["min", "max"]).to_dict("index") == {
+        "2019–2021": {"min": 2019, "max": 2021}, "2023–2024": {"min": 2023, "max": 2024}}
+    to_2020 = chapter.trade_around_break(f["imf_dots"], f["article_figures"], f["wdi"], 2000, 2020)
+    assert (to_2020.year.min(), to_2020.year.max()) == (2015, 2020) and to_2020.segment.nunique() == 1
+
+
+# --- the committed notebook -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def notebook():
+    return json.loads(NOTEBOOK.read_text())
+
+
+def test_notebook_shows_the_findings(notebook):
+    shown = stored_text(notebook)
+    assert shown["outside_years"] == "none"
+    assert (shown["first"], shown["last"], shown["direct_last_year"]) == ("2000", "2020", "2020")
+    assert shown['f"{exports.median_abs_pct:.1f}"'] == "2.2"
+    assert shown['f"{imports.median_abs_pct:.1f}"'] == "0.6"
+    assert shown["exports_worst_year"] == "2013"
+    assert shown['f"{growth_gap_median:.1f}"'] == "0.7"
+    assert (shown["exports_lean"], shown["exports_valuation"], shown["imports_valuation"]) == ("above", "against what", "as")
+    assert (shown["before_median"], shown["after_median"]) == ("0.3%", "4.1%")
+    assert shown["top_country"] == "Ukraine" and shown["ukraine_largest"] == "every year"
+    assert shown['f"{ukraine_kept.median_abs_pct:.0f}"'] == "27" and shown["ukraine_kept_worst_year"] == "2012"
+    assert shown['f"{growth.gx_computed:.1f}"'] == "53.7" and shown["rounding_verdict"] == "within"
+    assert (shown["exports_size"], shown["imports_size"]) == ("far larger than", "within")
+    assert shown["balance_kind"] == "a surplus, and a new one" and shown["deficit_span"] == "every year"
+    assert (shown["shares_close_years"], shown["shares_far_years"]) == ("2023", "2021")
+    assert shown['f"{cars.share_of_export_rise_pct:.0f}"'] == "25"
+    assert shown["rates_2024_verdict"] == "do not match"
+    assert (shown["shares_2024_agree"], shown["shares_2024_disagree"]) == ("turnover and exports", "imports")
+    assert (shown["relations"], shown["relations_consistent"], shown["own_failed"], shown["other_failed"]) == ("16", "11", "2", "3")
+    assert shown["own_failed_years"] == "2024"
+
+
+def test_notebook_has_no_glue_and_shows_its_charts(notebook):
+    text = "".join("".join(cell["source"]) for cell in notebook["cells"])
+    assert "{glue" not in text and "publish(" not in text and "publish_" not in text
+    figures = {}
+    for cell in notebook["cells"]:
+        name = cell["metadata"].get("mystnb", {}).get("figure", {}).get("name")
+        if name:
+            assert "hide-input" in cell["metadata"]["tags"]
+            (output,) = cell["outputs"]
+            figures[name] = set(output["data"])
+    assert set(figures) == {"fig-3b", "fig-3c", "table-1b", "table-1c"}
+    for name in ("fig-3b", "fig-3c"):
+        assert {"image/svg+xml", "application/vnd.vega.v5+json"} <= figures[name]
+    for name in ("table-1b", "table-1c"):
+        assert "text/html" in figures[name]
 
 
 def test_chart_specs_are_deterministic(frames):
-    """nbval compares stored and fresh outputs: two builds of a chart must be identical."""
-    first, _, _ = chapter.backtest_figure(frames["dots"], 2000, 2024, DATA_DIR)
-    second, _, _ = chapter.backtest_figure(frames["dots"], 2000, 2024, DATA_DIR)
-    assert first.spec() == second.spec()
-    assert first.spec()["params"][0]["name"] == "pick_flow"
-    assert len(first.spec()["datasets"]) == 1
+    """nbval compares stored and fresh outputs: two builds of the same frame must be identical."""
+    backtest = cm.backtest(frames["imf_dots"], 2000, 2020)
+    assert chapter.backtest_long(backtest).equals(chapter.backtest_long(cm.backtest(frames["imf_dots"], 2000, 2020)))
+
+
+def test_figure_3b_selection_is_named(notebook):
+    spec = next(cell for cell in notebook["cells"] if cell["metadata"].get("mystnb", {}).get("figure", {}).get("name") == "fig-3b")
+    source = "".join(spec["source"])
+    assert 'name="pick_flow"' in source and '"fig-3b-combined-backtest"' in source
+    html = "".join(spec["outputs"][0]["data"]["application/vnd.belarus-trade.figure+html"])
+    assert '"name": "pick_flow"' in html

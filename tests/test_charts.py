@@ -8,11 +8,21 @@ import re
 import urllib.parse
 
 import altair as alt
+import nbformat
 import pandas as pd
 import pytest
 
+from belarus_trade import charts
 from belarus_trade.charts import (
-    NO_DATA_LINE_CHARS, VEGALITE_MIMETYPE, Attribution, ChartFigure, DataTable, describe_series, no_data_figure, styled,
+    FIGURE_MIMETYPE,
+    NO_DATA_LINE_CHARS,
+    VEGA_MIMETYPE,
+    Attribution,
+    ChartFigure,
+    DataTable,
+    describe_series,
+    no_data_figure,
+    styled,
 )
 
 FRAME = pd.DataFrame({"year": [2020, 2021, 2020, 2021], "series": ["A", "A", "<b>B</b>", "<b>B</b>"], "value": [1.0, 2.5, 3.0, 0.5]})
@@ -33,18 +43,43 @@ def csv_of(markup: str) -> pd.DataFrame:
 def test_output_is_deterministic_and_has_no_random_ids():
     first, second = figure()._repr_mimebundle_(), figure()._repr_mimebundle_()
     assert first == second
-    assert "altair-viz" not in first["text/html"]
-    assert 'id="bt-fig-test"' in first["text/html"]
+    assert "altair-viz" not in first[FIGURE_MIMETYPE]
+    assert 'id="bt-fig-test"' in first[FIGURE_MIMETYPE]
 
 
-def test_bundle_carries_spec_html_and_static_svg():
+def test_bundle_serves_the_book_jupyterlab_and_viewers_without_javascript():
     bundle = figure()._repr_mimebundle_()
-    assert bundle[VEGALITE_MIMETYPE]["mark"]["type"] == "line"
-    markup = bundle["text/html"]
+    markup = bundle[FIGURE_MIMETYPE]
     spec = json.loads(re.search(r'class="bt-chart-spec">(.*?)</script>', markup, re.S).group(1))
-    assert spec == bundle[VEGALITE_MIMETYPE]
+    assert spec["mark"]["type"] == "line" and spec == figure().spec()
     svg = base64.b64decode(re.search(r'data:image/svg\+xml;base64,([^"]+)"', markup).group(1)).decode()
-    assert svg.startswith("<svg") and "2021" in svg
+    assert svg.startswith("<svg") and "2021" in svg and svg == bundle["image/svg+xml"]
+    # JupyterLab 4 draws Vega v5: the spec is compiled Vega, labelled v5, with the plotted rows.
+    vega = bundle[VEGA_MIMETYPE]
+    assert vega["$schema"].endswith("/vega/v5.json") and "marks" in vega
+    assert any(row.get("value") == 2.5 for data in vega["data"] for row in data.get("values", []))
+    # No other viewer prefers the book's own MIME type, so none shows its HTML instead of the chart.
+    assert "text/html" not in bundle
+
+
+def test_figure_output_is_valid_nbformat():
+    output = nbformat.v4.new_output("display_data", data=figure()._repr_mimebundle_())
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("figure", outputs=[output])])
+    nbformat.validate(notebook)
+
+
+def test_figure_helper_themes_and_sizes_a_chart_but_keeps_its_own_size():
+    plain = charts.figure("fig-x", alt.Chart(FRAME).mark_line().encode(x="year:O", y="value:Q"), ["wdi"], "desc")
+    assert plain.spec()["width"] == charts.WIDTH and plain.spec()["config"]["range"]["category"] == charts.PALETTE
+    tall = charts.figure("fig-y", alt.Chart(FRAME).mark_bar().encode(x="year:O", y="value:Q").properties(height=500), ["wdi"], "d")
+    assert tall.spec()["height"] == 500 and tall.spec()["width"] == charts.WIDTH
+    assert 'id="bt-fig-y"' in tall.html() and "Source: World Bank" in tall.html()
+
+
+def test_stored_figures_reads_each_figure_spec_back_from_a_notebook():
+    output = nbformat.v4.new_output("display_data", data=figure(key="fig-<1>")._repr_mimebundle_())
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("figure", outputs=[output])])
+    assert charts.stored_figures(notebook) == {"fig-<1>": figure().spec()}
 
 
 def test_csv_download_is_exactly_the_plotted_data():

@@ -95,7 +95,7 @@ def test_manifest_is_a_valid_frictionless_data_package():
 def test_resource_provenance_and_checksum(name):
     resource = descriptor(name)
     assert resource["sources"] and all(s.get("title") and s.get("publisher") for s in resource["sources"])
-    assert resource["licenses"] and all(l.get("name") and l.get("title") for l in resource["licenses"])
+    assert resource["licenses"] and all(licence.get("name") and licence.get("title") for licence in resource["licenses"])
     retrieved = dt.date.fromisoformat(resource["retrieved"])
     assert dt.date(2020, 1, 1) <= retrieved <= dt.date.today()
     path = DATA_DIR / resource["path"]

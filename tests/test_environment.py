@@ -27,7 +27,8 @@ def pins() -> dict[str, str]:
 
 def test_every_requirement_is_pinned_and_core_tools_are_there():
     pinned = pins()
-    for tool in ("jupyter-book", "altair", "vl-convert-python", "papermill", "nbval", "pandas", "playwright", "pytest"):
+    for tool in ("jupyter-book", "altair", "vl-convert-python", "papermill", "nbval", "pandas", "playwright", "pytest",
+                 "jupyterlab-myst", "ruff"):
         assert tool in pinned, tool
     assert pinned["jupyter-book"].startswith("1."), "jupyter-book 2.x needs the network for its theme"
 

@@ -47,7 +47,8 @@ def test_each_chapter_ends_with_exercises_solutions_and_discussion(chapter):
 def test_student_notebook_drops_solutions_and_clears_exercise_outputs():
     notebook = {"metadata": {"belarus_trade": {"input_key": "x"}}, "nbformat": 4, "nbformat_minor": 5, "cells": [
         {"cell_type": "markdown", "metadata": {}, "source": "task"},
-        {"cell_type": "code", "metadata": {"tags": ["exercise"]}, "source": "x = 1", "outputs": [{"output_type": "stream", "name": "stdout", "text": "1"}], "execution_count": 3},
+        {"cell_type": "code", "metadata": {"tags": ["exercise"]}, "source": "x = 1",
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": "1"}], "execution_count": 3},
         {"cell_type": "code", "metadata": {"tags": ["solution"]}, "source": "secret = 42", "outputs": [], "execution_count": 4},
     ]}
     student = student_notebook(notebook)
