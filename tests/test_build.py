@@ -295,7 +295,8 @@ def test_fetched_series_fill_figures_4_to_6_and_ktes_2024(project_copy):
     site = book / "_build" / "html" / "chapters"
     page = (site / "pre_sanction.html").read_text()
     assert "UN Comtrade (public API, SITC Rev. 3 sections)" in page and "UNCTADstat, Merchandise" in page
-    assert "Figure 6 is not reproduced" not in page
+    assert "Not drawn (the article's chart covers" not in page
+    assert value_shown(pre_sanction, "concentration_coverage") != "not in this snapshot"
     appendix = (site / "data_methods.html").read_text()
     assert appendix.count("Filled: the data reach") == 3 and "not yet fetched" not in appendix
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from belarus_trade import data
-from belarus_trade.chapters import pre_sanction as c
 from belarus_trade import methods as m
+from belarus_trade.chapters import pre_sanction as c
 from belarus_trade.charts import stored_figures, year_runs
 from belarus_trade.inline import stored_text, value_shown
 from belarus_trade.paths import CHAPTERS_DIR
