@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from belarus_trade.build import chapters
 from belarus_trade.inline import stored_text
@@ -94,22 +95,30 @@ def lab_browser():
 def test_jupyterlab_draws_every_figure_and_shows_every_number(chapter, built_site, jupyterlab, lab_browser):
     base, token = jupyterlab
     expected = figures_in_page(built_site, chapter)
+    notebook = json.loads(chapter.path.read_text(encoding="utf-8"))
+    values = sorted({value for value in stored_text(notebook).values() if value})
     page = lab_browser.new_page(viewport={"width": 1366, "height": 900})
     outside = []
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                else (outside.append(route.request.url), route.abort()))
     try:
-        page.goto(f"{base}/lab/tree/{chapter.path.name}?token={token}")
+        # A workspace of its own, reset: JupyterLab would otherwise reopen the chapters opened before.
+        page.goto(f"{base}/lab/workspaces/{chapter.name}/tree/{chapter.path.name}?reset&token={token}")
         page.wait_for_selector(".jp-Notebook .jp-MarkdownCell", timeout=60_000)
         page.wait_for_function(f"document.querySelectorAll({json.dumps(DRAWN_CHART)}).length >= {expected}",
                                timeout=60_000)
+        try:  # jupyterlab-myst renders the stored numbers after the cells appear
+            page.wait_for_function(
+                "values => { const text = document.querySelector('.jp-Notebook').innerText.replace(/\\s+/g, ' ');"
+                " return values.every(v => text.includes(v)); }", arg=values, timeout=30_000)
+        except PlaywrightTimeout:
+            pass  # the assertion below names what is missing
         drawn = page.locator(DRAWN_CHART).count()
         text = page.locator(".jp-Notebook").inner_text()
     finally:
         page.close()
     assert drawn == expected, f"{chapter.name}: {drawn} charts drawn in JupyterLab, {expected} figures in the book"
     assert "{glue" not in text and "{eval}" not in text
-    notebook = json.loads(chapter.path.read_text(encoding="utf-8"))
     shown = re.sub(r"\s+", " ", text)
     missing = [expression for expression, value in stored_text(notebook).items() if value and value not in shown]
     assert not missing, f"{chapter.name}: stored numbers not shown in JupyterLab: {missing[:3]}"
