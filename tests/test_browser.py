@@ -250,6 +250,8 @@ def test_charts_are_drawn_and_static_images_not_fetched(open_page, path):
     visit = open_page(path)
     page = visit.page
     wait_until_drawn(page)
+    for solution in page.locator(".solution.dropdown button.toggle-button").all():  # a chart in a solution shows when opened
+        solution.click()
     charts = page.locator(".bt-chart")
     for i in range(charts.count()):
         chart = charts.nth(i)
@@ -262,6 +264,31 @@ def test_charts_are_drawn_and_static_images_not_fetched(open_page, path):
         assert display(chart.locator("img.bt-chart-static")) == "none", chart_id
     page.wait_for_load_state("networkidle")
     assert [url for url in visit.requests if STATIC_CHART_FILE.search(url)] == []
+
+
+DRAWING_CALL = re.compile(r"\bcharts\.(figure|table)\(")
+
+
+@pytest.mark.parametrize("path", CHAPTER_PAGES)
+def test_each_chart_has_its_code_folded_above_it(open_page, path):
+    """A reader who wants to see how a figure or table is made opens the fold above it and finds its code."""
+    page = open_page(path).page
+    cells = page.locator(".cell:has(.bt-chart, .bt-table):not(.solution .cell)")
+    if cells.count() == 0:
+        assert page.locator(".bt-chart, .bt-table").count() == 0
+        pytest.skip(f"{path} has no figure or table")
+    drawing_functions: set[str] = set()  # defined in an earlier figure's cell, e.g. Figure 4's, which Figure 5 reuses
+    for i in range(cells.count()):
+        cell = cells.nth(i)
+        chart_id = cell.locator(".bt-chart, .bt-table").first.get_attribute("id")
+        code = cell.locator(".cell_input pre")
+        assert code.count() == 1 and not code.is_visible(), f"{chart_id}: the code is not folded"
+        cell.locator("details.above-input > summary").click()
+        assert code.is_visible(), chart_id
+        text = code.text_content()
+        drawing_functions |= set(re.findall(r"^def (\w+)\(", text, re.M)) if DRAWING_CALL.search(text) else set()
+        called = set(re.findall(r"\b(\w+)\(", text))
+        assert DRAWING_CALL.search(text) or called & drawing_functions, f"{chart_id}: its code does not draw it"
 
 
 # --- 3. the CSV download is exactly the plotted data; source and date are shown -------------
