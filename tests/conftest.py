@@ -1,12 +1,14 @@
-"""Shared fixtures: the built book (built once per session, incrementally) and a scratch copy
-of the project for tests that change data or code."""
+"""Shared fixtures: the snapshot's datasets under their own names, the built book (built once
+per session, incrementally) and a scratch copy of the project for tests that change data or code."""
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from belarus_trade import data
 from belarus_trade.paths import PROJECT_ROOT
 
 # Files whose tests build the book, execute chapters or start a browser or JupyterLab.
@@ -18,6 +20,21 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.suffix == ".ipynb" or item.path.name in SLOW_TEST_FILES:
             item.add_marker(pytest.mark.slow)
+
+
+SNAPSHOT_DATASETS = ("wdi", "imf_dots", "article_table1", "article_figures", "gsdb")
+
+
+def snapshot_fixture(name: str):
+    """A session fixture named like the dataset, so a test asks for `imf_dots` as a chapter does."""
+    def load_once() -> pd.DataFrame:
+        return data.load(name)
+    load_once.__doc__ = f"The committed snapshot's {name}, loaded once per session: read it, do not change it."
+    return pytest.fixture(scope="session", name=name)(load_once)
+
+
+for _dataset in SNAPSHOT_DATASETS:
+    globals()[f"snapshot_{_dataset}"] = snapshot_fixture(_dataset)
 
 
 @pytest.fixture(scope="session")

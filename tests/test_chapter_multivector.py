@@ -7,38 +7,12 @@ import json
 import pandas as pd
 import pytest
 
-from belarus_trade import data
 from belarus_trade import methods as m
 from belarus_trade.chapters import multivector as c
 from belarus_trade.inline import stored_text
 from belarus_trade.paths import CHAPTERS_DIR
 
 NOTEBOOK = CHAPTERS_DIR / "multivector.ipynb"
-
-
-@pytest.fixture(scope="module")
-def wdi():
-    return data.load("wdi")
-
-
-@pytest.fixture(scope="module")
-def imf_dots():
-    return data.load("imf_dots")
-
-
-@pytest.fixture(scope="module")
-def article_table1():
-    return data.load("article_table1")
-
-
-@pytest.fixture(scope="module")
-def article_figures():
-    return data.load("article_figures")
-
-
-@pytest.fixture(scope="module")
-def gsdb():
-    return data.load("gsdb")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ import math
 import pandas as pd
 import pytest
 
-from belarus_trade import data
 from belarus_trade import methods as m
 from belarus_trade.chapters import pre_sanction as c
 from belarus_trade.charts import stored_figures, year_runs
@@ -18,23 +17,8 @@ from belarus_trade.paths import CHAPTERS_DIR
 
 
 @pytest.fixture(scope="module")
-def dots():
-    return data.load("imf_dots")
-
-
-@pytest.fixture(scope="module")
-def figures():
-    return data.load("article_figures")
-
-
-@pytest.fixture(scope="module")
-def wdi():
-    return data.load("wdi")
-
-
-@pytest.fixture(scope="module")
-def trade(dots, figures):
-    return m.belarus_russia_trade(dots, figures)
+def trade(imf_dots, article_figures):
+    return m.belarus_russia_trade(imf_dots, article_figures)
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +29,8 @@ def notebook():
 
 # --- the ranges of 2012-2021 --------------------------------------------------------------------
 
-def test_decade_ranges_on_real_data_match_the_article_within_rounding(dots, figures):
-    ranges = c.decade_ranges(m.belarus_russia_trade(dots, figures), 2000, 2024)
+def test_decade_ranges_on_real_data_match_the_article_within_rounding(imf_dots, article_figures):
+    ranges = c.decade_ranges(m.belarus_russia_trade(imf_dots, article_figures), 2000, 2024)
     assert (ranges["window_first"], ranges["window_last"], ranges["window_years"]) == (2012, 2021, 10)
     expected = {
         "deficit_min": (3.354, 2020, "trade_deficit_with_russia_min_bn_usd"),
@@ -59,11 +43,11 @@ def test_decade_ranges_on_real_data_match_the_article_within_rounding(dots, figu
         assert ranges[f"{key}_year"] == year, key
         assert ranges[f"{key}_source"] == c.SOURCE_LABELS[m.IMF_SOURCE], key
         # The article's one-decimal figure is the computed value rounded.
-        assert abs(ranges[f"{key}_bn"] - m.quoted(figures, figure_id)) <= 0.05 + 1e-9, key
+        assert abs(ranges[f"{key}_bn"] - m.quoted(article_figures, figure_id)) <= 0.05 + 1e-9, key
 
 
-def test_decade_ranges_follow_the_edition_window(dots, figures):
-    trade = m.belarus_russia_trade(dots, figures)
+def test_decade_ranges_follow_the_edition_window(imf_dots, article_figures):
+    trade = m.belarus_russia_trade(imf_dots, article_figures)
     ranges = c.decade_ranges(trade, 2000, 2015)
     assert (ranges["window_first"], ranges["window_last"]) == (2012, 2015)
     assert ranges["deficit_min_year"] == 2013 and ranges["deficit_min_bn"] == pytest.approx(6.067, abs=0.001)
@@ -86,18 +70,18 @@ def test_decade_ranges_on_a_synthetic_series():
     assert ranges["turnover_max_bn"] == 40.0 and ranges["turnover_min_year"] == 2012
 
 
-def test_ranges_frame_shows_article_computed_and_difference(trade, figures):
+def test_ranges_frame_shows_article_computed_and_difference(trade, article_figures):
     ranges = c.decade_ranges(trade, 2000, 2024)
-    frame = c.ranges_frame(ranges, figures).set_index("Measure")
+    frame = c.ranges_frame(ranges, article_figures).set_index("Measure")
     assert frame.loc["Largest yearly deficit", "Article, bn USD"] == 11.2
     assert frame.loc["Largest yearly deficit", "Computed, bn USD"] == pytest.approx(11.24)
     assert frame.loc["Lowest yearly turnover", "Year"] == "2016"
     assert frame.loc["Highest yearly turnover", "Difference, bn USD"] == pytest.approx(43.86 - 43.9, abs=0.001)
-    # Every extreme is within the rounding of the article's one-decimal figures.
-    assert c.largest_range_difference(ranges, figures) <= c.ROUNDING_BN + 1e-9
-    outside = c.ranges_frame(c.decade_ranges(trade, 2000, 2010), figures)
+    # Every extreme is within the rounding of the article's one-decimal article_figures.
+    assert c.largest_range_difference(ranges, article_figures) <= c.ROUNDING_BN + 1e-9
+    outside = c.ranges_frame(c.decade_ranges(trade, 2000, 2010), article_figures)
     assert outside["Computed, bn USD"].isna().all() and set(outside.Year) == {"–"}
-    assert math.isnan(c.largest_range_difference(c.decade_ranges(trade, 2000, 2010), figures))
+    assert math.isnan(c.largest_range_difference(c.decade_ranges(trade, 2000, 2010), article_figures))
 
 
 def test_stagnation_compares_2021_with_2012(trade):
@@ -142,22 +126,22 @@ def test_mirror_gap_on_a_synthetic_frame():
     assert ba.at[2000, "gap_pct"] == pytest.approx(10.0)
 
 
-def test_mirror_gap_on_real_data_keeps_russias_missing_years_missing(dots):
-    gaps = c.mirror_gap(dots, m.BELARUS, m.RUSSIA)
+def test_mirror_gap_on_real_data_keeps_russias_missing_years_missing(imf_dots):
+    gaps = c.mirror_gap(imf_dots, m.BELARUS, m.RUSSIA)
     by_ru = gaps[gaps.direction == f"{m.BELARUS} -> {m.RUSSIA}"].set_index("year")
     assert by_ru.at[2012, "ratio_pct"] == pytest.approx(13382.924 / 16308.895 * 100)
     for year in (2001, 2004, 2009, 2010):
         assert math.isnan(by_ru.at[year, "importer_reported"]), year
         assert not math.isnan(by_ru.at[year, "exporter_reported"]), year
-    labelled = c.belarus_russia_mirror(dots, 2000, 2024)
+    labelled = c.belarus_russia_mirror(imf_dots, 2000, 2024)
     flags = labelled.set_index(["direction", "year"]).flag
     assert flags[("Belarus → Russia", 2009)] == "Russia's report missing"
     assert flags[("Russia → Belarus", 2006)].startswith("implausible")
     assert flags[("Russia → Belarus", 2012)] == ""
 
 
-def test_mirror_summary_of_the_decade(dots):
-    summary = c.mirror_summary(c.belarus_russia_mirror(dots, 2000, 2024), 2000, 2024)
+def test_mirror_summary_of_the_decade(imf_dots):
+    summary = c.mirror_summary(c.belarus_russia_mirror(imf_dots, 2000, 2024), 2000, 2024)
     assert (summary["first_year"], summary["last_year"]) == (2012, 2020)
     assert summary["by_ru_years"] == 9 and summary["by_ru_median_ratio_pct"] < 100  # the opposite of CIF/FOB
     assert summary["ru_by_median_ratio_pct"] > 100
@@ -167,12 +151,12 @@ def test_mirror_summary_of_the_decade(dots):
     assert (round(summary["by_ru_min_ratio_pct"]), round(summary["by_ru_max_ratio_pct"])) == (81, 96)
     assert summary["by_ru_mean_gap_bn"] == pytest.approx(-1.8, abs=0.05)
     assert summary["ru_by_mean_gap_bn"] == pytest.approx(1.7, abs=0.05)
-    none = c.mirror_summary(c.belarus_russia_mirror(dots, 2022, 2024), 2022, 2024)
+    none = c.mirror_summary(c.belarus_russia_mirror(imf_dots, 2022, 2024), 2022, 2024)
     assert math.isnan(none["first_year"]) and none["by_ru_years"] == 0
 
 
-def test_mirror_plotted_and_ratio_frame(dots):
-    gaps = c.belarus_russia_mirror(dots, 2000, 2024)
+def test_mirror_plotted_and_ratio_frame(imf_dots):
+    gaps = c.belarus_russia_mirror(imf_dots, 2000, 2024)
     plotted = c.mirror_plotted(gaps)
     assert set(plotted.reported_by) == {"Belarus", "Russia"}
     russia = plotted[(plotted.reported_by == "Russia") & (plotted.direction == "Belarus → Russia")]
@@ -195,8 +179,8 @@ def test_year_runs_break_at_missing_years_and_groups():
 
 # --- Figure 3 ---------------------------------------------------------------------------------
 
-def test_figure_3_has_no_2022_row_and_marks_every_source(dots, figures):
-    plotted = c.russia_trade_plotted(dots, figures, 2000, 2024)
+def test_figure_3_has_no_2022_row_and_marks_every_source(imf_dots, article_figures):
+    plotted = c.russia_trade_plotted(imf_dots, article_figures, 2000, 2024)
     assert 2022 not in set(plotted.year)
     assert plotted.source.notna().all() and (plotted.source != "").all()
     assert set(plotted.source) == set(c.SOURCE_LABELS.values())
@@ -213,7 +197,7 @@ def test_figure_3_has_no_2022_row_and_marks_every_source(dots, figures):
     assert c.missing_years(plotted.year, 2000, 2024) == [2022]
     assert c.year_span(plotted.year[plotted.source != c.SOURCE_LABELS[m.IMF_SOURCE]]) == "2021, 2023–2024"
     assert c.year_span([]) == "none"
-    assert c.russia_trade_plotted(dots, figures, 1990, 1999).empty
+    assert c.russia_trade_plotted(imf_dots, article_figures, 1990, 1999).empty
 
 
 def test_figure_3_in_the_notebook(notebook):
@@ -230,23 +214,23 @@ def test_figure_3_in_the_notebook(notebook):
 
 # --- Figures 4 and 5 ---------------------------------------------------------------------------
 
-def test_structure_draws_only_the_quoted_shares(figures):
-    quoted = {m.quoted(figures, fid) for fid in figures["id"]}
+def test_structure_draws_only_the_quoted_shares(article_figures):
+    quoted = {m.quoted(article_figures, fid) for fid in article_figures["id"]}
     for flow in ("imports", "exports"):
-        frame = c.structure_frame(figures, flow, 2000, 2024)
+        frame = c.structure_frame(article_figures, flow, 2000, 2024)
         drawn = frame.dropna(subset=["share_pct"])
         assert set(drawn.share_pct) <= quoted, flow
         other = frame[frame.group == c.OTHER]
         assert len(other) == 1 and other.share_pct.isna().all() and "not in the snapshot" in other.note.iloc[0]
-    exports = c.structure_frame(figures, "exports", 2000, 2024).dropna(subset=["share_pct"]).set_index(["group", "year"])
+    exports = c.structure_frame(article_figures, "exports", 2000, 2024).dropna(subset=["share_pct"]).set_index(["group", "year"])
     assert exports.at[(c.FOOD, 2012), "share_pct"] == 19.3 and exports.at[(c.FOOD, 2021), "share_pct"] == 31.3
     assert exports.at[(c.MACHINERY, 2021), "value_bn_usd"] == 4.9
-    fuels = c.structure_frame(figures, "imports", 2000, 2024).set_index("group").loc[c.FUELS]
+    fuels = c.structure_frame(article_figures, "imports", 2000, 2024).set_index("group").loc[c.FUELS]
     assert math.isnan(fuels.share_pct) and "half" in fuels.note  # a change without levels is not drawn
 
 
-def test_structure_numbers_imply_totals_and_respect_the_window(trade, figures):
-    numbers = c.structure_numbers(trade, figures, 2000, 2024)
+def test_structure_numbers_imply_totals_and_respect_the_window(trade, article_figures):
+    numbers = c.structure_numbers(trade, article_figures, 2000, 2024)
     assert numbers["implied_exports_2012_bn"] == pytest.approx(6.0 / 0.334)
     assert numbers["implied_exports_2021_bn"] == pytest.approx(4.9 / 0.263)
     assert numbers["food_export_share_2021_pct"] == 31.3
@@ -254,25 +238,25 @@ def test_structure_numbers_imply_totals_and_respect_the_window(trade, figures):
     assert numbers["implied_exports_2012_bn"] > numbers["exports_imf_2012_bn"]
     assert numbers["implied_exports_2021_bn"] > numbers["exports_article_2021_bn"]
     assert round(numbers["machinery_exports_change_pct"]) == -18
-    numbers_2020 = c.structure_numbers(trade, figures, 2000, 2020)
+    numbers_2020 = c.structure_numbers(trade, article_figures, 2000, 2020)
     assert math.isnan(numbers_2020["food_export_share_2021_pct"]) and numbers_2020["food_export_share_2012_pct"] == 19.3
 
 
 # --- energy and transit ----------------------------------------------------------------------------
 
-def test_energy_numbers(dots, figures):
-    numbers = c.energy_numbers(dots, figures, 2000, 2024)
+def test_energy_numbers(imf_dots, article_figures):
+    numbers = c.energy_numbers(imf_dots, article_figures, 2000, 2024)
     assert numbers["energy_share_2019_pct"] == 43.0
     assert numbers["energy_2019_bn"] == pytest.approx(19955.466 / 1000 * 0.43)
     assert numbers["deficit_2019_bn"] == pytest.approx(22016.403 / 1000 - 13685.755 / 1000)
     assert 0.85 <= numbers["energy_to_deficit"] <= 1.15  # about as much as the deficit
-    none = c.energy_numbers(dots, figures, 2000, 2018)
+    none = c.energy_numbers(imf_dots, article_figures, 2000, 2018)
     assert math.isnan(none["oil_share_2019_pct"]) and math.isnan(none["energy_2019_bn"])
 
 
-def test_transit_divides_the_article_figure_by_gdp(wdi, figures):
-    frame = c.transit_frame(wdi, figures, 2000, 2024)
-    numbers = c.transit_numbers(wdi, figures, 2000, 2024)
+def test_transit_divides_the_article_figure_by_gdp(wdi, article_figures):
+    frame = c.transit_frame(wdi, article_figures, 2000, 2024)
+    numbers = c.transit_numbers(wdi, article_figures, 2000, 2024)
     gdp = m.wdi_series(wdi, "BLR", "NY.GDP.MKTP.CD")
     assert numbers["pct_2019"] == pytest.approx(4.0e9 / gdp[2019] * 100)
     assert numbers["pct_2021"] == pytest.approx(4.0e9 / gdp[2021] * 100)
@@ -280,8 +264,8 @@ def test_transit_divides_the_article_figure_by_gdp(wdi, figures):
     assert numbers["years_about_six"] == list(frame.Year[frame["Rounds to the article's ~6%"] == "yes"]) == [2012, 2019, 2021]
     assert (numbers["min_year"], numbers["max_year"]) == (2014, 2016)
     assert (numbers["gdp_min_year"], numbers["gdp_max_year"]) == (2016, 2014)
-    assert math.isnan(c.transit_numbers(wdi, figures, 2022, 2024)["min_pct"])
-    assert c.transit_frame(wdi, figures, 2022, 2024).empty
+    assert math.isnan(c.transit_numbers(wdi, article_figures, 2022, 2024)["min_pct"])
+    assert c.transit_frame(wdi, article_figures, 2022, 2024).empty
 
 
 def comtrade_frame(values: dict[tuple[int, str], dict[str, float]]) -> pd.DataFrame:
@@ -310,10 +294,10 @@ def test_comtrade_shares_are_of_the_sum_over_sections():
     assert shares.groupby("year").share_pct.sum().tolist() == pytest.approx([100.0, 100.0])
 
 
-def test_structure_draws_every_section_from_comtrade_with_the_article_marks(figures):
+def test_structure_draws_every_section_from_comtrade_with_the_article_marks(article_figures):
     years = c.comtrade_years(COMTRADE, "exports", 2000, 2024)
     assert years == [2012, 2021]
-    plotted = c.comtrade_structure_frame(COMTRADE, figures, "exports", years).set_index(["period", "sitc_section"])
+    plotted = c.comtrade_structure_frame(COMTRADE, article_figures, "exports", years).set_index(["period", "sitc_section"])
     assert len(plotted) == 20 and set(plotted.index.get_level_values(0)) == {"2012", "2021"}
     assert plotted.at[("2021", "0"), "share_pct"] == pytest.approx(40.0)
     # The article's quoted shares sit beside the section they describe: food on 0, machinery on 7.
@@ -391,12 +375,12 @@ def test_concentration_index():
         c.concentration_index([0, 0])
 
 
-def test_quoted_in_window(figures):
-    assert m.quoted_in_window(figures, "crude_oil_share_of_russia_exports_to_belarus_2019_pct", 2000, 2024) == 30
-    assert math.isnan(m.quoted_in_window(figures, "crude_oil_share_of_russia_exports_to_belarus_2019_pct", 2000, 2018))
+def test_quoted_in_window(article_figures):
+    assert m.quoted_in_window(article_figures, "crude_oil_share_of_russia_exports_to_belarus_2019_pct", 2000, 2024) == 30
+    assert math.isnan(m.quoted_in_window(article_figures, "crude_oil_share_of_russia_exports_to_belarus_2019_pct", 2000, 2018))
     span = "transport_services_exports_max_bn_usd"  # period 2012-2021
-    assert math.isnan(m.quoted_in_window(figures, span, 2000, 2020))
-    assert m.quoted_in_window(figures, span, 2000, 2020, overlap=True) == 4.0
+    assert math.isnan(m.quoted_in_window(article_figures, span, 2000, 2020))
+    assert m.quoted_in_window(article_figures, span, 2000, 2020, overlap=True) == 4.0
     assert m.period_years("2012-2021") == (2012, 2021) and m.period_years("2024-08") == (2024, 2024)
 
 
@@ -421,30 +405,30 @@ def test_notebook_shows_the_checked_numbers(notebook):
     assert "{glue" not in text and "publish(" not in text
 
 
-def _frames(dots, figures, wdi, start, end):
+def _frames(imf_dots, article_figures, wdi, start, end):
     return {
-        "fig3": c.russia_trade_plotted(dots, figures, start, end),
-        "fig3a": c.mirror_plotted(c.belarus_russia_mirror(dots, start, end)),
-        "fig4": c.structure_frame(figures, "imports", start, end),
-        "fig5": c.structure_frame(figures, "exports", start, end),
-        "table3b": c.ratio_frame(c.belarus_russia_mirror(dots, start, end)).rename(columns={"Year": "year"}),
-        "table3c": c.transit_frame(wdi, figures, start, end).rename(columns={"Year": "year"}),
+        "fig3": c.russia_trade_plotted(imf_dots, article_figures, start, end),
+        "fig3a": c.mirror_plotted(c.belarus_russia_mirror(imf_dots, start, end)),
+        "fig4": c.structure_frame(article_figures, "imports", start, end),
+        "fig5": c.structure_frame(article_figures, "exports", start, end),
+        "table3b": c.ratio_frame(c.belarus_russia_mirror(imf_dots, start, end)).rename(columns={"Year": "year"}),
+        "table3c": c.transit_frame(wdi, article_figures, start, end).rename(columns={"Year": "year"}),
     }
 
 
 @pytest.mark.parametrize("start, end", [(2000, 2020), (2000, 2015), (2013, 2024)])
-def test_computations_respect_the_edition_years(dots, figures, wdi, start, end):
-    for name, frame in _frames(dots, figures, wdi, start, end).items():
+def test_computations_respect_the_edition_years(imf_dots, article_figures, wdi, start, end):
+    for name, frame in _frames(imf_dots, article_figures, wdi, start, end).items():
         if "year" not in frame or frame.empty:
             continue
         assert frame.year.max() <= end and frame.year.min() >= start, name
-    assert c.russia_trade_plotted(dots, figures, start, end).year.max() == min(end, 2024)
+    assert c.russia_trade_plotted(imf_dots, article_figures, start, end).year.max() == min(end, 2024)
 
 
-def test_edition_outside_the_data_gives_empty_frames(dots, figures):
-    assert c.structure_frame(figures, "exports", 2000, 2010).empty
-    assert c.mirror_plotted(c.belarus_russia_mirror(dots, 2022, 2024)).empty
-    assert c.ratio_frame(c.belarus_russia_mirror(dots, 2022, 2024)).empty
+def test_edition_outside_the_data_gives_empty_frames(imf_dots, article_figures):
+    assert c.structure_frame(article_figures, "exports", 2000, 2010).empty
+    assert c.mirror_plotted(c.belarus_russia_mirror(imf_dots, 2022, 2024)).empty
+    assert c.ratio_frame(c.belarus_russia_mirror(imf_dots, 2022, 2024)).empty
 
 
 def test_chapter_runs_with_end_year_2020(tmp_path):
