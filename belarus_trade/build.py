@@ -10,6 +10,7 @@ swapped in with an atomic symlink replace, so a failed run never leaves a half-b
 from __future__ import annotations
 
 import ast
+import fcntl
 import hashlib
 import json
 import os
@@ -19,16 +20,22 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .data import READ_LOG_ENV
 from .inline import inline_expressions
-from .paths import BOOK_DIR, BUILD_DIR, PROJECT_ROOT
+from .paths import BOOK_DIR, BUILD_DIR, DATA_DIR, PROJECT_ROOT
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 METADATA_KEY = "belarus_trade"
 VOLATILE_METADATA = ("papermill", "execution")
+LOCK_NAME = "build.lock"
+EDITION_MARK = ".belarus-trade-edition"  # written into every edition folder, so a rebuild may replace it
+INJECTED_TAG = "injected-parameters"  # papermill's cell: an edition's parameters, with a local path
+WINDOW_KEY = "belarus_trade_window"  # notebook metadata: {"needs": [series an edition's years must hold]}
+MIN_YEARS_IN_WINDOW = 2  # a chapter compares a first and a last year
 
 
 class BuildError(RuntimeError):
@@ -237,26 +244,45 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
         except Exception as error:  # papermill wraps the cell's exception; keep the run for inspection
-            failed_dir.mkdir(parents=True, exist_ok=True)
+            kept = "no executed copy: the kernel stopped before saving"
             if executed.exists():
+                failed_dir.mkdir(parents=True, exist_ok=True)
                 shutil.copy(executed, failed_dir / source.name)
-            raise BuildError(f"{source.name}: {_one_line(error)} (executed copy: {failed_dir / source.name})") from None
+                kept = f"executed copy: {failed_dir / source.name}"
+            raise BuildError(f"{source.name}: {_one_line(error)} ({kept})") from None
         finally:
             if previous_log is None:
                 os.environ.pop(READ_LOG_ENV, None)
             else:
                 os.environ[READ_LOG_ENV] = previous_log
         elapsed = time.perf_counter() - started
-        notebook = normalise(read_notebook(executed))
+        notebook = hide_injected_parameters(normalise(read_notebook(executed)))
         reads = sorted({_relative_to_data(Path(line), data_dir) for line in read_log.read_text().split() if line})
         state = {"reads": reads, "parameters": parameters}
         state["input_key"] = input_key(notebook, parameters, data_dir, reads, fingerprint)
         notebook["metadata"][METADATA_KEY] = state
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(".ipynb.tmp")
-        temporary.write_text(json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-        temporary.replace(target)
+        write_atomically(target, json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
         return {"chapter": source.stem, "seconds": elapsed, "reads": reads}
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Replace `target` in one rename; a failed write (a full disk) leaves the old file and no temp file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(target.suffix + ".tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def hide_injected_parameters(notebook: dict) -> dict:
+    """An edition's parameters cell (papermill's) holds the local data folder: not for the page."""
+    for cell in notebook["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if INJECTED_TAG in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
+    return notebook
 
 
 def _relative_to_data(path: Path, data_dir: Path) -> str:
@@ -289,8 +315,21 @@ def execute_all(stale: list[Chapter], parameters: dict, data_dir: Path, fingerpr
 
     # One fresh forked worker per chapter: a reused worker would carry the previous chapter's
     # kernel client state into the next execution.
-    with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=1) as pool:
+    with multiprocessing.get_context("fork").Pool(jobs, _die_with_parent, (os.getpid(),), maxtasksperchild=1) as pool:
         return pool.starmap(execute_chapter, arguments, chunksize=1)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker outliving a killed build (kill -9 included) would replace a notebook afterwards.
+    Linux ends it with its parent; its kernel notices the parent gone and exits too (ipykernel)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
 
 
 def site_stamp(book_dir: Path, data_dir: Path, fingerprint: str) -> str:
@@ -341,18 +380,44 @@ def publish(new_html: Path, build_dir: Path) -> Path:
     return link
 
 
-def check_parameters(chapter_list: list[Chapter], parameters: dict) -> None:
-    """Refuse parameters a chapter does not declare, and impossible years, before executing anything."""
+def check_parameters(chapter_list: list[Chapter], parameters: dict, data_dir: Path = DATA_DIR) -> None:
+    """Refuse parameters a chapter does not declare, impossible years, and a window without the
+    data a chapter needs, before executing anything."""
     from .methods import ParameterError, check_years
 
     for chapter in chapter_list:
-        declared = declared_parameters(read_notebook(chapter.path))
+        notebook = read_notebook(chapter.path)
+        declared = declared_parameters(notebook)
         unknown = sorted(set(parameters) - set(declared))
         if unknown:
             raise ParameterError(f"parameter {unknown[0]}: unknown to chapter {chapter.name} (it accepts {', '.join(declared)})")
         years = {name: parameters.get(name, declared[name]) for name in ("start_year", "end_year") if name in declared}
         if len(years) == 2:
             check_years(years["start_year"], years["end_year"])
+            check_window_has_data(chapter, notebook, years["start_year"], years["end_year"], data_dir)
+
+
+def check_window_has_data(chapter: Chapter, notebook: dict, start_year: int, end_year: int, data_dir: Path) -> None:
+    """A chapter lists in its metadata (`belarus_trade_window.needs`) the series it cannot do
+    without; a window holding fewer than two of their years is refused here, naming the series,
+    instead of failing inside the notebook."""
+    from .data import DataError, read_manifest
+    from .methods import ParameterError
+
+    needs = notebook.get("metadata", {}).get(WINDOW_KEY, {}).get("needs", [])
+    resources = {r["name"]: r for r in read_manifest(data_dir)["resources"]}
+    for name in needs:
+        if name not in resources:
+            raise DataError(f"chapter {chapter.name} needs the series {name}, which the data manifest does not list")
+        coverage = resources[name].get("coverage", {})
+        first, last = coverage.get("first_year"), coverage.get("last_year")
+        if first is None or last is None:
+            continue
+        held = min(end_year, last) - max(start_year, first) + 1
+        if held < MIN_YEARS_IN_WINDOW:
+            raise ParameterError(
+                f"years {start_year}–{end_year}: chapter {chapter.name} needs {name} ({resources[name].get('title', name)}), "
+                f"which holds {first}–{last}; choose years that include at least {MIN_YEARS_IN_WINDOW} of them")
 
 
 def declared_parameters(notebook: dict) -> dict:
@@ -369,20 +434,64 @@ def declared_parameters(notebook: dict) -> dict:
     return {}
 
 
+def check_edition_folder(output: Path, data_dir: Path) -> Path:
+    """An edition goes to a new folder or replaces an earlier edition: never the project, its
+    book or data (or a folder holding them), never a folder with other files."""
+    output = Path(output).resolve()
+    for protected in (PROJECT_ROOT, BOOK_DIR, DATA_DIR, data_dir.resolve()):
+        if output == protected or output in protected.parents:
+            raise BuildError(f"edition folder {output}: it holds {protected}, which an edition must not replace; choose a new folder")
+        if protected != PROJECT_ROOT and protected in output.parents:
+            raise BuildError(f"edition folder {output}: inside {protected}; choose a folder outside it")
+    if output.exists() and (not output.is_dir() or any(output.iterdir()) and not (output / EDITION_MARK).is_file()):
+        raise BuildError(f"edition folder {output}: exists and is not an earlier edition; choose a new folder")
+    return output
+
+
 def build_edition(output: Path, parameters: dict, data_dir: Path | None = None, jobs: int = 2, log=print) -> Path:
-    """A separate edition: the book copied to `output`, executed with other parameters, rendered
-    there. The committed notebooks are not touched."""
+    """A separate edition: the book copied beside `output`, executed with other parameters and
+    rendered there, then moved into place; an earlier edition in `output` is replaced only after
+    the new one built. The committed notebooks are not touched."""
     from .data import resolve_data_dir
 
     data_dir = resolve_data_dir(data_dir)
+    output = check_edition_folder(output, data_dir)
     parameters = {**parameters, "data_dir": str(data_dir)}
-    check_parameters(chapters(BOOK_DIR), parameters)
-    book = output / "book"
-    if book.exists():
-        shutil.rmtree(book)
-    shutil.copytree(BOOK_DIR, book, ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
-    build(book, data_dir, parameters=parameters, jobs=jobs, log=log)
-    return book / "_build" / "html"
+    check_parameters(chapters(BOOK_DIR), parameters, data_dir)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    try:
+        shutil.copytree(BOOK_DIR, staging / "book", ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
+        build(staging / "book", data_dir, parameters=parameters, jobs=jobs, log=log)
+        (staging / EDITION_MARK).write_text(json.dumps(parameters, sort_keys=True) + "\n", encoding="utf-8")
+        staging.chmod(0o755)
+        previous = output.with_name(f".{output.name}.previous-{os.getpid()}")
+        if output.exists():
+            os.rename(output, previous)
+        os.rename(staging, output)
+        shutil.rmtree(previous, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return output / "book" / "_build" / "html"
+
+
+@contextmanager
+def one_build_at_a_time(build_dir: Path):
+    """Two builds of one book would swap sites under each other: the second is refused, naming the
+    first. The lock is the kernel's (flock), so a killed build leaves no stale lock behind."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(build_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 32, 0).decode(errors="replace").strip() or "unknown"
+            raise BuildError(f"another build of {build_dir.parent} is running (process {holder}); wait for it to finish") from None
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
 
 
 def build(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, parameters: dict | None = None,
@@ -390,16 +499,24 @@ def build(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, parameters: d
     """Validate data, execute stale chapters, render and publish. Returns what it did."""
     from .data import DataError, resolve_data_dir, validate_package
 
+    if jobs < 1:
+        raise BuildError(f"jobs {jobs}: at least one chapter must run at a time")
     data_dir = resolve_data_dir(data_dir)
     parameters = parameters or {}
     build_dir = book_dir / "_build"
-    try:
-        validate_package(data_dir)
-    except DataError as error:
-        raise BuildError(f"data: {error}") from None
+    with one_build_at_a_time(build_dir):
+        try:
+            validate_package(data_dir)
+        except DataError as error:
+            raise BuildError(f"data: {error}") from None
+        chapter_list = chapters(book_dir)
+        check_parameters(chapter_list, parameters, data_dir)
+        return _build_locked(book_dir, build_dir, data_dir, parameters, chapter_list, jobs, force, log)
+
+
+def _build_locked(book_dir: Path, build_dir: Path, data_dir: Path, parameters: dict, chapter_list: list[Chapter],
+                  jobs: int, force: bool, log) -> dict:
     fingerprint = environment_fingerprint()
-    chapter_list = chapters(book_dir)
-    check_parameters(chapter_list, parameters)
     stale = chapter_list if force else stale_chapters(chapter_list, data_dir, parameters, fingerprint)
     report = {"executed": [], "rendered": False}
     if stale:

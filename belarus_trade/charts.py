@@ -65,6 +65,29 @@ def source_line(resource_names: list[str], data_dir=None) -> tuple[str, str]:
     return "; ".join(parts), max(dates)
 
 
+def script_safe_json(value) -> str:
+    """JSON for a `<script>` element: with `<`, `>` and `&` as JSON escapes, no text from the data
+    can close the element or open a comment in it; JSON readers get the same characters back."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The CSV download opened in a spreadsheet: a text cell starting like a formula gets a leading
+    apostrophe (OWASP's advice against formula injection); numbers stay numbers. The file ends its
+    lines with CRLF (RFC 4180), so a line break inside a value is quoted, not a new row."""
+    text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if not text_columns:
+        return frame
+    safe = frame.copy()
+    for column in text_columns:
+        safe[column] = safe[column].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return safe
+
+
 @dataclass
 class Attribution:
     """Where the data of a chart or table comes from, shown beneath it."""
@@ -76,7 +99,7 @@ class Attribution:
     def html(self, key: str, frame: pd.DataFrame) -> str:
         sources, retrieved = source_line(self.resources, self.data_dir)
         note = f" {html.escape(self.note)}" if self.note else ""
-        csv_href = "data:text/csv;charset=utf-8," + urllib.parse.quote(frame.to_csv(index=False))
+        csv_href = "data:text/csv;charset=utf-8," + urllib.parse.quote(spreadsheet_safe(frame).to_csv(index=False, lineterminator="\r\n"))
         return (
             f'<p class="bt-meta"><span class="bt-source">Source: {html.escape(sources)}.{note}</span> '
             f'<span class="bt-updated">Data retrieved: {html.escape(retrieved)}.</span> '
@@ -114,7 +137,7 @@ class ChartFigure:
 
     def html(self) -> str:
         spec = self.spec()
-        spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+        spec_json = script_safe_json(spec)
         svg = base64.b64encode(self.static_svg().encode("utf-8")).decode("ascii")
         alt_text = html.escape(self.description)
         return (
@@ -183,7 +206,7 @@ def stored_figures(notebook: dict) -> dict[str, dict]:
         for output in cell.get("outputs", []):
             page = output.get("data", {}).get(FIGURE_MIMETYPE)
             for key, spec in SPEC_IN_HTML.findall("".join(page) if isinstance(page, list) else page or ""):
-                specs[html.unescape(key)] = json.loads(spec)  # JSON reads the escaped "<\\/" as "</"
+                specs[html.unescape(key)] = json.loads(spec)  # JSON reads "\\u003c" back as "<"
     return specs
 
 

@@ -1,0 +1,165 @@
+"""Careless commands cannot cost the book: an edition never replaces the project, two builds
+never run at once, a killed build leaves nothing running that could change a notebook, and a
+failed write or a failed edition keeps what was there (issue 10)."""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from belarus_trade import build as b
+from belarus_trade.__main__ import main
+from belarus_trade.paths import BOOK_DIR, CHAPTERS_DIR, DATA_DIR, PROJECT_ROOT
+
+
+def quiet(message):
+    pass
+
+
+def tree_listing(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("folder", [PROJECT_ROOT, BOOK_DIR, DATA_DIR, PROJECT_ROOT.parent, CHAPTERS_DIR, DATA_DIR / "new"],
+                         ids=["project", "book", "data", "parent", "inside-book", "inside-data"])
+def test_edition_refuses_a_folder_holding_or_inside_the_project_sources(folder):
+    """`make edition OUT=.` once deleted book/: now refused before anything is touched."""
+    before = tree_listing(CHAPTERS_DIR)
+    with pytest.raises(b.BuildError, match="edition folder"):
+        b.build_edition(folder, {"start_year": 2005, "end_year": 2020}, log=quiet)
+    assert tree_listing(CHAPTERS_DIR) == before
+    assert not (DATA_DIR / "new").exists()
+
+
+def test_edition_refuses_a_folder_with_other_files(tmp_path):
+    (tmp_path / "thesis.tex").write_text("my work\n")
+    with pytest.raises(b.BuildError, match="exists and is not an earlier edition"):
+        b.build_edition(tmp_path, {"start_year": 2005, "end_year": 2020}, log=quiet)
+    assert (tmp_path / "thesis.tex").read_text() == "my work\n"
+
+
+def test_edition_folder_check_accepts_new_and_earlier_editions(tmp_path):
+    assert b.check_edition_folder(tmp_path / "new", DATA_DIR) == (tmp_path / "new").resolve()
+    (tmp_path / "old" / "book").mkdir(parents=True)
+    (tmp_path / "old" / b.EDITION_MARK).write_text("{}\n")
+    assert b.check_edition_folder(tmp_path / "old", DATA_DIR) == (tmp_path / "old").resolve()
+    assert b.check_edition_folder(PROJECT_ROOT / "editions" / "2005-2020", DATA_DIR).name == "2005-2020"
+
+
+def test_jobs_zero_is_refused_in_one_line(capsys):
+    assert main(["build", "--jobs", "0"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: jobs 0:") and error.count("\n") == 1
+
+
+def test_a_failed_write_leaves_the_old_notebook_and_no_temporary_file(tmp_path, monkeypatch):
+    target = tmp_path / "chapter.ipynb"
+    target.write_text("old\n")
+    real_write = Path.write_text
+
+    def disk_full(self, *args, **kwargs):
+        real_write(self, "partial", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        b.write_atomically(target, "new\n")
+    monkeypatch.undo()
+    assert target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chapter.ipynb"]
+
+
+HOLD_LOCK = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from belarus_trade.build import one_build_at_a_time
+    with one_build_at_a_time(Path(sys.argv[1])):
+        print("holding", flush=True)
+        time.sleep(60)
+""")
+
+
+def test_a_second_build_is_refused_while_one_runs(project_copy):
+    """Two `make book` started together once both said "book ready" over a deleted site."""
+    build_dir = project_copy / "book" / "_build"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(build_dir)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(b.BuildError, match=f"another build of .* is running \\(process {holder.pid}\\)"):
+            b.build(project_copy / "book", project_copy / "data", log=quiet)
+        assert not (build_dir / "html").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    with b.one_build_at_a_time(build_dir):  # a killed holder leaves no stale lock
+        pass
+
+
+def descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+KILLED_BUILD = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from belarus_trade.build import build
+    build(Path(sys.argv[1]), Path(sys.argv[2]), force=True, jobs=2, log=lambda message: None)
+""")
+
+
+@pytest.mark.slow
+def test_kill_9_of_a_build_ends_its_workers_and_kernels_and_changes_no_notebook(project_copy):
+    book = project_copy / "book"
+    before = {p.name: p.read_bytes() for p in (book / "chapters").glob("*.ipynb")}
+    build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(book), str(project_copy / "data")])
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # wait until both workers run a kernel
+            running = descendants(build.pid)
+            if sum("ipykernel" in " ".join(p.cmdline()) for p in running if p.is_running()) >= 2:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the build never started two kernels")
+        os.kill(build.pid, signal.SIGKILL)
+        build.wait()
+        gone, alive = psutil.wait_procs(running, timeout=15)
+        assert alive == [], f"still running after the build was killed: {[p.cmdline()[:3] for p in alive]}"
+        time.sleep(3)  # a surviving writer would have replaced a notebook by now
+        assert {p.name: p.read_bytes() for p in (book / "chapters").glob("*.ipynb")} == before
+        assert list((book / "chapters").glob("*.tmp")) == []
+    finally:
+        for process in descendants(build.pid):
+            process.kill()
+
+
+@pytest.mark.slow
+def test_a_failed_edition_rebuild_keeps_the_earlier_edition(tmp_path):
+    edition = tmp_path / "edition"
+    site = b.build_edition(edition, {"start_year": 2005, "end_year": 2019}, log=quiet)
+    pages = tree_listing(site)
+    assert "chapters/multivector.html" in pages
+    page = (site / "chapters" / "multivector.html").read_text(encoding="utf-8")
+    assert str(DATA_DIR) not in page, "the edition's injected parameters (a local path) are on the page"
+    assert json.loads((edition / b.EDITION_MARK).read_text())["end_year"] == 2019
+
+    broken = tmp_path / "data"
+    shutil.copytree(DATA_DIR, broken)
+    (broken / "wdi_belarus_russia.csv").write_text("not,the,schema\n", encoding="utf-8")
+    with pytest.raises(b.BuildError, match="data: "):
+        b.build_edition(edition, {"start_year": 2010, "end_year": 2020}, data_dir=broken, log=quiet)
+    assert tree_listing(edition / "book" / "_build" / "html") == pages
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "edition"], "the failed build's folder was left behind"
