@@ -7,18 +7,20 @@ Every failure is a `PublisherError` with a one-line message naming publisher and
 """
 from __future__ import annotations
 
+import concurrent.futures
 import http.client
 import io
 import json
 import lzma
 import socket
-import tempfile
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 import pandas as pd
 
@@ -37,17 +39,23 @@ IMF_STATUS_ATTRIBUTES = ("STATUS", "OBS_STATUS")
 IMF_COLUMNS = ["reporter", "partner", "flow", "year", "value_musd", "estimated"]
 
 
+KiB, MiB = 2**10, 2**20
+CHUNK_BYTES = 64 * KiB
+
+
 class PublisherError(RuntimeError):
     """A publisher could not deliver a series; `kind` says what the build should do about it.
 
-    offline        - no network, DNS failure or timeout: keep the snapshot, try again later
+    offline        - no connection could be made (DNS failure, refused, unreachable): keep the snapshot, try again later
+    timeout        - a server was reached but did not answer in time, or the refresh's time ran out: keep the snapshot
+    over_limit     - the answer broke a hard limit (bytes, unpacked bytes, pages): keep the snapshot, look at the publisher
     rate_limited   - HTTP 429: wait before asking again
     empty          - the publisher answered but has no observations for the query
     schema_changed - the answer is not in the documented format: the parser needs updating
-    http_error     - any other refusal (HTTP 4xx/5xx, or an error the API reports in its body)
+    http_error     - any other refusal (HTTP 4xx/5xx, a connection broken off mid-answer, or an error the API reports in its body)
     """
 
-    KINDS = ("offline", "rate_limited", "empty", "schema_changed", "http_error")
+    KINDS = ("offline", "timeout", "over_limit", "rate_limited", "empty", "schema_changed", "http_error")
 
     def __init__(self, publisher: str, series: str, kind: str, detail: str):
         if kind not in self.KINDS:
@@ -63,39 +71,129 @@ class PublisherError(RuntimeError):
         return PublisherError(publisher, series, self.kind, self.detail)
 
 
-def http_get_bytes(url: str, *, timeout: float = 20, opener=None, headers: Mapping[str, str] | None = None) -> bytes:
-    """GET `url` and return the body, turning every way the request can fail into a `PublisherError`.
+@dataclass(frozen=True)
+class Limits:
+    """Hard limits on talking to the publishers, so that no server, however it misbehaves, can hold a refresh or fill memory.
 
-    The timeout is mandatory so that a dead network stops a build with a message instead of
-    hanging it. `opener` is anything with `open(request, timeout=...)` (tests pass a fake);
-    by default `urllib.request.urlopen` is used. Errors are labelled with the URL's host and
-    path; the fetch functions relabel them with publisher and series.
+    The defaults are ten times and more what the publishers need: each answer (a WDI page, an IMF
+    or Comtrade answer, UNCTAD's bulk archive and the CSV in it) is a few MB at most, every WDI
+    series fits in one page, and a whole refresh is about fifteen requests.
     """
-    if timeout is None or timeout <= 0:
-        raise ValueError("http_get_json needs a positive timeout so that a dead network cannot hang the build")
+
+    read_seconds: float = 20  # connecting, and silence between two packets of an answer
+    request_seconds: float = 120  # one request, from connecting to its last byte
+    run_seconds: float = 900  # every request of one refresh together
+    response_bytes: int = 32 * MiB  # one answer's body
+    unpacked_bytes: int = 64 * MiB  # what an archive unpacks to
+    pages: int = 20  # pages of one paged series
+
+    def __post_init__(self):
+        for name, value in vars(self).items():
+            if not isinstance(value, int | float) or value <= 0:
+                raise ValueError(f"limit {name} must be a positive number, not {value!r}, so that a misbehaving server cannot hold the refresh")
+
+
+LIMITS = Limits()
+
+
+def _silent(message: str) -> None:
+    """Progress goes nowhere unless the caller passes a `log`."""
+
+
+def bounded_getters(limits: Limits = LIMITS, log: Callable[[str], None] = _silent) -> tuple[Callable, Callable]:
+    """`http_get_json` and `http_get_bytes` for one refresh: each request within `limits`, all within its run time from now."""
+    bounds = {"limits": limits, "run_started": time.monotonic(), "log": log}
+    return partial(http_get_json, **bounds), partial(http_get_bytes, **bounds)
+
+
+def http_get_bytes(
+    url: str, *, limits: Limits = LIMITS, run_started: float | None = None, log: Callable[[str], None] = _silent,
+    opener=None, headers: Mapping[str, str] | None = None,
+) -> bytes:
+    """GET `url` within `limits` and return the body, turning every way the request can fail into a `PublisherError`.
+
+    The request runs in a worker thread that the caller stops waiting for at the deadline (the
+    request's time, or what is left of the run begun at `run_started`, a `time.monotonic()` value),
+    so that a server dripping its answer or a name that never resolves cannot hold the refresh; the
+    worker streams the body against the same clock and the byte limit. `opener` is anything with
+    `open(request, timeout=...)` (tests pass a fake); by default `urllib.request.urlopen` is used.
+    Errors are labelled with the URL's host and path; the fetch functions relabel them with publisher and series.
+    """
     parts = urllib.parse.urlsplit(url)
     where = (parts.netloc, parts.path)
+    started = time.monotonic()
+    run_deadline = (started if run_started is None else run_started) + limits.run_seconds
+    deadline = min(started + limits.request_seconds, run_deadline)
+    limit = f"{limits.request_seconds:g} s limit per request" if deadline < run_deadline else f"{limits.run_seconds:g} s limit of the whole refresh"
+    if deadline <= started:
+        raise PublisherError(*where, "timeout", f"timeout: the {limit} is spent")
+    overdue = partial(PublisherError, *where, "timeout", f"timeout: {parts.netloc} did not finish answering within the {limit}")
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
-    open_url = opener.open if opener is not None else urllib.request.urlopen
+    answer = concurrent.futures.Future()
+    read = partial(_read, request, opener, min(limits.read_seconds, deadline - started), limits.response_bytes, deadline, where, overdue)
+    threading.Thread(target=_settle, args=(answer, read), daemon=True).start()
+    if not concurrent.futures.wait([answer], timeout=deadline - started).done:
+        raise overdue()
     try:
-        with open_url(request, timeout=timeout) as response:
-            body = response.read()
+        body = answer.result()
     except urllib.error.HTTPError as err:
         if err.code == 429:
             raise PublisherError(*where, "rate_limited", "rate limited (HTTP 429)") from err
         raise PublisherError(*where, "http_error", f"HTTP {err.code} {err.reason}") from err
-    except urllib.error.URLError as err:
-        raise PublisherError(*where, "offline", _offline_detail(err.reason, parts.hostname, timeout)) from err
+    except urllib.error.URLError as err:  # urllib raises these while connecting and sending the request
+        raise PublisherError(*where, "offline", _offline_detail(err.reason, parts.hostname, limits.read_seconds)) from err
+    except TimeoutError as err:  # connected, then silence (for as long as the deadline left, or longer)
+        if time.monotonic() >= deadline:
+            raise overdue() from err
+        raise PublisherError(*where, "timeout", f"timeout: {parts.netloc} was reached but sent nothing for {limits.read_seconds:g} s") from err
     except (OSError, http.client.HTTPException) as err:
-        raise PublisherError(*where, "offline", _offline_detail(err, parts.hostname, timeout)) from err
+        raise PublisherError(*where, "http_error", f"{parts.netloc} broke off the connection ({err!r})") from err
     if not body.strip():
         raise PublisherError(*where, "empty", "the publisher answered with an empty body (no data)")
+    log(f"  GET {url}: {_size(len(body))} in {time.monotonic() - started:.1f} s")
     return body
 
 
-def http_get_json(url: str, *, timeout: float = 20, opener=None, headers: Mapping[str, str] | None = None):
-    """GET `url` with `http_get_bytes` and decode JSON; a body that is not JSON is `schema_changed`."""
-    body = http_get_bytes(url, timeout=timeout, opener=opener, headers=headers)
+def _settle(future: concurrent.futures.Future, work: Callable) -> None:
+    """Run `work` in this worker thread and hand its result or error to the caller waiting on `future`."""
+    try:
+        future.set_result(work())
+    except Exception as err:
+        future.set_exception(err)
+
+
+def _read(request, opener, read_seconds: float, max_bytes: int, deadline: float, where: tuple[str, str], overdue: Callable) -> bytes:
+    """The body of `request`, read in chunks against the byte limit and the deadline (each read returns what has arrived)."""
+    fail = partial(PublisherError, *where, "over_limit")
+    open_url = opener.open if opener is not None else urllib.request.urlopen
+    with open_url(request, timeout=read_seconds) as response:
+        announced = response.headers.get("Content-Length", "")
+        if announced.isdigit() and int(announced) > max_bytes:
+            raise fail(f"the answer announces {_size(int(announced))}, above the {_size(max_bytes)} limit per response")
+        chunks, size = [], 0
+        while chunk := response.read1(CHUNK_BYTES):
+            size += len(chunk)
+            if size > max_bytes:
+                raise fail(f"the answer runs past the {_size(max_bytes)} limit per response")
+            if time.monotonic() > deadline:
+                raise overdue()
+            chunks.append(chunk)
+    if announced.isdigit() and size < int(announced):
+        raise PublisherError(*where, "http_error", f"the answer was cut short at {size} of the {announced} bytes it announced")
+    return b"".join(chunks)
+
+
+def _size(count: int) -> str:
+    """Bytes in the largest binary unit that keeps them readable: '32 MiB', '153.4 KiB'."""
+    for unit, scale in (("GiB", 2**30), ("MiB", MiB), ("KiB", KiB)):
+        if count >= scale:
+            return f"{count / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{count} bytes"
+
+
+def http_get_json(url: str, **bounds):
+    """GET `url` with `http_get_bytes` (same keywords) and decode JSON; a body that is not JSON is `schema_changed`."""
+    body = http_get_bytes(url, **bounds)
     where = urllib.parse.urlsplit(url)[1:3]
     try:
         return json.loads(body)
@@ -105,7 +203,7 @@ def http_get_json(url: str, *, timeout: float = 20, opener=None, headers: Mappin
 
 def _offline_detail(reason, host: str | None, timeout: float) -> str:
     if isinstance(reason, TimeoutError):
-        return f"offline: no response within {timeout:g} s"
+        return f"offline: no connection to {host} within {timeout:g} s"
     if isinstance(reason, socket.gaierror):
         return f"offline: cannot resolve {host}"
     return f"offline: connection failed ({reason})"
@@ -201,13 +299,20 @@ def parse_wdi_pages(pages: list, *, series: str = "WDI") -> pd.DataFrame:
 
 def fetch_wdi(
     indicators: str | Iterable[str], countries: str | Iterable[str], start: int, end: int,
-    *, get: Callable = http_get_json,
+    *, get: Callable = http_get_json, max_pages: int = LIMITS.pages,
 ) -> pd.DataFrame:
-    """Fetch every page of every indicator and return one tidy frame (`iso3, indicator, year, value`)."""
+    """Fetch every page of every indicator and return one tidy frame (`iso3, indicator, year, value`).
+
+    The page count comes from the publisher's answer, so it is capped: a series claiming more than
+    `max_pages` pages is refused before any further request.
+    """
     frames = []
     for indicator in _as_list(indicators):
         first = _get_as(get, wdi_url(indicator, countries, start, end, page=1), "World Bank", indicator)
         page_count = _wdi_header(first, indicator)["pages"]
+        if page_count > max_pages:
+            raise PublisherError("World Bank", indicator, "over_limit",
+                                 f"the paging header claims {page_count} pages, above the limit of {max_pages} pages per series")
         pages = [first] + [
             _get_as(get, wdi_url(indicator, countries, start, end, page=number), "World Bank", indicator)
             for number in range(2, page_count + 1)
@@ -589,9 +694,14 @@ def parse_unctad_concentration(csv_text: str, *, series: str = UNCTAD_CONCENTRAT
 
 
 def fetch_unctad_concentration(
-    url: str = UNCTAD_CONCENTRATION_URL, *, get_bytes: Callable = http_get_bytes,
+    url: str = UNCTAD_CONCENTRATION_URL, *, get_bytes: Callable = http_get_bytes, max_unpacked: int = LIMITS.unpacked_bytes,
 ) -> pd.DataFrame:
-    """Download the 7z bulk archive, unpack its CSV with py7zr and parse the export concentration index."""
+    """Download the 7z bulk archive, unpack its CSV in memory with py7zr and parse the export concentration index.
+
+    py7zr unpacks each file to the size its header declares, so an archive declaring more than
+    `max_unpacked` bytes is refused before a byte is unpacked; py7zr's own counter of unpacked
+    bytes (`max_extract_size`) stops the stream at the same limit.
+    """
     import py7zr
 
     fail = partial(PublisherError, "UNCTAD", UNCTAD_CONCENTRATION_SERIES)
@@ -599,12 +709,17 @@ def fetch_unctad_concentration(
     if not archive.startswith(SEVEN_ZIP_SIGNATURE):
         raise fail("schema_changed", f"bulk file is not a 7z archive (starts {archive[:16]!r})")
     try:
-        with tempfile.TemporaryDirectory() as folder, py7zr.SevenZipFile(io.BytesIO(archive), mode="r") as seven_zip:
-            names = [name for name in seven_zip.getnames() if name.lower().endswith(".csv")]
+        with py7zr.SevenZipFile(io.BytesIO(archive), mode="r", max_extract_size=max_unpacked) as seven_zip:
+            members = seven_zip.list()
+            names = [member.filename for member in members if member.filename.lower().endswith(".csv")]
             if len(names) != 1:
                 raise fail("schema_changed", f"archive holds {len(names)} CSV files, expected one")
-            seven_zip.extractall(path=folder)
-            csv_text = (Path(folder) / names[0]).read_text(encoding="utf-8-sig")
+            declared = sum(member.uncompressed or 0 for member in members)
+            if declared > max_unpacked:
+                raise fail("over_limit", f"the archive ({_size(len(archive))}) would unpack to {_size(declared)}, above the {_size(max_unpacked)} limit")
+            unpacked = py7zr.io.BytesIOFactory(max_unpacked)
+            seven_zip.extract(targets=names, factory=unpacked)
+            csv_text = unpacked.get(names[0]).read().decode("utf-8-sig")
     except (py7zr.exceptions.ArchiveError, lzma.LZMAError, EOFError) as err:  # cut short, or corrupt packed data
         raise fail("schema_changed", f"bulk file is a damaged 7z archive ({err})") from None
     return parse_unctad_concentration(csv_text)

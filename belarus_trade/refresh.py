@@ -4,7 +4,10 @@ Each job fetches one resource's series, writes a candidate file, validates it ag
 manifest's schema and against the file it would replace (coverage may grow, not shrink), and
 only then swaps it in and records its checksum, coverage and retrieval date. A failed or
 partial fetch leaves the last good file in place and says which series failed and why; with
-no network the whole refresh stops after the first attempt with one line.
+no network the whole refresh stops after the first attempt with one line. Every request goes
+through `publishers.http_get_bytes` under hard `publishers.Limits` (time per request and per run,
+bytes per answer and unpacked, pages per series), so a misbehaving server fails its series the
+same way, and a line per request shows progress.
 """
 from __future__ import annotations
 
@@ -51,12 +54,13 @@ class Job:
 @dataclass
 class Outcome:
     resource: str
-    status: str  # "added", "replaced", "unchanged", "failed", "offline"
+    status: str  # "added", "replaced", "unchanged", "failed", "offline" (no connection could be made)
     detail: str
 
 
-def fetch_wdi_snapshot(start: int, end: int, get=publishers.http_get_json) -> pd.DataFrame:
-    frames = [publishers.fetch_wdi(indicators, country, start, end, get=get) for country, indicators in WDI_COUNTRIES.items()]
+def fetch_wdi_snapshot(start: int, end: int, get=publishers.http_get_json, max_pages: int = publishers.LIMITS.pages) -> pd.DataFrame:
+    frames = [publishers.fetch_wdi(indicators, country, start, end, get=get, max_pages=max_pages)
+              for country, indicators in WDI_COUNTRIES.items()]
     return pd.concat(frames, ignore_index=True).sort_values(["iso3", "indicator", "year"], ignore_index=True)
 
 
@@ -94,9 +98,10 @@ def fetch_comtrade_snapshot(start: int, end: int, get=publishers.http_get_json) 
     return pd.concat(frames, ignore_index=True)
 
 
-def fetch_concentration_snapshot(start: int, end: int, get_bytes=publishers.http_get_bytes) -> pd.DataFrame:
+def fetch_concentration_snapshot(start: int, end: int, get_bytes=publishers.http_get_bytes,
+                                 max_unpacked: int = publishers.LIMITS.unpacked_bytes) -> pd.DataFrame:
     """The export concentration index of the article's Figure 6 economies, from UNCTAD's bulk file."""
-    frame = publishers.fetch_unctad_concentration(get_bytes=get_bytes)
+    frame = publishers.fetch_unctad_concentration(get_bytes=get_bytes, max_unpacked=max_unpacked)
     frame["economy_code"] = frame.economy_code.str.lstrip("0")
     chosen = frame.economy_code.isin(CONCENTRATION_ECONOMIES) & frame.year.between(start, end)
     return frame[chosen].reset_index(drop=True)
@@ -119,23 +124,26 @@ def book_partners(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame.reporter.isin(names) & frame.partner.isin(names)]
 
 
-def default_jobs(get=publishers.http_get_json, get_bytes=publishers.http_get_bytes) -> list[Job]:
+def default_jobs(get=publishers.http_get_json, get_bytes=publishers.http_get_bytes, limits: publishers.Limits = publishers.LIMITS) -> list[Job]:
     return [
-        Job("wdi", lambda start, end: fetch_wdi_snapshot(start, end, get)),
+        Job("wdi", lambda start, end: fetch_wdi_snapshot(start, end, get, limits.pages)),
         Job("imf_dots", lambda start, end: fetch_imf_snapshot(start, end, get), require_partners, book_partners),
         Job("weo_gdp", lambda start, end: fetch_weo_snapshot(start, end, get)),
         Job("comtrade_sitc", lambda start, end: fetch_comtrade_snapshot(start, end, get)),
-        Job("unctad_concentration", lambda start, end: fetch_concentration_snapshot(start, end, get_bytes), require_belarus),
+        Job("unctad_concentration", lambda start, end: fetch_concentration_snapshot(start, end, get_bytes, limits.unpacked_bytes), require_belarus),
     ]
 
 
 def refresh(data_dir: Path | None = None, jobs: list[Job] | None = None, today: dt.date | None = None,
-            log=print) -> list[Outcome]:
-    """Run each job; replace a file only after its candidate validated. Returns one outcome per job."""
+            log=print, limits: publishers.Limits = publishers.LIMITS) -> list[Outcome]:
+    """Run each job; replace a file only after its candidate validated. Returns one outcome per job.
+
+    Without `jobs`, the project's jobs fetch within `limits`, their run time counted from now.
+    """
     data_dir = resolve_data_dir(data_dir)
     today = today or dt.date.today()
     outcomes = []
-    for job in jobs if jobs is not None else default_jobs():
+    for job in jobs if jobs is not None else default_jobs(*publishers.bounded_getters(limits, log), limits):
         if outcomes and outcomes[-1].status == "offline":
             outcomes.append(Outcome(job.resource, "offline", "skipped: no network"))
             continue

@@ -17,6 +17,8 @@ import pytest
 
 from belarus_trade import publishers
 from belarus_trade.publishers import (
+    Limits,
+    MiB,
     PublisherError,
     fetch_imf_trade,
     fetch_wdi,
@@ -53,25 +55,29 @@ def assert_one_line(err: PublisherError, prefix: str):
 # --- fake transport ---------------------------------------------------------------------------
 
 class FakeResponse(io.BytesIO):
-    """What urlopen returns: a readable context manager with a status."""
+    """What urlopen returns: a readable context manager with a status and headers."""
 
-    def __init__(self, body: bytes, status: int = 200):
+    def __init__(self, body: bytes, status: int = 200, headers: dict[str, str] | None = None):
         super().__init__(body)
         self.status = status
+        self.headers = email.message.Message()
+        for name, value in (headers or {}).items():
+            self.headers[name] = value
 
 
 class FakeOpener:
     """Records every request and its timeout, then answers or raises as scripted."""
 
-    def __init__(self, outcome):
+    def __init__(self, outcome, headers: dict[str, str] | None = None):
         self.outcome = outcome
+        self.headers = headers
         self.calls = []
 
     def open(self, request, timeout=None):
         self.calls.append((request, timeout))
         if isinstance(self.outcome, BaseException):
             raise self.outcome
-        return FakeResponse(self.outcome)
+        return FakeResponse(self.outcome, headers=self.headers)
 
 
 def http_error(url: str, code: int, reason: str) -> urllib.error.HTTPError:
@@ -131,6 +137,23 @@ def test_fetch_wdi_follows_pagination_and_concatenates():
     assert len(frame) == 7
     assert frame.loc[(frame.iso3 == "WLD") & (frame.year == 2023), "value"].item() == 29.6081
     assert not ((frame.iso3 == "BLR") & (frame.year == 2023)).any()
+
+
+def test_fetch_wdi_refuses_a_page_count_above_its_limit_before_asking_for_more():
+    page = fixture("wdi_exports_page1.json")
+    page[0]["pages"] = 1_000_000
+    get = FakeGet(lambda url: page)
+    with pytest.raises(PublisherError) as caught:
+        fetch_wdi(EXPORTS, ["BLR", "WLD"], 2020, 2023, get=get, max_pages=5)
+    assert caught.value.kind == "over_limit"
+    assert str(caught.value) == "World Bank NE.EXP.GNFS.ZS: the paging header claims 1000000 pages, above the limit of 5 pages per series"
+    assert len(get.urls) == 1
+
+
+def test_fetch_wdi_follows_as_many_pages_as_its_limit():
+    pages = wdi_pages()
+    frame = fetch_wdi([EXPORTS], ["BLR", "WLD"], 2020, 2023, get=FakeGet(lambda url: pages[page_number(url) - 1]), max_pages=2)
+    assert len(frame) == 7
 
 
 def test_fetch_wdi_concatenates_several_indicators():
@@ -197,15 +220,33 @@ def test_http_get_json_decodes_and_always_passes_a_timeout():
 
 def test_http_get_json_sends_extra_headers_and_a_custom_timeout():
     opener = FakeOpener(b"{}")
-    http_get_json("https://api.imf.org/x", opener=opener, timeout=5, headers={"Accept": "application/json"})
+    http_get_json("https://api.imf.org/x", opener=opener, limits=Limits(read_seconds=5), headers={"Accept": "application/json"})
     ((request, timeout),) = opener.calls
     assert timeout == 5 and request.get_header("Accept") == "application/json"
 
 
-@pytest.mark.parametrize("timeout", [None, 0])
-def test_http_get_json_refuses_to_run_without_a_timeout(timeout):
-    with pytest.raises(ValueError, match="timeout"):
-        http_get_json("https://api.worldbank.org/v2/x", opener=FakeOpener(b"{}"), timeout=timeout)
+@pytest.mark.parametrize("limit", ["read_seconds", "request_seconds", "run_seconds", "response_bytes", "unpacked_bytes", "pages"])
+@pytest.mark.parametrize("value", [None, 0, -1])
+def test_limits_refuse_a_missing_or_non_positive_limit(limit, value):
+    with pytest.raises(ValueError) as caught:
+        Limits(**{limit: value})
+    assert str(caught.value) == (
+        f"limit {limit} must be a positive number, not {value!r}, so that a misbehaving server cannot hold the refresh")
+
+
+def test_an_answer_announcing_more_than_the_byte_limit_is_refused_before_reading():
+    opener = FakeOpener(b"{}" * 1000, headers={"Content-Length": str(300 * MiB)})
+    with pytest.raises(PublisherError) as caught:
+        http_get_json("https://api.imf.org/x", opener=opener, limits=Limits(response_bytes=MiB))
+    assert caught.value.kind == "over_limit"
+    assert str(caught.value) == "api.imf.org /x: the answer announces 300 MiB, above the 1 MiB limit per response"
+
+
+def test_an_answer_cut_short_of_its_content_length_is_an_http_error():
+    with pytest.raises(PublisherError) as caught:
+        http_get_json("https://api.imf.org/x", opener=FakeOpener(b'{"values":', headers={"Content-Length": "1000"}))
+    assert caught.value.kind == "http_error"
+    assert str(caught.value) == "api.imf.org /x: the answer was cut short at 10 of the 1000 bytes it announced"
 
 
 def test_rate_limit_names_publisher_and_series():
@@ -227,14 +268,16 @@ def test_other_http_errors_are_kind_http_error():
         "IMF IMTS BLR.XG_FOB_USD+MG_CIF_USD.RUS.A: HTTP 503 Service Unavailable")
 
 
-@pytest.mark.parametrize("failure, detail", [
-    (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")), "offline: cannot resolve api.worldbank.org"),
-    (urllib.error.URLError(TimeoutError("timed out")), "offline: no response within 20 s"),
-    (urllib.error.URLError(OSError(101, "Network is unreachable")), "offline: connection failed"),
-    (TimeoutError("The read operation timed out"), "offline: no response within 20 s"),
-    (ConnectionResetError(104, "Connection reset by peer"), "offline: connection failed"),
-])
-def test_network_failures_are_kind_offline(monkeypatch, failure, detail):
+@pytest.mark.parametrize("failure, kind, detail", [
+    (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")), "offline", "offline: cannot resolve api.worldbank.org"),
+    (urllib.error.URLError(TimeoutError("timed out")), "offline", "offline: no connection to api.worldbank.org within 20 s"),
+    (urllib.error.URLError(OSError(101, "Network is unreachable")), "offline", "offline: connection failed"),
+    (urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")), "offline", "offline: connection failed"),
+    # urllib raises these bare only once connected: the server was reached, so the network is not to blame.
+    (TimeoutError("The read operation timed out"), "timeout", "timeout: api.worldbank.org was reached but sent nothing for 20 s"),
+    (ConnectionResetError(104, "Connection reset by peer"), "http_error", "api.worldbank.org broke off the connection"),
+], ids=["dns", "connect-timeout", "unreachable", "refused", "silent-server", "reset-mid-answer"])
+def test_network_failures_are_offline_only_without_a_connection(monkeypatch, failure, kind, detail):
     seen = {}
 
     def urlopen(request, timeout=None):
@@ -244,7 +287,7 @@ def test_network_failures_are_kind_offline(monkeypatch, failure, detail):
     monkeypatch.setattr(urllib.request, "urlopen", urlopen)
     with pytest.raises(PublisherError) as caught:
         fetch_wdi(EXPORTS, "BLR", 2000, 2024)
-    assert caught.value.kind == "offline"
+    assert caught.value.kind == kind
     assert_one_line(caught.value, f"World Bank NE.EXP.GNFS.ZS: {detail}")
     assert seen["timeout"] == 20
 
@@ -611,6 +654,18 @@ def test_fetch_unctad_corrupt_packed_data_is_schema_changed(position):
         publishers.fetch_unctad_concentration(get_bytes=FakeGet(lambda url: bytes(archive)))
     assert caught.value.kind == "schema_changed"
     assert_one_line(caught.value, "UNCTAD US.ConcentDiversIndices: bulk file is a damaged 7z archive (")
+
+
+def test_fetch_unctad_refuses_an_archive_that_would_unpack_above_the_limit():
+    csv = unctad_csv().encode("utf-8")
+    archive = unctad_archive(csv)
+    get = FakeGet(lambda url: archive)
+    assert len(publishers.fetch_unctad_concentration(get_bytes=get, max_unpacked=len(csv))) == 3
+    with pytest.raises(PublisherError) as caught:
+        publishers.fetch_unctad_concentration(get_bytes=get, max_unpacked=len(csv) - 1)
+    assert caught.value.kind == "over_limit"
+    assert str(caught.value) == (f"UNCTAD US.ConcentDiversIndices: the archive ({len(archive)} bytes) would unpack to "
+                                 f"{len(csv)} bytes, above the {len(csv) - 1} bytes limit")
 
 
 def test_http_get_bytes_returns_the_raw_body():

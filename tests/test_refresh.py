@@ -7,10 +7,17 @@ offline snapshot, so their jobs add a file and move the descriptor into `resourc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import http.server
 import io
 import json
+import re
 import shutil
+import socket
+import threading
+import time
+import tracemalloc
 import urllib.parse
 from pathlib import Path
 
@@ -21,9 +28,10 @@ import pytest
 from belarus_trade import publishers
 from belarus_trade.data import PENDING_KEY, load, load_if_held, read_manifest, validate_package
 from belarus_trade.paths import DATA_DIR
+from belarus_trade.publishers import KiB, Limits, MiB
 from belarus_trade.refresh import Job, default_jobs, refresh, require_partners, summary
 
-TODAY = dt.date(2026, 12, 31)  # after the snapshot's retrieval date
+TODAY = dt.date(2026, 11, 25)  # after the snapshot's retrieval date (2026-11-22), not in the future
 FIXTURES = Path(__file__).parent / "fixtures" / "publishers"
 PENDING_FILES = {
     "weo_gdp": "imf_weo_gdp.csv",
@@ -415,3 +423,267 @@ def test_summary_of_one_added_and_one_failed_series_names_the_failure(data_copy)
     assert status == 1
     assert line.startswith("refresh incomplete: comtrade_sitc ") and "weo_gdp" not in line
     assert pending_names(data_copy) == ["comtrade_sitc", "unctad_concentration"]
+
+
+# --- misbehaving publishers over HTTP -------------------------------------------------------------
+#
+# A real server on 127.0.0.1 stands in for every publisher (the jobs' URLs are redirected to it,
+# path and query kept), and the project's jobs fetch through `publishers.bounded_getters` as
+# `refresh()` does, with limits small enough to keep each test within a second or two.
+
+class LocalPublisher(http.server.ThreadingHTTPServer):
+    """Answers every GET with `answer(handler)`, which writes raw bytes to `handler.wfile` as it likes.
+
+    Records the paths asked for, counts the bytes it got out, and notes when the client hung up."""
+
+    daemon_threads = True
+
+    def __init__(self, answer):
+        super().__init__(("127.0.0.1", 0), AnswerHandler)
+        self.answer, self.paths, self.sent = answer, [], 0
+        self.stopped, self.hung_up = threading.Event(), threading.Event()
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    @property
+    def netloc(self) -> str:
+        return f"127.0.0.1:{self.server_address[1]}"
+
+    def write(self, handler, data: bytes) -> None:
+        handler.wfile.write(data)
+        self.sent += len(data)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.shutdown()
+        self.server_close()
+
+
+class AnswerHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.server.paths.append(self.path)
+        try:
+            self.server.answer(self)
+        except OSError:  # the client gave up, as most tests here expect it to
+            self.server.hung_up.set()
+
+    def log_message(self, format, *args):
+        """Quiet: the tests read what the refresh says, not the server."""
+
+
+@pytest.fixture
+def publisher():
+    """Start a `LocalPublisher` with `publisher(answer)`; every one started is stopped after the test."""
+    started = []
+
+    def start(answer) -> LocalPublisher:
+        started.append(LocalPublisher(answer))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def redirect(get, netloc: str):
+    """`get` with every publisher URL sent to `netloc` over plain HTTP instead."""
+    return lambda url, **kwargs: get(urllib.parse.urlsplit(url)._replace(scheme="http", netloc=netloc).geturl(), **kwargs)
+
+
+def bounded_jobs(netloc: str, limits: Limits, log=lambda message: None) -> list[Job]:
+    """The project's jobs, fetching from `netloc` through one bounded session as `refresh()` sets it up."""
+    get, get_bytes = publishers.bounded_getters(limits, log)
+    return default_jobs(redirect(get, netloc), redirect(get_bytes, netloc), limits)
+
+
+def bounded_job(name: str, netloc: str, limits: Limits = publishers.LIMITS) -> Job:
+    return next(job for job in bounded_jobs(netloc, limits) if job.resource == name)
+
+
+def data_files(data_dir) -> dict[str, bytes]:
+    """Every file of the data folder, byte for byte (a left-over candidate shows up too)."""
+    return {str(path.relative_to(data_dir)): path.read_bytes() for path in sorted(data_dir.rglob("*")) if path.is_file()}
+
+
+def timed(function):
+    started = time.monotonic()
+    return function(), time.monotonic() - started
+
+
+def raw_answer(body: bytes, **headers: str) -> bytes:
+    """An HTTP/1.1 200 answer as bytes on the wire, with a Content-Length unless `headers` say otherwise."""
+    fields = {"Content-Type": "application/json", "Content-Length": str(len(body)), "Connection": "close", **headers}
+    head = "HTTP/1.1 200 OK\r\n" + "".join(f"{name}: {value}\r\n" for name, value in fields.items() if value is not None)
+    return (head + "\r\n").encode() + body
+
+
+@functools.cache
+def snapshot_wdi() -> pd.DataFrame:
+    return load("wdi", DATA_DIR)
+
+
+def wdi_answer(handler) -> None:
+    """The snapshot's own WDI values, as the World Bank would serve them."""
+    answer = FakeWorldBank(snapshot_wdi()).answer(handler.path)
+    handler.server.write(handler, raw_answer(json.dumps(answer).encode()))
+
+
+def dripping(start: int, every: float = 0.02):
+    """Sends the first `start` bytes of a WDI answer at once and the rest one byte every `every` seconds."""
+    def answer(handler):
+        wire = raw_answer(json.dumps(FakeWorldBank(snapshot_wdi()).answer(handler.path)).encode())
+        handler.server.write(handler, wire[:start])
+        for byte in wire[start:]:
+            if handler.server.stopped.wait(every):
+                return
+            handler.server.write(handler, bytes([byte]))
+    return answer
+
+
+def silent(handler) -> None:
+    """Accepts the connection and reads the request, then says nothing."""
+    handler.server.stopped.wait(10)
+
+
+def endless(**headers: str):
+    """Zeros after the given headers, 64 KiB at a time, until the client hangs up or 300 MB are sent."""
+    def answer(handler):
+        handler.server.write(handler, raw_answer(b"", **headers))
+        while handler.server.sent < 300_000_000 and not handler.server.stopped.is_set():
+            handler.server.write(handler, bytes(64 * KiB))
+    return answer
+
+
+def assert_failed_and_data_untouched(outcome, data_dir, before: dict[str, bytes], detail: str) -> None:
+    assert (outcome.status, outcome.detail) == ("failed", detail)
+    assert data_files(data_dir) == before
+
+
+@pytest.mark.parametrize("start", [0, 120], ids=["from-the-status-line", "in-the-body"])
+def test_a_dripping_server_is_cut_off_at_the_deadline_per_request(data_copy, publisher, start):
+    """Defect: 1 byte every 5 s held the refresh over 120 s, because the timeout was per socket read."""
+    server = publisher(dripping(start))
+    before = data_files(data_copy)
+    limits = Limits(request_seconds=0.5)
+    outcomes, seconds = timed(lambda: run(data_copy, bounded_job("wdi", server.netloc, limits)))
+    retrieved = descriptor(data_copy)["retrieved"]
+    assert_failed_and_data_untouched(outcomes[0], data_copy, before, (
+        f"World Bank NE.EXP.GNFS.ZS: timeout: {server.netloc} did not finish answering within the 0.5 s limit per request; "
+        f"kept the snapshot retrieved {retrieved}"))
+    assert seconds < 1.5
+    assert len(server.paths) == 1
+    if start:  # the reader watches the clock between chunks of the body, so it hangs up too
+        assert server.hung_up.wait(2)
+
+
+def test_the_run_deadline_stops_every_series_after_it(data_copy, publisher):
+    """Eight WDI answers of 0.5 s each would take 4 s; the run may take 1 s."""
+    def slow(handler):
+        time.sleep(0.5)
+        wdi_answer(handler)
+
+    server = publisher(slow)
+    before = data_files(data_copy)
+    jobs = bounded_jobs(server.netloc, Limits(run_seconds=1))
+    outcomes, seconds = timed(lambda: run(data_copy, *jobs[:3]))
+    retrieved = {name: descriptor(data_copy, name)["retrieved"] for name in ("wdi", "imf_dots")}
+    assert [o.status for o in outcomes] == ["failed"] * 3
+    cut = f"World Bank [A-Z.]+: timeout: {re.escape(server.netloc)} did not finish answering within the 1 s limit of the whole refresh; "
+    assert re.fullmatch(cut + f"kept the snapshot retrieved {retrieved['wdi']}", outcomes[0].detail)
+    assert outcomes[1].detail == (f"IMF CL_COUNTRY: timeout: the 1 s limit of the whole refresh is spent; "
+                                  f"kept the snapshot retrieved {retrieved['imf_dots']}")
+    assert outcomes[2].detail == "IMF WEO NGDPD BLR/RUS: timeout: the 1 s limit of the whole refresh is spent; the snapshot still lacks this series"
+    assert len(server.paths) <= 2 and seconds < 2.5
+    assert data_files(data_copy) == before
+
+
+def test_a_paging_header_claiming_a_million_pages_is_refused_after_one_request(data_copy, publisher):
+    """Defect: a header claiming 1,000,000 pages drew 56,317 requests in 60 s."""
+    header = {"page": 1, "pages": 1_000_000, "per_page": 1000, "total": 1_000_000_000, "sourceid": "2", "lastupdated": "2026-11-01"}
+    server = publisher(lambda handler: server.write(handler, raw_answer(json.dumps([header, []]).encode())))
+    before = data_files(data_copy)
+    outcomes = run(data_copy, bounded_job("wdi", server.netloc))
+    assert_failed_and_data_untouched(outcomes[0], data_copy, before, (
+        "World Bank NE.EXP.GNFS.ZS: the paging header claims 1000000 pages, above the limit of 20 pages per series; "
+        f"kept the snapshot retrieved {descriptor(data_copy)['retrieved']}"))
+    assert len(server.paths) == 1
+
+
+def test_an_archive_bomb_is_refused_before_it_is_unpacked(data_copy, publisher):
+    """Defect: a 153 KiB 7z unpacked to 1 GiB (5.2 GiB peak memory). The fixture is 256 MiB of
+    zeros packed by py7zr (LZMA2, preset 1) under the bulk file's CSV name."""
+    bomb = (FIXTURES / "unctad_bomb_256mib.7z").read_bytes()
+    server = publisher(lambda handler: server.write(handler, raw_answer(bomb, **{"Content-Type": "application/x-7z-compressed"})))
+    before = data_files(data_copy)
+    manifest_before = manifest_bytes(data_copy)
+    tracemalloc.start()
+    try:
+        outcomes = run(data_copy, bounded_job("unctad_concentration", server.netloc))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert_failed_and_data_untouched(outcomes[0], data_copy, before, (
+        "UNCTAD US.ConcentDiversIndices: the archive (38.4 KiB) would unpack to 256 MiB, above the 64 MiB limit; "
+        "the snapshot still lacks this series"))
+    assert_still_pending(data_copy, "unctad_concentration", manifest_before)
+    assert peak < 32 * MiB  # py7zr's decoder of the archive's header alone takes ~17 MB, whatever the archive
+
+
+@pytest.mark.parametrize("headers, detail", [
+    ({"Content-Length": "300000000"}, "the answer announces 286.1 MiB, above the 1 MiB limit per response"),
+    ({"Content-Length": None}, "the answer runs past the 1 MiB limit per response"),
+], ids=["announced", "streamed-without-length"])
+def test_a_huge_body_is_cut_at_the_byte_limit(data_copy, publisher, headers, detail):
+    """Defect: a 300 MB body was read whole."""
+    server = publisher(endless(**headers))
+    before = data_files(data_copy)
+    outcomes = run(data_copy, bounded_job("wdi", server.netloc, Limits(response_bytes=MiB)))
+    assert_failed_and_data_untouched(outcomes[0], data_copy, before, (
+        f"World Bank NE.EXP.GNFS.ZS: {detail}; kept the snapshot retrieved {descriptor(data_copy)['retrieved']}"))
+    assert server.hung_up.wait(2)
+    assert server.sent < 32 * MiB
+
+
+def test_a_server_that_never_answers_is_a_timeout_not_offline(data_copy, publisher):
+    """Defect: a server that accepts the connection and sends nothing was reported as "offline"."""
+    server = publisher(silent)
+    before = data_files(data_copy)
+    outcomes, seconds = timed(lambda: run(data_copy, bounded_job("wdi", server.netloc, Limits(read_seconds=0.3))))
+    assert_failed_and_data_untouched(outcomes[0], data_copy, before, (
+        f"World Bank NE.EXP.GNFS.ZS: timeout: {server.netloc} was reached but sent nothing for 0.3 s; "
+        f"kept the snapshot retrieved {descriptor(data_copy)['retrieved']}"))
+    assert seconds < 1.5
+    line, status = summary(outcomes)
+    assert (line, status) == ("refresh incomplete: wdi not refreshed (see the lines above); nothing else changed", 1)
+
+
+def test_a_refused_connection_is_offline(data_copy):
+    with socket.socket() as probe:  # a port nobody listens on once the probe is closed
+        probe.bind(("127.0.0.1", 0))
+        netloc = f"127.0.0.1:{probe.getsockname()[1]}"
+    before = data_files(data_copy)
+    outcomes = run(data_copy, *bounded_jobs(netloc, publishers.LIMITS)[:2])
+    assert [o.status for o in outcomes] == ["offline", "offline"]
+    assert outcomes[0].detail.startswith("World Bank NE.EXP.GNFS.ZS: offline: connection failed (")
+    assert summary(outcomes) == ("offline: no network reached the publishers; the snapshot is unchanged", 2)
+    assert data_files(data_copy) == before
+
+
+def test_progress_shows_a_line_per_request_and_per_series(data_copy, publisher):
+    server = publisher(wdi_answer)
+    lines = []
+    job = next(job for job in bounded_jobs(server.netloc, publishers.LIMITS, lines.append) if job.resource == "wdi")
+    outcomes = refresh(data_copy, [job], today=TODAY, log=lines.append)
+    assert [o.status for o in outcomes] == ["unchanged"]
+    requests = [f"http://{server.netloc}{path}" for path in server.paths]
+    assert len(requests) == 8 and lines[-1] == f"wdi: unchanged — same values; retrieval date set to {TODAY.isoformat()}"
+    for line, url in zip(lines[:-1], requests, strict=True):
+        assert line.startswith(f"  GET {url}: ") and line.endswith(" s")
+        assert " KiB in " in line or " bytes in " in line
+
+
+def test_progress_is_quiet_unless_asked(data_copy, publisher, capsys):
+    server = publisher(wdi_answer)
+    get, get_bytes = publishers.bounded_getters()
+    job = next(job for job in default_jobs(redirect(get, server.netloc), redirect(get_bytes, server.netloc)) if job.resource == "wdi")
+    assert [o.status for o in run(data_copy, job)] == ["unchanged"]
+    assert capsys.readouterr() == ("", "")
