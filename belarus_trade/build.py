@@ -36,6 +36,8 @@ EDITION_MARK = ".belarus-trade-edition"  # written into every edition folder, so
 INJECTED_TAG = "injected-parameters"  # papermill's cell: an edition's parameters, with a local path
 WINDOW_KEY = "belarus_trade_window"  # notebook metadata: {"needs": [series an edition's years must hold]}
 MIN_YEARS_IN_WINDOW = 2  # a chapter compares a first and a last year
+KERNEL_START_FAILURE = "Kernel died before replying to kernel_info"  # jupyter_client's message
+KERNEL_START_ATTEMPTS = 3
 
 
 class BuildError(RuntimeError):
@@ -231,18 +233,27 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
         executed = scratch / source.name
         started = time.perf_counter()
         try:
-            papermill.execute_notebook(
-                str(source), str(executed), parameters=parameters or None, cwd=str(source.parent),
-                engine_name="belarus_trade",  # also evaluates the Markdown's {eval} numbers (engine.py)
-                kernel_name="python3", progress_bar=False, log_output=False, report_mode=False,
-                # Saving after every cell costs seconds on chart-heavy chapters; the output is
-                # written once at the end, and also when a cell fails.
-                request_save_on_cell_execute=False,
-                # The kernel's own log is noise here (ipykernel 7 warns on every start that local TCP
-                # is unencrypted, and reports the interrupt of its shutdown); cell errors still
-                # reach papermill and fail the chapter.
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            )
+            for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+                try:
+                    papermill.execute_notebook(
+                        str(source), str(executed), parameters=parameters or None, cwd=str(source.parent),
+                        engine_name="belarus_trade",  # also evaluates the Markdown's {eval} numbers (engine.py)
+                        kernel_name="python3", progress_bar=False, log_output=False, report_mode=False,
+                        # Saving after every cell costs seconds on chart-heavy chapters; the output is
+                        # written once at the end, and also when a cell fails.
+                        request_save_on_cell_execute=False,
+                        # The kernel's own log is noise here (ipykernel 7 warns on every start that local TCP
+                        # is unencrypted, and reports the interrupt of its shutdown); cell errors still
+                        # reach papermill and fail the chapter.
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                    )
+                    break
+                except RuntimeError as error:
+                    # jupyter_client picks a free port, releases it, then the kernel binds it: a
+                    # kernel starting at the same moment can take it first ("Address already in
+                    # use"). Nothing of the chapter has run yet, so starting again is safe.
+                    if KERNEL_START_FAILURE not in str(error) or attempt == KERNEL_START_ATTEMPTS:
+                        raise
         except Exception as error:  # papermill wraps the cell's exception; keep the run for inspection
             kept = "no executed copy: the kernel stopped before saving"
             if executed.exists():

@@ -322,6 +322,10 @@ def test_edition_leaves_committed_notebooks_untouched(tmp_path):
 @pytest.mark.parametrize("parameters, message", [
     ({"end_yaer": 2020}, "parameter end_yaer: unknown"),
     ({"start_year": 2020, "end_year": 2010}, "parameter end_year: 2010 is before start_year 2020"),
+    # windows that once passed this check and crashed inside a chapter
+    ({"start_year": 2021, "end_year": 2024}, "years 2021–2024: chapter multivector needs imf_dots .*, which holds 1992–2020"),
+    ({"start_year": 2000, "end_year": 2001}, "years 2000–2001: chapter introduction needs article_table1 .*, which holds 2012–2024"),
+    ({"start_year": 2090, "end_year": 2100}, "years 2090–2100: chapter introduction needs article_table1"),
 ])
 def test_bad_edition_parameters_are_refused_before_anything_runs(tmp_path, parameters, message):
     from belarus_trade.methods import ParameterError

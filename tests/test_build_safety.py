@@ -163,3 +163,37 @@ def test_a_failed_edition_rebuild_keeps_the_earlier_edition(tmp_path):
         b.build_edition(edition, {"start_year": 2010, "end_year": 2020}, data_dir=broken, log=quiet)
     assert tree_listing(edition / "book" / "_build" / "html") == pages
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "edition"], "the failed build's folder was left behind"
+
+
+def tiny_notebook(folder: Path) -> Path:
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "tiny.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.mark.parametrize("message, calls", [(b.KERNEL_START_FAILURE, 2), ("something else went wrong", 1)])
+def test_a_kernel_that_dies_at_start_is_started_again_and_nothing_else_is_retried(tmp_path, monkeypatch, message, calls):
+    """Two kernels starting at once can race for a port (CI saw "Address already in use")."""
+    import papermill
+
+    real, seen = papermill.execute_notebook, []
+
+    def first_start_fails(*args, **kwargs):
+        seen.append(args[0])
+        if len(seen) == 1:
+            raise RuntimeError(message)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", first_start_fails)
+    source = tiny_notebook(tmp_path)
+    if calls == 1:
+        with pytest.raises(b.BuildError, match=message):
+            b.execute_chapter(source, tmp_path / "out.ipynb", {}, DATA_DIR, "fingerprint", tmp_path / "failed")
+    else:
+        b.execute_chapter(source, tmp_path / "out.ipynb", {}, DATA_DIR, "fingerprint", tmp_path / "failed")
+        assert json.loads((tmp_path / "out.ipynb").read_text())["cells"][0]["execution_count"] == 1
+    assert len(seen) == calls

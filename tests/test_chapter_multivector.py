@@ -85,13 +85,6 @@ def test_target_shares_follow_the_edition(imf_dots):
     assert list(c.export_target_shares(imf_dots, 2005, 2014).index) == [2012, 2013, 2014]  # from Table 1's first year
 
 
-def test_an_edition_ending_before_table_1_checks_the_target_in_its_last_year(imf_dots):
-    """An edition 2000–2011 once crashed here (no row from 2012 on)."""
-    shares = c.export_target_shares(imf_dots, 2000, 2011)
-    assert list(shares.index) == list(range(2000, 2012))
-    assert list(c.target_outcome(shares, int(shares.index.max())).index) == ["EAEU", "EU", "rest of the world"]
-
-
 # --- Table 1 and its check against the IMF ------------------------------------------------------
 
 def test_table1_is_laid_out_as_printed(article_table1):

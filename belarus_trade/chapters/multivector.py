@@ -162,10 +162,8 @@ def partner_name(partner: str) -> str:
 
 def export_target_shares(imf_dots: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """Figure 2b's data: shares (%) of the EAEU, the EU and the rest of the world in Belarus's
-    goods exports, one row per year: from Table 1's first year on, or over the whole window of
-    an edition that ends before it (the target is then checked in the window's last year)."""
-    first = max(start_year, IMF_TABLE1_FIRST_YEAR) if end_year >= IMF_TABLE1_FIRST_YEAR else start_year
-    return m.export_target_shares(imf_dots).loc[first:end_year].round(2)
+    goods exports, from Table 1's first year on, one row per year."""
+    return m.export_target_shares(imf_dots).loc[max(start_year, IMF_TABLE1_FIRST_YEAR):end_year].round(2)
 
 
 def target_outcome(shares: pd.DataFrame, year: int) -> pd.DataFrame:
