@@ -7,13 +7,16 @@ line naming file, row and column, instead of producing a plausible but wrong cha
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
 import json
+import math
 import os
 import re
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import NoReturn
@@ -30,11 +33,22 @@ MANIFEST_NAME = "datapackage.json"
 PENDING_KEY = "x-pending-resources"
 READ_LOG_ENV = "BELARUS_TRADE_READ_LOG"
 UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 MARKUP = re.compile(r"[<>]")
 COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
 WHOLE_NUMBER = r"[+-]?\d+"
 UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that `surrogateescape` kept from a non-UTF-8 file
 CSV_FIELD = re.compile(r'"(?:[^"]|"")*"(?=,|$)|(?!")[^,]*(?=,|$)')
+MISSING = "file listed in the manifest is missing"
+DEFAULT_MAX_LENGTH = 500  # characters of a text value whose field sets no maxLength
+# What the manifest may state. Resource names follow Frictionless; a path is a plain file name, so that
+# nothing the manifest says can lead reading outside the data folder.
+NAME = re.compile(r"[a-z0-9._-]+")
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+SHA256 = re.compile(r"sha256:[0-9a-f]{64}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+NUMERIC = {"number", "integer", "year"}
+FIELD_TYPES = NUMERIC | {"string", "boolean"}
 
 
 class DataError(ValueError):
@@ -42,7 +56,35 @@ class DataError(ValueError):
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return hashlib.sha256(read_data_file(Path(path))).hexdigest()
+
+
+def _regular_file(path: Path, missing: str = MISSING) -> os.stat_result:
+    """Refuse anything but a regular file in the folder that should hold it, before opening it.
+
+    A symlink or manifest entry must not lead reading elsewhere (its content could end up in a
+    message), and a FIFO or device would block or never end.
+    """
+    label = _display_path(path)
+    if Path(os.path.realpath(path)).parent != Path(os.path.realpath(path.parent)):
+        raise DataError(f"{label}: leads outside the data folder (a symlink?); copy the file in instead")
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise DataError(f"{label}: {missing}") from None
+    except OSError as error:
+        raise DataError(f"{label}: cannot be read ({error.strerror})") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise DataError(f"{label}: not a regular file (a folder, pipe or device?)")
+    return status
+
+
+def read_data_file(path: Path, missing: str = MISSING) -> bytes:
+    _regular_file(path, missing)
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise DataError(f"{_display_path(path)}: cannot be read ({error.strerror})") from None
 
 
 def resolve_data_dir(data_dir: str | os.PathLike | None) -> Path:
@@ -51,10 +93,9 @@ def resolve_data_dir(data_dir: str | os.PathLike | None) -> Path:
 
 def read_manifest(data_dir: str | os.PathLike | None = None) -> dict:
     path = resolve_data_dir(data_dir) / MANIFEST_NAME
+    raw = read_data_file(path, missing="no data manifest found")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path}: no data manifest found") from None
+        manifest = json.loads(raw.decode("utf-8"), object_pairs_hook=lambda pairs: _object(path, pairs))
     except UnicodeDecodeError:
         raise DataError(f"{path}: manifest is not UTF-8") from None
     except json.JSONDecodeError as err:
@@ -63,20 +104,125 @@ def read_manifest(data_dir: str | os.PathLike | None = None) -> dict:
     return manifest
 
 
+def _object(path: Path, pairs: list[tuple]) -> dict:
+    """A JSON object whose keys are unique: with two, a reader may see one path and the loader open the other."""
+    keys = [key for key, _ in pairs]
+    repeated = next((key for key in keys if keys.count(key) > 1), None)
+    if repeated is not None:
+        raise DataError(f"{path}: manifest repeats the key {_show(repeated)} within one object")
+    return dict(pairs)
+
+
 def _check_manifest(path: Path, manifest) -> None:
-    """Valid JSON can still lack what loading needs; say so instead of failing with a KeyError."""
+    """The manifest is a contract: anything loading relies on must be there with the right type and stay
+    in the data folder; say where it breaks in one line instead of failing with a KeyError, or reading elsewhere."""
     resources = manifest.get("resources") if isinstance(manifest, dict) else None
     if not isinstance(resources, list):
         raise DataError(f"{path}: manifest has no list of 'resources'")
     pending = manifest.get(PENDING_KEY, [])
     if not isinstance(pending, list):
         raise DataError(f"{path}: '{PENDING_KEY}' must be a list of resources")
-    for where, resource in [(f"resource {n}", r) for n, r in enumerate(resources, 1)] + \
+    seen = {"name": {}, "path": {}}
+    for place, resource in [(f"resource {n}", r) for n, r in enumerate(resources, 1)] + \
                            [(f"{PENDING_KEY} {n}", r) for n, r in enumerate(pending, 1)]:
         schema = resource.get("schema") if isinstance(resource, dict) else None
         fields = schema.get("fields") if isinstance(schema, dict) else None
         if not (isinstance(fields, list) and "name" in resource and "path" in resource):
-            raise DataError(f"{path}: {where} needs a 'name', a 'path' and a 'schema' with 'fields'")
+            raise DataError(f"{path}: {place} needs a 'name', a 'path' and a 'schema' with 'fields'")
+        name = resource["name"]
+        if not (isinstance(name, str) and NAME.fullmatch(name)):
+            raise DataError(f"{path}: {place}: name {_json(name)} must be lowercase letters, digits, '.', '-' or '_'")
+        where = f"{path}: {place} ('{name}')"
+        if not (isinstance(resource["path"], str) and FILE_NAME.fullmatch(resource["path"])):
+            raise DataError(f"{where}: path {_json(resource['path'])} is not a file name in the data folder")
+        for key, taken in seen.items():  # names and paths are unique across resources and pending ones
+            if resource[key] in taken:
+                raise DataError(f"{where}: {key} '{resource[key]}' is taken by {taken[resource[key]]}")
+            taken[resource[key]] = place
+        if "hash" in resource and not (isinstance(resource["hash"], str) and SHA256.fullmatch(resource["hash"])):
+            raise DataError(f"{where}: hash {_json(resource['hash'])} is not 'sha256:' and 64 hex digits")
+        if "retrieved" in resource:
+            check_retrieval_date(where, resource["retrieved"])
+        _check_schema(where, schema, resource.get("x-group-sums", []))
+
+
+def _check_schema(where: str, schema: dict, group_sums) -> None:
+    """Fields, key and group sums must name what validation looks up, or loading fails with a KeyError."""
+    kinds = {}
+    for number, field in enumerate(schema["fields"], 1):
+        name = field.get("name") if isinstance(field, dict) else None
+        if not (isinstance(name, str) and name.isprintable() and name.strip()):
+            raise DataError(f"{where}, field {number}: the field needs a 'name' (printable text)")
+        if name in kinds:
+            raise DataError(f"{where}, field {number} ('{name}'): a field of this name comes earlier")
+        kinds[name] = _check_field(f"{where}, field {number} ('{name}')", field)
+    key = schema.get("primaryKey", [])
+    unknown = next((k for k in key if not _names_field(k, kinds)), None) if isinstance(key, list) else key
+    if unknown is not None:
+        raise DataError(f"{where}: primaryKey must be a list of fields of the schema, found {_json(unknown)}")
+    if not isinstance(group_sums, list):
+        raise DataError(f"{where}: x-group-sums must be a list")
+    for number, check in enumerate(group_sums, 1):
+        by, field = (check.get("by"), check.get("field")) if isinstance(check, dict) else (None, None)
+        if not (isinstance(by, list) and all(_names_field(k, kinds) for k in by) and _names_field(field, kinds, "number")
+                and _is_number(check.get("equals")) and _is_number(check.get("tolerance"))):
+            raise DataError(f"{where}: x-group-sums {number} needs 'by' (fields), 'field' (a number field), 'equals' and 'tolerance' (numbers)")
+
+
+def _names_field(value, kinds: dict, kind: str | None = None) -> bool:
+    return isinstance(value, str) and value in kinds and kind in (None, kinds[value])
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# Constraints the loader enforces: the field types each applies to, and what its value must be.
+CONSTRAINTS = {
+    "required": (FIELD_TYPES, "true or false", lambda value: isinstance(value, bool)),
+    "enum": ({"string"}, "a list of texts", lambda value: isinstance(value, list) and len(value) > 0 and all(isinstance(v, str) for v in value)),
+    "minimum": (NUMERIC, "a number", _is_number),
+    "maximum": (NUMERIC, "a number", _is_number),
+    "maxLength": ({"string"}, "a whole number above 0", lambda value: isinstance(value, int) and not isinstance(value, bool) and value > 0),
+}
+
+
+def _check_field(where: str, field: dict) -> str:
+    """A constraint the loader would ignore, or one of the wrong type, is refused rather than trusted."""
+    kind = field.get("type", "string")
+    if kind not in FIELD_TYPES:
+        raise DataError(f"{where}: type {_json(kind)} is not one of {sorted(FIELD_TYPES)}")
+    constraints = field.get("constraints", {})
+    if not isinstance(constraints, dict):
+        raise DataError(f"{where}: 'constraints' must be an object")
+    for name, value in constraints.items():
+        if name not in CONSTRAINTS:
+            raise DataError(f"{where}: constraint '{name}' is not one this project checks ({', '.join(CONSTRAINTS)})")
+        kinds, what, valid = CONSTRAINTS[name]
+        if kind not in kinds:
+            raise DataError(f"{where}: constraint '{name}' does not apply to a {kind} field")
+        if not valid(value):
+            raise DataError(f"{where}: constraint '{name}' must be {what}, not {_json(value)}")
+    return kind
+
+
+def check_retrieval_date(where: str, value) -> None:
+    """Pages show the newest retrieval date as the snapshot's age: it must be a real date, not a later one."""
+    try:
+        date = dt.date.fromisoformat(value) if isinstance(value, str) and ISO_DATE.fullmatch(value) else None
+    except ValueError:
+        date = None
+    if date is None:
+        raise DataError(f"{where}: retrieval date {_json(value)} is not a date in the form YYYY-MM-DD")
+    today = dt.date.today()
+    if date > today:
+        raise DataError(f"{where}: retrieval date {value} is in the future (today is {today.isoformat()})")
+
+
+def _json(value) -> str:
+    """A manifest value for a one-line message, as JSON: escaped, and shortened when long."""
+    shown = json.dumps(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def manifest_as_read(data_dir: str | os.PathLike | None = None) -> dict:
@@ -130,7 +276,7 @@ def load(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     descriptor = resource_descriptor(name, directory)
     path = directory / descriptor["path"]
     _record_read(path)
-    return _validated_frame(str(path), descriptor_key(descriptor), path.stat().st_mtime_ns).copy()
+    return _validated_frame(str(path), descriptor_key(descriptor), _regular_file(path).st_mtime_ns).copy()
 
 
 def descriptor_key(descriptor: dict) -> str:
@@ -173,9 +319,7 @@ def validate_file(path: Path, descriptor: dict) -> pd.DataFrame:
     defect's row and column, and only a valid but unrecorded change ends at the checksum.
     """
     label = _display_path(path)
-    if not path.exists():
-        raise DataError(f"{label}: file listed in the manifest is missing")
-    raw = path.read_bytes()
+    raw = read_data_file(path)
     fields = descriptor["schema"]["fields"]
     names = [field["name"] for field in fields]
     records = _parse_rows(label, raw, names)
@@ -190,6 +334,7 @@ def validate_file(path: Path, descriptor: dict) -> pd.DataFrame:
     frame.index = [line_no for line_no, _ in body]
     typed = {field["name"]: _typed_column(label, frame[field["name"]], field) for field in fields}
     frame = pd.DataFrame(typed)
+    _check_key_spelling(label, frame, descriptor["schema"].get("primaryKey", []), fields)
     _check_primary_key(label, frame, descriptor["schema"].get("primaryKey", []))
     for check in descriptor.get("x-group-sums", []):
         _check_group_sum(label, frame, check)
@@ -203,8 +348,9 @@ def validate_file(path: Path, descriptor: dict) -> pd.DataFrame:
 
 
 def _display_path(path: Path) -> str:
+    """The path as the manifest names it (a symlink is not followed), relative to the working folder if inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -215,6 +361,8 @@ def _parse_rows(label: str, raw: bytes, names: list[str]) -> list[tuple[int, lis
         raise DataError(
             f"{label}, row 1, column '{names[0]}': file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM"
         )
+    if raw.startswith(UTF16_BOMS) or raw.count(0) > len(raw) // 4:  # without a BOM, ASCII text in UTF-16 is half NUL bytes
+        raise DataError(f"{label}, row 1, column '{names[0]}': file is UTF-16; save it as UTF-8")
     try:
         text, undecoded = raw.decode("utf-8"), False
     except UnicodeDecodeError:
@@ -285,10 +433,10 @@ def _check_header(label: str, line_no: int, header: list[str], names: list[str])
     missing = [name for name in names if name not in header]
     unexpected = [name for name in header if name not in names]
     if missing:
-        hint = f" (found '{unexpected[0]}' instead: renamed?)" if unexpected else ""
+        hint = f" (found {_show(unexpected[0])} instead: renamed?)" if unexpected else ""
         raise DataError(f"{where}, column '{missing[0]}': required column is missing{hint}")
     if unexpected:
-        raise DataError(f"{where}, column '{unexpected[0]}': column not in the schema")
+        raise DataError(f"{where}, column {_show(unexpected[0])}: column not in the schema")
     repeated = next((name for name in header if header.count(name) > 1), None)
     if repeated:
         raise DataError(f"{where}, column '{repeated}': column appears more than once")
@@ -328,16 +476,38 @@ def _typed_column(label: str, column: pd.Series, field: dict) -> pd.Series:
 
 
 def _string_column(label: str, column: pd.Series, name: str, constraints: dict) -> pd.Series:
+    """Text must match exact-match filters and render as it reads: printable characters only (a control
+    character crashes the chart renderer), no surrounding space, no markup, a bounded length, the enum's spelling."""
+    where = lambda row: f"{label}, row {row}, column '{name}'"
+    unprintable = ~column.map(str.isprintable)
+    if unprintable.any():
+        row = unprintable.idxmax()
+        character = next(c for c in column[row] if not c.isprintable())
+        raise DataError(
+            f"{where(row)}: {_show(column[row])} contains U+{ord(character):04X}, which is not printable text; "
+            f"remove control characters, tabs and line breaks"
+        )
+    padded = column != column.str.strip()
+    if padded.any():
+        row = padded.idxmax()
+        raise DataError(f"{where(row)}: {_show(column[row])} has a leading or trailing space; an exact-match filter would miss it")
     markup = column.str.contains(MARKUP)
     if markup.any():
         row = markup.idxmax()
-        raise DataError(f"{label}, row {row}, column '{name}': contains markup ('<' or '>'); labels must be plain text")
+        raise DataError(f"{where(row)}: contains markup ('<' or '>'); labels must be plain text")
+    limit = constraints.get("maxLength", DEFAULT_MAX_LENGTH)
+    long = column.str.len() > limit
+    if long.any():
+        row = long.idxmax()
+        raise DataError(f"{where(row)}: value is {len(column[row])} characters long, more than the maximum of {limit}")
     allowed = constraints.get("enum")
     if allowed:
         bad = ~column.isin(allowed)
         if bad.any():
             row = bad.idxmax()
-            raise DataError(f"{label}, row {row}, column '{name}': {_show(column[row])} is not one of {allowed}")
+            near = {value.casefold(): value for value in allowed}.get(column[row].casefold())
+            hint = f"; did you mean {near!r}?" if near else ""
+            raise DataError(f"{where(row)}: {_show(column[row])} is not one of {allowed}{hint}")
     return column.astype(str)
 
 
@@ -358,6 +528,21 @@ def _check_range(label: str, column: pd.Series, numbers: pd.Series, field: dict)
         row = (numbers > high).idxmax()
         what = f"in the future (latest allowed {high})" if future else f"above the maximum ({high})"
         raise DataError(f"{label}, row {row}, column '{name}': {_show(column[row])} is {what}")
+
+
+def _check_key_spelling(label: str, frame: pd.DataFrame, key: list[str], fields: list[dict]) -> None:
+    """Key values that differ only in case look like one key, but an exact-match filter keeps only one spelling."""
+    for name in [f["name"] for f in fields if f["name"] in key and f.get("type", "string") == "string"]:
+        column = frame[name]
+        first = column.groupby(column.str.casefold(), sort=False).transform("first")
+        variant = column != first
+        if variant.any():
+            row = variant.idxmax()
+            earlier = (column == first[row]).idxmax()
+            raise DataError(
+                f"{label}, row {row}, column '{name}': {_show(column[row])} differs only in case from "
+                f"{_show(first[row])} in row {earlier}; spell a key the same way throughout"
+            )
 
 
 def _check_primary_key(label: str, frame: pd.DataFrame, key: list[str]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import MANIFEST_NAME, PENDING_KEY, DataError, read_manifest, resolve_data_dir, sha256_of, validate_file
+from .data import MANIFEST_NAME, PENDING_KEY, DataError, check_retrieval_date, read_manifest, resolve_data_dir, sha256_of, validate_file
 
 
 def import_reference_extracts(shared_data: Path, data_dir: Path | None = None) -> list[str]:
@@ -38,6 +38,8 @@ def record(file_name: str, data_dir: Path | None = None, retrieved: str | None =
 
     A series the snapshot did not hold yet moves from the pending list into `resources`.
     """
+    if retrieved is not None:
+        check_retrieval_date(file_name, retrieved)
     data_dir = resolve_data_dir(data_dir)
     manifest = read_manifest(data_dir)
     descriptor = next((r for r in manifest["resources"] if r["path"] == file_name), None)

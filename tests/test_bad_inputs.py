@@ -6,10 +6,12 @@ Each file in `tests/bad_inputs/` is a copy of (part of) a real data file with ex
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from belarus_trade.build import BuildError, build
-from belarus_trade.data import DataError, load, read_manifest, validate_file, validate_package
+from belarus_trade.data import PENDING_KEY, DataError, load, read_manifest, snapshot_id, validate_file, validate_package
 from belarus_trade.methods import ParameterError, check_years
 from belarus_trade.paths import BUILD_DIR, CHAPTERS_DIR, DATA_DIR, PROJECT_ROOT
 
@@ -74,6 +76,13 @@ def test_corpus_bytes_are_what_the_cases_say():
     assert "<script>alert(1)</script>" in (CORPUS / "script_partner.csv").read_text(encoding="utf-8")
     assert '"35,4"' in (CORPUS / "comma_decimal_quoted.csv").read_text(encoding="utf-8")
     assert "\nexport,RU,2012,35,4\n" in (CORPUS / "comma_decimal_unquoted.csv").read_text(encoding="utf-8")
+    assert (CORPUS / "utf16_bom.csv").read_bytes().startswith(b"\xff\xfei\x00s\x00o\x003\x00,\x00")
+    assert (CORPUS / "utf16_no_bom.csv").read_bytes().startswith(b"i\x00s\x00o\x003\x00,\x00")
+    invisible = {"nul_in_text.csv": "\x00", "c1_control.csv": "\x85", "tab_in_text.csv": "\t"}
+    for file_name, character in invisible.items():
+        assert (CORPUS / file_name).read_text(encoding="utf-8").count(character) == 1, file_name
+    assert '"Gave Belarusian potash and oil products\nalternative' in (CORPUS / "line_break_in_text.csv").read_text(encoding="utf-8")
+    assert (CORPUS / "line_break_in_header.csv").read_text(encoding="utf-8").startswith('iso3,indicator,"ye\nar",value\n')
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["file"] for case in CASES])
@@ -149,6 +158,142 @@ def test_manifest_without_a_schema_is_reported_not_a_key_error(tmp_path):
     with pytest.raises(DataError) as caught:
         validate_package(data)
     assert_one_line(str(caught.value), r"datapackage\.json: resource 3 needs .*'schema'")
+
+
+# --- the manifest is a contract: what it names stays in the data folder, what it states has the right type ----
+
+def edited_manifest(tmp_path: Path, change) -> Path:
+    data = data_copy(tmp_path)
+    manifest = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    change(manifest)
+    (data / "datapackage.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return data
+
+
+def wdi_field(manifest: dict, number: int) -> dict:
+    return manifest["resources"][0]["schema"]["fields"][number - 1]
+
+
+TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+WDI = r"datapackage\.json: resource 1 \('wdi'\)"
+MANIFEST_CASES = {
+    "absolute_path": (lambda m: m["resources"][0].update(path="/etc/passwd"), rf'{WDI}: path "/etc/passwd" is not a file name in the data folder'),
+    "parent_path": (lambda m: m["resources"][0].update(path="../x.csv"), rf'{WDI}: path "\.\./x\.csv" is not a file name in the data folder'),
+    "null_path": (lambda m: m["resources"][0].update(path=None), rf"{WDI}: path null is not a file name in the data folder"),
+    "hash_not_text": (lambda m: m["resources"][0].update(hash=12345), rf"{WDI}: hash 12345 is not 'sha256:' and 64 hex digits"),
+    "minimum_as_text": (lambda m: wdi_field(m, 4)["constraints"].update(minimum="0"),
+                        rf"""{WDI}, field 4 \('value'\): constraint 'minimum' must be a number, not "0"$"""),
+    "field_without_name": (lambda m: wdi_field(m, 1).pop("name"), rf"{WDI}, field 1: the field needs a 'name'"),
+    "unknown_type": (lambda m: wdi_field(m, 3).update(type="date"), rf"""{WDI}, field 3 \('year'\): type "date" is not one of """),
+    "unchecked_constraint": (lambda m: wdi_field(m, 1)["constraints"].update(pattern="[A-Z]{3}"),
+                             rf"{WDI}, field 1 \('iso3'\): constraint 'pattern' is not one this project checks"),
+    "enum_on_a_number": (lambda m: wdi_field(m, 4)["constraints"].update(enum=["1"]),
+                         rf"{WDI}, field 4 \('value'\): constraint 'enum' does not apply to a number field"),
+    "max_length_not_whole": (lambda m: wdi_field(m, 1)["constraints"].update(maxLength=2.5),
+                             rf"{WDI}, field 1 \('iso3'\): constraint 'maxLength' must be a whole number above 0, not 2\.5"),
+    "group_sum_over_a_text_field": (lambda m: m["resources"][3]["x-group-sums"][0].update(field="partner"),
+                                    r"datapackage\.json: resource 4 \('article_table1'\): x-group-sums 1 needs .*'field' \(a number field\)"),
+    "primary_key_not_a_field": (lambda m: m["resources"][0]["schema"].update(primaryKey=["iso3", "Year"]),
+                                rf"{WDI}: primaryKey must be a list of fields of the schema, found \"Year\""),
+    "duplicate_name": (lambda m: m["resources"][1].update(name="wdi"), r"datapackage\.json: resource 2 \('wdi'\): name 'wdi' is taken by resource 1"),
+    "duplicate_pending_name": (lambda m: m[PENDING_KEY][0].update(name="wdi"),
+                               rf"datapackage\.json: {PENDING_KEY} 1 \('wdi'\): name 'wdi' is taken by resource 1"),
+    "retrieved_not_a_date": (lambda m: m["resources"][0].update(retrieved="not-a-date"),
+                             rf'{WDI}: retrieval date "not-a-date" is not a date in the form YYYY-MM-DD'),
+    "retrieved_in_the_future": (lambda m: m["resources"][0].update(retrieved=TOMORROW), rf"{WDI}: retrieval date {TOMORROW} is in the future"),
+}
+
+
+@pytest.mark.parametrize("case", MANIFEST_CASES)
+def test_manifest_breaking_the_contract_is_refused_in_one_line(tmp_path, case):
+    change, expected = MANIFEST_CASES[case]
+    data = edited_manifest(tmp_path, change)
+    for call in (lambda: validate_package(data), lambda: load("article_table1", data)):
+        with pytest.raises(DataError) as caught:
+            call()
+        assert_one_line(str(caught.value), expected)
+        assert "root:" not in str(caught.value)
+
+
+def test_manifest_with_a_repeated_key_is_refused(tmp_path):
+    """JSON keeps the last of two equal keys: a reviewer may read one path while the loader opens another."""
+    data = data_copy(tmp_path)
+    manifest = data / "datapackage.json"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace('"path": "wdi_belarus_russia.csv",', '"path": "wdi_belarus_russia.csv", "path": "imf_dots_belarus.csv",', 1))
+    with pytest.raises(DataError) as caught:
+        validate_package(data)
+    assert_one_line(str(caught.value), r"datapackage\.json: manifest repeats the key 'path' within one object")
+
+
+def test_cli_refuses_a_manifest_path_outside_the_data_folder_without_showing_the_file(tmp_path):
+    data = edited_manifest(tmp_path, MANIFEST_CASES["absolute_path"][0])
+    result = subprocess.run(
+        [sys.executable, "-m", "belarus_trade", "validate", "--data-dir", str(data)],
+        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
+    )
+    assert result.returncode == 1 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and re.search(MANIFEST_CASES["absolute_path"][1], lines[0]), result.stderr
+    assert "root:" not in result.stderr
+
+
+@pytest.fixture
+def fail_if_blocked():
+    """A read that blocks (a FIFO without a writer) fails the test instead of hanging the run."""
+    def blocked(signum, frame):
+        raise TimeoutError("reading blocked")
+    previous = signal.signal(signal.SIGALRM, blocked)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def symlink_outside(path: Path) -> None:
+    path.unlink()
+    path.symlink_to("/etc/passwd")
+
+
+def directory(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+def fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
+
+
+FILE_CASES = {
+    "symlink_outside": (symlink_outside, "leads outside the data folder"),
+    "directory": (directory, "not a regular file"),
+    "fifo": (fifo, "not a regular file"),
+    "missing": (Path.unlink, "file listed in the manifest is missing"),
+}
+
+
+@pytest.mark.parametrize("case", FILE_CASES)
+def test_data_file_that_is_not_a_regular_file_in_the_folder_is_refused(tmp_path, fail_if_blocked, case):
+    replace, problem = FILE_CASES[case]
+    data = data_copy(tmp_path)
+    replace(data / "wdi_belarus_russia.csv")
+    for call in (lambda: validate_package(data), lambda: load("wdi", data), lambda: snapshot_id(data)):
+        with pytest.raises(DataError) as caught:
+            call()
+        assert_one_line(str(caught.value), rf"wdi_belarus_russia\.csv: {problem}")
+        assert "root:" not in str(caught.value)
+
+
+@pytest.mark.parametrize("case", ["symlink_outside", "directory", "fifo"])
+def test_manifest_that_is_not_a_regular_file_in_the_folder_is_refused(tmp_path, fail_if_blocked, case):
+    replace, problem = FILE_CASES[case]
+    data = data_copy(tmp_path)
+    replace(data / "datapackage.json")
+    with pytest.raises(DataError) as caught:
+        validate_package(data)
+    assert_one_line(str(caught.value), rf"datapackage\.json: {problem}")
+    assert "root:" not in str(caught.value)
 
 
 @pytest.mark.parametrize(

@@ -266,7 +266,7 @@ def write_fetched_series(data: Path) -> list[str]:
     }
     for name, lines in files.items():
         (data / name).write_text("\n".join(lines) + "\n")
-        record(name, data, retrieved="2026-12-01")
+        record(name, data, retrieved="2026-11-26")
     return list(files)
 
 

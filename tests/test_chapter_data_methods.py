@@ -63,10 +63,10 @@ def test_gaps_read_a_refreshed_series(tmp_path):
     gdp_gap = "GDP of Belarus and Russia, 2024"
     assert chapter.gaps(copy).set_index("Data").loc[gdp_gap, "This snapshot"] == "Open: the data end in 2023"
     (copy / "imf_weo_gdp.csv").write_text("iso3,year,gdp_usd\nBLR,2024,80000000000.0\nRUS,2024,2120000000000.0\n")
-    record("imf_weo_gdp.csv", copy, retrieved="2026-12-01")
+    record("imf_weo_gdp.csv", copy, retrieved="2026-11-26")
     assert chapter.gaps(copy).set_index("Data").loc[gdp_gap, "This snapshot"] == "Filled: the data reach 2024"
     datasets = chapter.datasets(copy).set_index("File")
-    assert datasets.loc["imf_weo_gdp.csv", "Retrieved"] == "2026-12-01"
+    assert datasets.loc["imf_weo_gdp.csv", "Retrieved"] == "2026-11-26"
 
 
 def test_discrepancies_compute_each_difference(frames):

@@ -107,7 +107,10 @@ def test_spec_cannot_close_its_script_element():
     frame = FRAME.assign(series=["</script><script>alert(1)</script>"] * 4)
     markup = figure(frame).html()
     spec_block = re.search(r'class="bt-chart-spec">(.*?)</script>', markup, re.S).group(1)
-    assert "</script" not in spec_block and "<\\/script>" in spec_block
+    assert "<" not in spec_block and "\\u003c/script\\u003e" in spec_block
+    assert json.loads(spec_block)["datasets"]  # still JSON, the value unchanged for its readers
+    (rows,) = json.loads(spec_block)["datasets"].values()
+    assert rows[0]["series"] == "</script><script>alert(1)</script>"
 
 
 def test_chart_must_carry_its_data_as_one_frame():

@@ -187,9 +187,32 @@ def test_recording_a_fetched_series_moves_it_into_the_resources(data_copy):
     (data_copy / "imf_weo_gdp.csv").write_text(WEO_CSV, encoding="utf-8")
     with pytest.raises(DataError, match="retrieval date"):
         record("imf_weo_gdp.csv", data_copy)
-    entry = record("imf_weo_gdp.csv", data_copy, retrieved="2026-12-01")
+    entry = record("imf_weo_gdp.csv", data_copy, retrieved="2026-11-23")
     manifest = read_manifest(data_copy)
     assert entry in manifest["resources"] and "weo_gdp" not in {r["name"] for r in manifest[PENDING_KEY]}
     assert entry["coverage"] == {"rows": 2, "first_year": 2024, "last_year": 2024} and entry["hash"].startswith("sha256:")
     assert load_if_held("weo_gdp", data_copy).gdp_usd.tolist() == [75e9, 2100e9]
     assert "imf_weo_gdp.csv" in validate_package(data_copy)
+
+
+TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize(
+    "file_name, retrieved, problem",
+    [
+        ("imf_weo_gdp.csv", "not-a-date", '"not-a-date" is not a date in the form YYYY-MM-DD'),
+        ("imf_weo_gdp.csv", "2026-02-30", '"2026-02-30" is not a date in the form YYYY-MM-DD'),
+        ("wdi_belarus_russia.csv", "22.11.2026", '"22.11.2026" is not a date in the form YYYY-MM-DD'),
+        ("wdi_belarus_russia.csv", "20261122", '"20261122" is not a date in the form YYYY-MM-DD'),
+        ("wdi_belarus_russia.csv", TOMORROW, f"{TOMORROW} is in the future (today is {dt.date.today().isoformat()})"),
+    ],
+)
+def test_record_refuses_a_retrieval_date_that_is_not_a_past_iso_date(data_copy, file_name, retrieved, problem):
+    """Pages print the newest retrieval date as the snapshot's age: 'latest retrieval not-a-date' must not reach them."""
+    (data_copy / "imf_weo_gdp.csv").write_text(WEO_CSV, encoding="utf-8")
+    manifest = (data_copy / "datapackage.json").read_bytes()
+    with pytest.raises(DataError) as caught:
+        record(file_name, data_copy, retrieved=retrieved)
+    assert str(caught.value) == f"{file_name}: retrieval date {problem}"
+    assert (data_copy / "datapackage.json").read_bytes() == manifest
