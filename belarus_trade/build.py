@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ WINDOW_KEY = "belarus_trade_window"  # notebook metadata: {"needs": [series an e
 MIN_YEARS_IN_WINDOW = 2  # a chapter compares a first and a last year
 KERNEL_START_FAILURE = "Kernel died before replying to kernel_info"  # jupyter_client's message
 KERNEL_START_ATTEMPTS = 3
+PARENT_POLL_SECONDS = 0.2
 
 
 class BuildError(RuntimeError):
@@ -331,16 +333,17 @@ def execute_all(stale: list[Chapter], parameters: dict, data_dir: Path, fingerpr
 
 
 def _die_with_parent(parent: int) -> None:
-    """A worker outliving a killed build (kill -9 included) would replace a notebook afterwards.
-    Linux ends it with its parent; its kernel notices the parent gone and exits too (ipykernel)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the build died before the line above took effect
+    """A worker outliving a killed build (kill -9 included) would replace a notebook afterwards:
+    a watcher thread ends the worker as soon as the build's process is gone, and its kernel
+    notices the worker gone and exits too (ipykernel's parent poller). (Linux's PR_SET_PDEATHSIG
+    would fire when the *thread* that forked the worker ends: the pool's own maintenance thread,
+    at the pool's normal shutdown, killing workers that hold its queue lock.)"""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
         os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def site_stamp(book_dir: Path, data_dir: Path, fingerprint: str) -> str:
