@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -197,3 +198,20 @@ def test_a_kernel_that_dies_at_start_is_started_again_and_nothing_else_is_retrie
         b.execute_chapter(source, tmp_path / "out.ipynb", {}, DATA_DIR, "fingerprint", tmp_path / "failed")
         assert json.loads((tmp_path / "out.ipynb").read_text())["cells"][0]["execution_count"] == 1
     assert len(seen) == calls
+
+
+def test_a_kernel_that_dies_mid_run_is_reported_without_naming_a_copy_that_does_not_exist(tmp_path):
+    """A crashed kernel (a vl-convert panic once) used to name a `failed/` notebook never written."""
+    import nbformat
+
+    source = tiny_notebook(tmp_path)
+    notebook = nbformat.read(source, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell("import os\nos._exit(1)"))
+    nbformat.write(notebook, source)
+    with pytest.raises(b.BuildError) as caught:
+        b.execute_chapter(source, tmp_path / "out.ipynb", {}, DATA_DIR, "fingerprint", tmp_path / "failed")
+    message = str(caught.value)
+    kept = re.search(r"\((no executed copy|executed copy: (.+))[^()]*\)$", message)
+    assert kept, message
+    assert kept.group(2) is None or Path(kept.group(2)).is_file(), message
+    assert "\n" not in message and not (tmp_path / "out.ipynb").exists()
