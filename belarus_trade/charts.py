@@ -27,13 +27,20 @@ VEGA_LITE_VERSION = "6.4"
 FIGURE_MIMETYPE = "application/vnd.belarus-trade.figure+html"  # the book's page (sphinx_ext renders it)
 VEGA_MIMETYPE = "application/vnd.vega.v5+json"  # JupyterLab draws it (its renderer knows Vega v5)
 VEGA_SCHEMA = "https://vega.github.io/schema/vega/v5.json"
-WIDTH, HEIGHT = 620, 300
+# WIDTH is a chart's whole width, axes and legends included: the column of an A4 page printed with
+# 15 mm margins (`make pdf`) is 600 px, so the static image prints at its own size, never shrunk.
+WIDTH, HEIGHT = 600, 300
 NO_DATA_LINE_CHARS = 75  # a 14 px line of the no-data message that fits the chart width
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies and in greyscale print.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999"]
 
+# Every chart is laid out to WIDTH px in all, axes and legends included ("fit-x"). On the page
+# bt-charts.js draws the same spec at its column's width.
+AUTOSIZE = {"type": "fit-x", "contains": "padding"}
+
 THEME = {
+    "autosize": AUTOSIZE,
     "background": "white",
     "font": "sans-serif",
     "view": {"stroke": None},
@@ -135,15 +142,22 @@ class ChartFigure:
             self._svg = vl_convert.vegalite_to_svg(self.spec(), vl_version=VEGA_LITE_VERSION)
         return self._svg
 
+    def static_size(self) -> tuple[int, int]:
+        """The static image's own width and height in px (its root element's attributes)."""
+        root = re.search(r"<svg\b[^>]*>", self.static_svg()).group(0)
+        width, height = (re.search(rf'\b{name}="([0-9.]+)"', root) for name in ("width", "height"))
+        return (round(float(width.group(1))) if width else WIDTH, round(float(height.group(1))) if height else HEIGHT)
+
     def html(self) -> str:
         spec = self.spec()
         spec_json = script_safe_json(spec)
         svg = base64.b64encode(self.static_svg().encode("utf-8")).decode("ascii")
+        width, height = self.static_size()
         alt_text = html.escape(self.description)
         return (
             f'<div class="bt-chart" id="bt-{html.escape(self.key)}">'
             f'<div class="bt-chart-live" role="img" aria-label="{alt_text}"></div>'
-            f'<img class="bt-chart-static" alt="{alt_text}" width="{WIDTH}" src="data:image/svg+xml;base64,{svg}">'
+            f'<img class="bt-chart-static" alt="{alt_text}" width="{width}" height="{height}" src="data:image/svg+xml;base64,{svg}">'
             f'<script type="application/json" class="bt-chart-spec">{spec_json}</script>'
             "<noscript><style>.bt-chart-static{display:block}</style></noscript>"
             f"{self.attribution.html(self.key, self.plotted)}"
@@ -221,7 +235,8 @@ def no_data_figure(key: str, message: str, resources: list[str], note: str = "",
 
 @dataclass
 class DataTable:
-    """A table for the book: sortable in HTML (by `bt-charts.js`), with source and CSV download."""
+    """A table for the book: sortable in HTML (`bt-charts.js` turns each column header into a
+    button and sets aria-sort), scrolling sideways in its own region, with source and CSV download."""
 
     key: str
     frame: pd.DataFrame
@@ -230,7 +245,7 @@ class DataTable:
     highlight_column: str | None = None
 
     def html(self) -> str:
-        header = "".join(f'<th scope="col" tabindex="0">{html.escape(str(c))}</th>' for c in self.frame.columns)
+        header = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in self.frame.columns)
         rows = []
         for record in self.frame.itertuples(index=False):
             cells = []
@@ -239,8 +254,11 @@ class DataTable:
                 cells.append(f"<td{css}{_sort_value(value)}>{html.escape(self._format(value))}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
         return (
-            f'<div class="bt-table" id="bt-{html.escape(self.key)}">'
-            f'<table class="bt-sortable"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            f'<div class="bt-table" id="bt-{html.escape(self.key)}"><div class="bt-table-frame">'
+            # A region that scrolls sideways when the table is wider than the column; bt-charts.js
+            # names it after the caption, and drops role and tab stop when the table fits.
+            f'<div class="bt-table-scroll" role="region" tabindex="0" aria-label="Table (scrolls sideways)">'
+            f'<table class="bt-sortable"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table></div></div>'
             f"{self.attribution.html(self.key, self.frame)}</div>"
         )
 

@@ -123,12 +123,17 @@ class Visit:
 
 @pytest.fixture
 def open_page(browser, site):
-    """open_page(path, **context_options) -> Visit, in a fresh browser context."""
+    """open_page(path, theme=None, **context_options) -> Visit, in a fresh browser context.
+
+    `theme` ("light" or "dark") is the reader's choice in the theme switcher, stored as
+    pydata-sphinx-theme stores it, so the page opens in that theme."""
     contexts = []
 
-    def open_(path: str, **context_options) -> Visit:
+    def open_(path: str, theme: str | None = None, **context_options) -> Visit:
         context = browser.new_context(**context_options)
         contexts.append(context)
+        if theme is not None:
+            context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
         visit = Visit(context.new_page())
 
         def route(route):
@@ -157,6 +162,8 @@ def open_page(browser, site):
         redirect = REDIRECT.search((site.root / path).read_text(encoding="utf-8"))
         if redirect:  # index.html: follow it, so the page checked is the one a reader sees
             visit.page.wait_for_url(urllib.parse.urljoin(site.url + path, redirect.group(1)))
+        if theme is not None:
+            assert visit.page.evaluate("document.documentElement.dataset.theme") == theme
         return visit
 
     yield open_
@@ -443,3 +450,324 @@ def test_page_names_its_data_snapshot(open_page, path):
     assert note.count() == 1
     assert note.is_visible()
     assert re.search(rf"\bsnapshot {snapshot_id()['hash']}\b", note.inner_text()), note.inner_text()
+
+
+# --- 9. layout: charts and tables fit their column on a desktop and on a phone ---------------
+
+VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+THEMES = ("light", "dark")
+# `make pdf` prints on A4 with 15 mm margins: 180 mm, i.e. 680 CSS px at 96 px per inch.
+PRINT_VIEWPORT = {"width": 680, "height": 1000}
+MIN_CONTRAST = 4.5  # WCAG AA for text
+
+
+def open_solutions(page: Page) -> None:
+    """Open every solution, so the charts inside them are displayed (and laid out) too."""
+    for solution in page.locator(".solution.dropdown button.toggle-button").all():
+        solution.click()
+
+
+def wait_until_laid_out(page: Page) -> None:
+    """Wait until every displayed chart is drawn for its box's current width and the page's theme
+    (bt-charts.js draws a chart again when either changes, and records what it drew for)."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.bt-chart')].every(chart => {
+            const box = chart.querySelector('.bt-chart-live');
+            if (box.clientWidth === 0) return true;  // not displayed
+            const theme = document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light';
+            return chart.dataset.drawn === box.clientWidth + '/' + theme;
+        })""",
+        timeout=DRAW_TIMEOUT_MS,
+    )
+
+
+LAYOUT_JS = """() => {
+    const article = document.querySelector('.bd-article');
+    const a = article.getBoundingClientRect(), style = getComputedStyle(article);
+    const column = {left: a.left + parseFloat(style.paddingLeft), right: a.right - parseFloat(style.paddingRight)};
+    const toc = document.querySelector('.bd-sidebar-secondary');
+    const t = toc && toc.getBoundingClientRect();
+    const tocShown = !!t && t.width > 0 && t.left < innerWidth && getComputedStyle(toc).display !== 'none'
+        && getComputedStyle(toc).visibility !== 'hidden';
+    const overlaps = (r, s) => r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+    const charts = [...document.querySelectorAll('.bt-chart')]
+        .filter(chart => chart.querySelector('.bt-chart-live').clientWidth > 0)
+        .map(chart => {
+            const box = chart.querySelector('.bt-chart-live');
+            const svg = box.querySelector('svg.marks');
+            const r = svg.getBoundingClientRect(), b = box.getBoundingClientRect();
+            // Every label, axis and legend text drawn whole inside the chart's SVG (SVG clips the rest).
+            const cut = [...svg.querySelectorAll('text')].filter(text => text.textContent.trim()).filter(text => {
+                const b = text.getBoundingClientRect();
+                return b.width > 0 && (b.left < r.left - 1 || b.right > r.right + 1);
+            }).map(text => text.textContent);
+            return {id: chart.id, left: r.left, right: r.right, width: r.width, boxLeft: b.left, boxRight: b.right, cut: cut,
+                    overToc: tocShown && overlaps(chart.getBoundingClientRect(), t)};
+        });
+    const tables = [...document.querySelectorAll('.bt-table')].map(table => {
+        const r = table.getBoundingClientRect();
+        return {id: table.id, left: r.left, right: r.right};
+    });
+    return {scrollWidth: document.scrollingElement.scrollWidth, innerWidth: innerWidth, column: column,
+            tocShown: tocShown, hasToc: !!toc, charts: charts, tables: tables};
+}"""
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("path", CHAPTER_PAGES)
+def test_charts_and_tables_fit_the_column(open_page, path, viewport, theme):
+    page = open_page(path, theme=theme, viewport=VIEWPORTS[viewport]).page
+    wait_until_drawn(page)
+    open_solutions(page)
+    wait_until_laid_out(page)
+    layout = page.evaluate(LAYOUT_JS)
+    width, column = layout["innerWidth"], layout["column"]
+    assert layout["scrollWidth"] <= width, f"the page scrolls sideways: {layout['scrollWidth']} px in a {width} px window"
+    if viewport == "desktop" and layout["hasToc"]:
+        assert layout["tocShown"], "the right-hand contents list is expected beside the article at 1366 px"
+    for chart in layout["charts"]:
+        where = f"{chart['id']}: {chart['left']:.0f}–{chart['right']:.0f} px"
+        assert 0 <= chart["left"] and chart["right"] <= width, f"{where}, window {width} px"
+        assert column["left"] - 1 <= chart["left"] and chart["right"] <= column["right"] + 1, \
+            f"{where}, column {column['left']:.0f}–{column['right']:.0f} px"
+        # It takes its box's width (a chart in a solution has the solution's, a little narrower).
+        assert chart["boxLeft"] - 1 <= chart["left"] and chart["right"] <= chart["boxRight"] + 1, f"{where}: wider than its box"
+        assert chart["width"] >= 0.95 * (chart["boxRight"] - chart["boxLeft"]), f"{where}: narrower than its box"
+        assert chart["cut"] == [], f"{chart['id']}: text cut at the chart's edge: {chart['cut'][:3]}"
+        assert not chart["overToc"], f"{chart['id']} lies over the contents list"
+    for table in layout["tables"]:
+        assert column["left"] - 1 <= table["left"] and table["right"] <= column["right"] + 1, \
+            f"{table['id']}: {table['left']:.0f}–{table['right']:.0f} px, column {column['left']:.0f}–{column['right']:.0f} px"
+
+
+@pytest.mark.parametrize("path", CHAPTER_PAGES)
+def test_wide_tables_scroll_in_a_named_focusable_region_with_a_cue(open_page, path):
+    page = open_page(path, viewport=VIEWPORTS["phone"]).page
+    tables = page.locator(".bt-table")
+    if tables.count() == 0:
+        pytest.skip(f"{path} has no table")
+    page.wait_for_function("() => document.readyState === 'complete'")
+    wide = 0
+    for i in range(tables.count()):
+        table = tables.nth(i)
+        region, frame = table.locator(".bt-table-scroll"), table.locator(".bt-table-frame")
+        table_id = table.get_attribute("id")
+        scrolls = region.evaluate("r => r.scrollWidth > r.clientWidth + 1")
+        if not scrolls:  # a table that fits is no region and no tab stop
+            assert region.get_attribute("tabindex") is None and region.get_attribute("role") is None, table_id
+            continue
+        wide += 1
+        assert region.get_attribute("role") == "region" and region.get_attribute("tabindex") == "0", table_id
+        assert re.fullmatch(r"Table \w+ \(scrolls sideways\)", region.get_attribute("aria-label") or ""), table_id
+        # The cue: a shadow at the right-hand edge, where columns are hidden, and none at the left.
+        page.wait_for_function("f => getComputedStyle(f, '::after').opacity === '1'", arg=frame.element_handle())
+        shadows = frame.evaluate("f => [getComputedStyle(f, '::before').opacity, getComputedStyle(f, '::after').opacity]")
+        assert shadows == ["0", "1"], table_id
+        region.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function("r => r.scrollLeft > 0", arg=region.element_handle(), timeout=DRAW_TIMEOUT_MS)
+        page.wait_for_function("f => getComputedStyle(f, '::before').opacity === '1'", arg=frame.element_handle())
+        region.evaluate("r => r.scrollLeft = r.scrollWidth")
+        page.wait_for_function("f => getComputedStyle(f, '::after').opacity === '0'", arg=frame.element_handle())
+    if wide == 0:
+        pytest.skip(f"no table of {path} is wider than a phone's column")
+
+
+# --- 10. Figure 2d: every sanction case has a bar, single-year cases included -------------
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_figure_2d_draws_every_case(open_page, viewport):
+    path = "chapters/multivector.html"
+    assert path in CHAPTER_PAGES
+    page = open_page(path, viewport=VIEWPORTS[viewport]).page
+    wait_until_drawn(page)
+    wait_until_laid_out(page)
+    chart = page.locator("#bt-fig-2d-sanctions")
+    records = chart.evaluate("c => Object.values(JSON.parse(c.querySelector('script.bt-chart-spec').textContent).datasets)[0]")
+    bars = chart.evaluate("""c => [...c.querySelectorAll('.bt-chart-live svg.marks g.mark-rect.role-mark path')]
+        .map(bar => { const r = bar.getBoundingClientRect(); return [r.width, r.height]; })""")
+    single_year = [r for r in records if r["begin"] == r["end_year"]]
+    assert single_year, "the snapshot has single-year cases (2022): the test would not test them"
+    assert len(bars) == len(records)
+    assert [size for size in bars if size[0] < 1 or size[1] < 1] == [], "a case is drawn with no visible bar"
+
+
+# --- 11. accessibility of the chart box: an image with a name and nothing to operate inside --
+
+@pytest.mark.parametrize("path", CHAPTER_PAGES)
+def test_chart_images_hold_nothing_interactive(open_page, path):
+    page = open_page(path).page
+    wait_until_drawn(page)
+    open_solutions(page)
+    boxes = page.eval_on_selector_all(".bt-chart-live", """boxes => boxes.map(box => ({
+        id: box.closest('.bt-chart').id,
+        role: box.getAttribute('role'),
+        interactive: [...box.querySelectorAll('a[href], button, input, select, textarea, details, summary, [tabindex], [contenteditable]')]
+            .map(e => e.outerHTML.slice(0, 80)),
+        exposed_svg: [...box.querySelectorAll('svg')].filter(svg => !svg.closest('[aria-hidden="true"]')).length,
+    }))""")
+    for box in boxes:
+        assert box["role"] == "img", box["id"]
+        assert box["interactive"] == [], f"{box['id']}: interactive element inside role=img: {box['interactive']}"
+        assert box["exposed_svg"] == 0, f"{box['id']}: Vega's SVG is not hidden from assistive technology"
+
+
+# --- 12. dark mode: charts follow the theme; text keeps its contrast in both themes ---------
+
+CONTRAST_JS = """element => {
+    const parse = text => {
+        const parts = text.match(/rgba?\\(([^)]+)\\)/)[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+        return {r: parts[0], g: parts[1], b: parts[2], a: parts.length > 3 ? parts[3] : 1};
+    };
+    const over = (top, bottom) => ({r: top.r * top.a + bottom.r * (1 - top.a), g: top.g * top.a + bottom.g * (1 - top.a),
+                                    b: top.b * top.a + bottom.b * (1 - top.a), a: 1});
+    const layers = [];
+    for (let e = element; e; e = e.parentElement) {
+        const colour = parse(getComputedStyle(e).backgroundColor);
+        if (colour.a > 0) layers.push(colour);
+        if (colour.a >= 1) break;
+    }
+    let background = {r: 255, g: 255, b: 255, a: 1};
+    for (const colour of layers.reverse()) background = over(colour, background);
+    const foreground = over(parse(getComputedStyle(element).color), background);
+    const luminance = c => {
+        const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+    };
+    const [high, low] = [luminance(foreground), luminance(background)].sort((x, y) => y - x);
+    return (high + 0.05) / (low + 0.05);
+}"""
+TEXT_CHECKED = ".bt-meta .bt-source, .bt-meta .bt-updated, .bt-meta a.bt-csv, table.bt-sortable th .bt-sort, table.bt-sortable td"
+
+
+def chart_backgrounds(page: Page) -> dict[str, float]:
+    """The luminance (0 black, 1 white) of each displayed chart's drawn background."""
+    return page.eval_on_selector_all(".bt-chart-live svg.marks", """svgs => Object.fromEntries(svgs
+        .filter(svg => svg.getBoundingClientRect().width > 0)
+        .map(svg => {
+            const [r, g, b] = getComputedStyle(svg).backgroundColor.match(/[\\d.]+/g).map(Number);
+            return [svg.closest('.bt-chart').id, (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255];
+        }))""")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("path", CHAPTER_PAGES)
+def test_text_contrast_and_chart_colours_follow_the_theme(open_page, path, theme):
+    page = open_page(path, theme=theme).page
+    wait_until_drawn(page)
+    wait_until_laid_out(page)
+    low = page.eval_on_selector_all(TEXT_CHECKED, f"""elements => {{
+        const contrast = {CONTRAST_JS};
+        return elements.map(e => [e.className || e.tagName, e.textContent.slice(0, 30), contrast(e)]).filter(row => row[2] < {MIN_CONTRAST});
+    }}""")
+    assert page.locator(TEXT_CHECKED).count() > 0 or "conclusion" in path
+    assert low == [], f"text below {MIN_CONTRAST}:1 in the {theme} theme: {low[:5]}"
+    backgrounds = chart_backgrounds(page)
+    if not backgrounds:
+        return
+    if theme == "dark":
+        assert {k: v for k, v in backgrounds.items() if v > 0.2} == {}, "charts left light on the dark page"
+    else:
+        assert {k: v for k, v in backgrounds.items() if v < 0.95} == {}, "charts not white on the light page"
+    # Axis labels are read against the chart's own background.
+    labels = page.eval_on_selector_all(".bt-chart-live svg.marks g.role-axis-label text", """texts => texts.slice(0, 50).map(t => {
+        const lum = c => { const [r, g, b] = c.match(/[\\d.]+/g).map(Number).map(v => { v /= 255;
+            return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+        const [hi, lo] = [lum(getComputedStyle(t).fill), lum(getComputedStyle(t.closest('svg')).backgroundColor)].sort((x, y) => y - x);
+        return (hi + 0.05) / (lo + 0.05);
+    })""")
+    assert labels and min(labels) >= MIN_CONTRAST, f"axis labels at {min(labels):.2f}:1 in the {theme} theme"
+
+
+def test_charts_are_drawn_again_when_the_theme_changes(open_page):
+    page = open_page("chapters/multivector.html", theme="light").page
+    wait_until_drawn(page)
+    wait_until_laid_out(page)
+    assert min(chart_backgrounds(page).values()) > 0.95
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")  # as the theme switcher does
+    wait_until_laid_out(page)
+    assert max(chart_backgrounds(page).values()) < 0.2
+    page.evaluate("document.documentElement.dataset.theme = 'light'")
+    wait_until_laid_out(page)
+    assert min(chart_backgrounds(page).values()) > 0.95
+
+
+def test_charts_follow_a_resized_window(open_page):
+    page = open_page("chapters/multivector.html", viewport=VIEWPORTS["desktop"]).page
+    wait_until_drawn(page)
+    wait_until_laid_out(page)
+    page.set_viewport_size(VIEWPORTS["phone"])
+    wait_until_laid_out(page)
+    layout = page.evaluate(LAYOUT_JS)
+    assert layout["scrollWidth"] <= layout["innerWidth"]
+    assert all(chart["right"] <= layout["column"]["right"] + 1 and chart["cut"] == [] for chart in layout["charts"]), layout["charts"]
+
+
+# --- 13. print: charts at their own size on an A4 page -------------------------------------
+
+@pytest.mark.parametrize("path", CHAPTER_PAGES)
+def test_print_keeps_charts_at_their_own_size(open_page, path):
+    visit = open_page(path, viewport=PRINT_VIEWPORT)
+    page = visit.page
+    page.emulate_media(media="print")
+    page.evaluate("document.querySelectorAll('.bt-chart img[loading=lazy]').forEach(i => i.loading = 'eager')")  # as `make pdf` does
+    page.wait_for_function("[...document.querySelectorAll('.bt-chart img.bt-chart-static')].every(i => i.complete && i.naturalWidth > 0)",
+                           timeout=DRAW_TIMEOUT_MS)
+    images = page.eval_on_selector_all(".bt-chart img.bt-chart-static", """images => images.map(i => ({
+        id: i.closest('.bt-chart').id, natural: i.naturalWidth, shown: i.getBoundingClientRect().width,
+        box: i.closest('.bt-chart').getBoundingClientRect().width,
+        column: document.querySelector('.bd-article').clientWidth
+            - parseFloat(getComputedStyle(document.querySelector('.bd-article')).paddingLeft)
+            - parseFloat(getComputedStyle(document.querySelector('.bd-article')).paddingRight)}))""")
+    for image in images:
+        # Drawn for the printed column, and printed at that size: only a chart inside a narrower
+        # box (a solution's) may be scaled to that box.
+        assert image["natural"] <= image["column"] + 1, f"{image['id']}: drawn {image['natural']} px wide for a {image['column']:.0f} px column"
+        expected = min(image["natural"], image["box"])
+        assert abs(image["shown"] - expected) <= 1, f"{image['id']}: printed {image['shown']:.0f} px wide, drawn for {image['natural']} px"
+    assert visit.bad_responses == []
+
+
+# --- 14. sortable tables by keyboard --------------------------------------------------------
+
+def sort_values(table, column: int) -> list[float | None]:
+    return table.evaluate(
+        "(t, j) => [...t.tBodies[0].rows].map(r => r.cells[j].dataset.sort === undefined ? null : parseFloat(r.cells[j].dataset.sort))",
+        column)
+
+
+@pytest.mark.parametrize("path", CHAPTER_PAGES)
+def test_tables_sort_by_keyboard(open_page, path):
+    page = open_page(path).page
+    tables = page.locator("table.bt-sortable")
+    if tables.count() == 0:
+        pytest.skip(f"{path} has no sortable table")
+    for i in range(tables.count()):
+        table = tables.nth(i)
+        headers = table.locator("thead th")
+        buttons = table.locator("thead th > button.bt-sort")
+        assert buttons.count() == headers.count() > 0, "each column header holds a button"
+        assert headers.evaluate_all("ths => ths.map(th => th.getAttribute('aria-sort'))") == ["none"] * headers.count()
+        assert headers.evaluate_all("ths => ths.map(th => th.getAttribute('tabindex'))") == [None] * headers.count()
+        numeric = table.evaluate(  # the first column of numbers, if any
+            "t => [...t.tHead.rows[0].cells].findIndex((th, j) => [...t.tBodies[0].rows].some(r => r.cells[j].dataset.sort !== undefined))")
+        column = max(numeric, 0)
+        button, header = buttons.nth(column), headers.nth(column)
+        before = body_rows(table)
+        button.focus()
+        page.keyboard.press("Enter")
+        assert header.get_attribute("aria-sort") == "ascending"
+        if numeric >= 0:
+            values = sort_values(table, column)
+            present = [v for v in values if v is not None]
+            assert present == sorted(present) and values == present + [None] * (len(values) - len(present))
+        page.keyboard.press("Space")
+        assert header.get_attribute("aria-sort") == "descending"
+        if numeric >= 0:
+            present = [v for v in sort_values(table, column) if v is not None]
+            assert present == sorted(present, reverse=True)
+        assert sorted(body_rows(table)) == sorted(before), "sorting must move whole rows"
+        states = headers.evaluate_all("ths => ths.map(th => th.getAttribute('aria-sort'))")
+        assert states == ["none"] * column + ["descending"] + ["none"] * (len(states) - column - 1)

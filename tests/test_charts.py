@@ -142,3 +142,25 @@ def test_no_data_message_is_wrapped_to_the_chart_width():
     assert spec["height"] == 30 + 20 * len(lines)
     assert figure.plotted.message.tolist() == [message] and figure.description == message
 
+
+
+def test_charts_are_laid_out_to_the_policy_width_with_their_axes_and_legends():
+    """`fit-x`: the static image is WIDTH px wide in all, however long its labels, so it prints at
+    its own size; the img element carries that size (no layout shift, no stretching)."""
+    frame = pd.DataFrame({"label": ["A label long enough to push a fixed-width plot past the column's edge", "B"],
+                          "value": [1.0, 2.0]})
+    wide = charts.figure("fig-wide", alt.Chart(frame).mark_bar().encode(
+        x="value:Q", y=alt.Y("label:N", axis=alt.Axis(labelLimit=400)), color="label:N"), ["wdi"], "Bars, 2020.")
+    assert wide.spec()["config"]["autosize"] == {"type": "fit-x", "contains": "padding"}
+    width, height = wide.static_size()
+    assert width == charts.WIDTH and height > charts.HEIGHT
+    assert re.search(rf'<svg[^>]*\bwidth="{charts.WIDTH}"', wide.static_svg())
+    assert f'class="bt-chart-static" alt="Bars, 2020." width="{width}" height="{height}"' in wide.html()
+
+
+def test_table_scrolls_in_a_named_region_and_its_headers_wait_for_the_script():
+    """Without JavaScript a wide table still scrolls by keyboard (a focusable, named region);
+    bt-charts.js turns each header into a sort button, so the HTML has no tab stop on a th."""
+    markup = DataTable("t", FRAME, Attribution(["wdi"])).html()
+    assert '<div class="bt-table-scroll" role="region" tabindex="0" aria-label="Table (scrolls sideways)"><table class="bt-sortable">' in markup
+    assert re.findall(r"<th\b[^>]*>", markup) == ['<th scope="col">'] * len(FRAME.columns)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import methods as m
-from ..charts import year_runs
+from ..charts import WIDTH, year_runs
 
 # The article's pre-sanction decade: from the Single Economic Space (2012) to the last year before 2022.
 DECADE = (2012, 2021)
@@ -490,7 +490,7 @@ SITC_SECTIONS = {
 # food group (SITC 0, 1, 4 and 22), so beside section 0 alone it is an approximate comparison.
 QUOTED_SECTION = {MACHINERY: "7", FOOD: "0"}
 PERIOD_COLOURS = {"2012": "#999999", "2019": "#E69F00", "2021": "#0072B2"}
-STRUCTURE_WIDTH = 440  # narrower than the policy width: the group labels take the rest of the line
+STRUCTURE_WIDTH = WIDTH  # the policy width, group labels included (charts are laid out "fit-x")
 
 
 def structure_frame(figures: pd.DataFrame, flow: str, start_year: int, end_year: int) -> pd.DataFrame:

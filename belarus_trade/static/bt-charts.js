@@ -1,30 +1,264 @@
 // Draws every chart of the page from its embedded Vega-Lite spec with the locally served
-// vega-embed, and makes tables sortable. A chart that cannot be drawn (no bundle, bad spec,
-// render error) falls back to its static image.
+// vega-embed, and makes tables sortable and their overflow visible. A chart that cannot be
+// drawn (no bundle, bad spec, render error) falls back to its static image.
+//
+// The stored spec is laid out for the static image (WIDTH px in all, see charts.py). On the
+// page a chart takes the width of its column instead ("container" width, fitted with its axes
+// and legends), with a narrow layout under NARROW px (legends stacked below, fewer and shorter
+// labels), and the colours of the page's theme (pydata-sphinx-theme's data-theme="dark").
+// A chart is drawn again when its column changes width, the layout or the theme changes.
 (function () {
   "use strict";
+  var NARROW = 560;       // px: column width under which a chart uses the narrow layout
+  var DESIGN_WIDTH = 600; // px: charts.WIDTH, for specs that give no width of their own
+  var COMPOUND = ["concat", "hconcat", "vconcat", "facet", "repeat"];
+  var DARK_INK = "#d6dbe0";   // text on the dark page background (about 12:1)
+  var DARK_BACKGROUND = "#14181e";  // pydata-sphinx-theme's dark --pst-color-background
+
+  // --- charts ---------------------------------------------------------------------------------
+
   function fail(chart, reason) {
     chart.classList.add("bt-failed");
     console.warn("chart " + chart.id + " shown as static image: " + reason);
   }
+
+  function isDark() {
+    return document.documentElement.dataset.theme === "dark";
+  }
+
+  function isObject(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+
+  function merge(target, source) {  // deep merge of plain objects, source wins
+    Object.keys(source).forEach(function (key) {
+      if (isObject(source[key]) && isObject(target[key])) merge(target[key], source[key]);
+      else target[key] = source[key];
+    });
+    return target;
+  }
+
+  // Every view of a spec (the top level, its layers and the parts of compound charts), with
+  // `visit(view)`; the inline datasets are not walked.
+  function eachView(view, visit) {
+    if (!isObject(view)) return;
+    visit(view);
+    ["layer", "concat", "hconcat", "vconcat"].forEach(function (key) {
+      (view[key] || []).forEach(function (child) { eachView(child, visit); });
+    });
+    if (isObject(view.spec)) eachView(view.spec, visit);
+  }
+
+  function eachChannel(view, visit) {
+    if (!isObject(view.encoding)) return;
+    Object.keys(view.encoding).forEach(function (channel) {
+      var definition = view.encoding[channel];
+      (Array.isArray(definition) ? definition : [definition]).forEach(function (d) {
+        if (isObject(d)) visit(channel, d);
+      });
+    });
+  }
+
+  // Dark ink for light paper (a neutral grey or black, e.g. "#222", "#444") becomes the
+  // matching light ink for the dark background; colours with a hue are left as they are.
+  function lightInk(colour) {
+    if (typeof colour !== "string") return colour;
+    var hex = colour.trim().toLowerCase();
+    if (hex === "black") hex = "#000";
+    var m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/.exec(hex);
+    if (!m) return colour;
+    var digits = m[1].length === 3 ? m[1].replace(/(.)/g, "$1$1") : m[1];
+    var rgb = [0, 2, 4].map(function (i) { return parseInt(digits.substr(i, 2), 16); });
+    var grey = Math.max.apply(null, rgb) - Math.min.apply(null, rgb) < 16;
+    var level = (rgb[0] + rgb[1] + rgb[2]) / 3;
+    if (!grey || level >= 128) return colour;
+    var light = Math.round(255 - level * 0.85).toString(16);
+    return "#" + light + light + light;
+  }
+
+  function lightenInks(view) {
+    ["color", "fill", "stroke"].forEach(function (property) {
+      if (isObject(view.mark) && typeof view.mark[property] === "string") view.mark[property] = lightInk(view.mark[property]);
+      var encoded = isObject(view.encoding) && view.encoding[property];
+      if (isObject(encoded)) {
+        if (typeof encoded.value === "string") encoded.value = lightInk(encoded.value);
+        var conditions = Array.isArray(encoded.condition) ? encoded.condition : [encoded.condition];
+        conditions.forEach(function (c) { if (isObject(c) && typeof c.value === "string") c.value = lightInk(c.value); });
+      }
+    });
+  }
+
+  // A message written over several lines (charts.no_data_figure: a text mark with lineBreak)
+  // is wrapped again for the narrow width, and the chart made as tall as its lines.
+  function rewrap(view, spec, width) {
+    var text = isObject(view.encoding) && isObject(view.encoding.text) ? view.encoding.text.value : null;
+    if (!isObject(view.mark) || view.mark.type !== "text" || typeof view.mark.lineBreak !== "string" || typeof text !== "string") return;
+    var fontSize = view.mark.fontSize || 11;
+    var perLine = Math.max(12, Math.floor((width - 16) / (fontSize * 0.56)));
+    var lines = [], line = "";
+    text.split(view.mark.lineBreak).join(" ").split(/\s+/).forEach(function (word) {
+      if (line && (line + " " + word).length > perLine) { lines.push(line); line = word; }
+      else line = line ? line + " " + word : word;
+    });
+    if (line) lines.push(line);
+    view.encoding.text.value = lines.join(view.mark.lineBreak);
+    if (typeof spec.height === "number") spec.height = Math.max(spec.height, 30 + Math.round(fontSize * 1.45) * lines.length);
+  }
+
+  function darkConfig(background) {
+    var rule = "#4a525d", soft = "#9aa3ad";
+    return {
+      background: background,
+      axis: { labelColor: DARK_INK, titleColor: DARK_INK, gridColor: "#333a44", domainColor: soft, tickColor: soft },
+      legend: { labelColor: DARK_INK, titleColor: DARK_INK },
+      title: { color: DARK_INK, subtitleColor: DARK_INK },
+      header: { labelColor: DARK_INK, titleColor: DARK_INK },
+      text: { color: DARK_INK },
+      rule: { color: rule },
+      view: { stroke: null },
+    };
+  }
+
+  function pageBackground() {
+    var colour = getComputedStyle(document.body).backgroundColor;
+    return !colour || colour === "transparent" || colour === "rgba(0, 0, 0, 0)" ? DARK_BACKGROUND : colour;
+  }
+
+  // The spec as this chart's box shows it: `width` px wide (0: not displayed yet), `dark` or not.
+  function adapt(stored, width, dark) {
+    var spec = JSON.parse(JSON.stringify(stored));
+    var design = typeof spec.width === "number" ? spec.width : DESIGN_WIDTH;
+    var compound = COMPOUND.some(function (key) { return key in spec; });
+    var fits = width > 0 && !compound;
+    var narrow = fits && width < NARROW;
+    var ratio = fits ? Math.min(1, width / design) : 1;
+    var config = spec.config = spec.config || {};
+    if (fits) {
+      spec.width = "container";
+      spec.autosize = { type: "fit-x", contains: "padding", resize: true };
+    }
+    if (narrow) {
+      var labelLimit = Math.max(80, Math.round(width * 0.45));   // y-axis labels: the rest is the plot
+      var legendLimit = Math.max(120, width - 110);               // the legend starts below the plot, right of the y axis
+      var ticks = Math.max(3, Math.floor(width / 60));
+      merge(config, {
+        legend: { orient: "bottom", direction: "vertical", columns: 1, labelLimit: legendLimit,
+                  layout: { bottom: { direction: "vertical", anchor: "start" } } },
+        axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: labelLimit },
+        axisX: { labelOverlap: "parity", labelSeparation: 6, labelFlush: true, titleAnchor: "end" },
+        axisXQuantitative: { tickCount: ticks },
+        axisXTemporal: { tickCount: ticks },
+      });
+    }
+    eachView(spec, function (view) {
+      if (fits && view !== spec) delete view.width;  // the layers follow the top level's width
+      if (ratio < 1 && isObject(view.mark) && view.mark.type === "bar" && typeof view.mark.size === "number") {
+        view.mark.size = Math.max(2, Math.round(view.mark.size * ratio));  // bar widths laid out for `design`
+      }
+      if (narrow) {
+        eachChannel(view, function (channel, definition) {
+          if (isObject(definition.legend)) {
+            ["orient", "direction", "columns", "legendX", "legendY"].forEach(function (k) { delete definition.legend[k]; });
+            if (definition.legend.labelLimit > legendLimit) definition.legend.labelLimit = legendLimit;
+          }
+          if (isObject(definition.axis) && definition.axis.labelLimit > labelLimit) definition.axis.labelLimit = labelLimit;
+        });
+        rewrap(view, spec, width);
+      }
+      if (dark) lightenInks(view);
+    });
+    if (dark) {
+      var background = pageBackground();
+      merge(config, darkConfig(background));
+      spec.background = background;
+    }
+    return spec;
+  }
+
+  var drawn = [];  // one entry per chart: {chart, box, view (Vega's element), spec, key (its layout), token, result}
+
+  function layoutKey(width) {
+    return width + "/" + (isDark() ? "dark" : "light");
+  }
+
+  function draw(entry) {
+    var width = entry.box.clientWidth;
+    var key = layoutKey(width);
+    if (entry.key === key) return;
+    entry.key = key;
+    var token = ++entry.token;
+    var spec = adapt(entry.spec, width, isDark());
+    // Keep the box's height while the chart is drawn again, so the page does not jump.
+    if (entry.result) entry.box.style.minHeight = entry.box.offsetHeight + "px";
+    if (entry.result) { entry.result.finalize(); entry.result = null; }
+    // Vega labels the element it draws in ("Vega visualization", role graphics-document): that is
+    // a hidden element inside the box, whose own role="img" and aria-label describe the chart.
+    if (!entry.view) {
+      entry.view = document.createElement("div");
+      entry.view.className = "bt-chart-view";
+      entry.view.setAttribute("aria-hidden", "true");
+      entry.box.appendChild(entry.view);
+    }
+    window.vegaEmbed(entry.view, spec, {
+      renderer: "svg",
+      actions: false,  // no menu inside the role="img" box: the CSV link below exports the data
+      tooltip: { theme: isDark() ? "dark" : "light" },
+    }).then(function (result) {
+      if (token !== entry.token) { result.finalize(); return; }
+      entry.result = result;
+      entry.box.style.minHeight = "";
+      entry.box.classList.toggle("bt-fixed", !(width > 0) || spec.width !== "container");
+      // The box is the image (role="img" with the chart's description); Vega's SVG layers are
+      // decoration to assistive technology.
+      entry.box.querySelectorAll("svg").forEach(function (svg) {
+        svg.setAttribute("aria-hidden", "true");
+        svg.setAttribute("focusable", "false");
+      });
+      entry.chart.classList.remove("bt-failed");
+      entry.chart.classList.add("bt-live");
+      entry.chart.dataset.drawn = key;  // the width and theme it is drawn for (tests wait on it)
+    }).catch(function (error) {
+      if (token !== entry.token) return;
+      entry.chart.classList.remove("bt-live");
+      fail(entry.chart, String(error));
+    });
+  }
+
+  function redrawAll() {
+    drawn.forEach(draw);
+  }
+
   function drawCharts() {
+    var pending = new Set();
+    var resized = typeof ResizeObserver === "function" ? new ResizeObserver(function (records) {
+      records.forEach(function (record) { pending.add(record.target.btEntry); });
+      window.requestAnimationFrame(function () {
+        pending.forEach(draw);
+        pending.clear();
+      });
+    }) : null;
     document.querySelectorAll(".bt-chart").forEach(function (chart) {
       if (!window.vegaEmbed) { fail(chart, "the Vega bundle did not load"); return; }
       var spec;
       try {
         spec = JSON.parse(chart.querySelector(".bt-chart-spec").textContent);
       } catch (error) { fail(chart, "unreadable spec (" + error + ")"); return; }
-      window.vegaEmbed(chart.querySelector(".bt-chart-live"), spec, {
-        renderer: "svg",
-        actions: { export: true, source: false, compiled: false, editor: false },
-      }).then(function () {
-        chart.classList.add("bt-live");
-      }).catch(function (error) { fail(chart, String(error)); });
+      var entry = { chart: chart, box: chart.querySelector(".bt-chart-live"), view: null, spec: spec, key: null, token: 0, result: null };
+      entry.box.btEntry = entry;
+      drawn.push(entry);
+      draw(entry);
+      if (resized) resized.observe(entry.box);
     });
+    // The theme switcher sets data-theme on <html>: draw every chart in the new colours.
+    new MutationObserver(redrawAll).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   }
+
+  // --- tables ---------------------------------------------------------------------------------
+
   function sortKey(cell) {
     return cell.dataset.sort === undefined ? null : parseFloat(cell.dataset.sort);
   }
+
   function sortBy(table, column, header) {
     var body = table.tBodies[0];
     var ascending = header.getAttribute("aria-sort") !== "ascending";
@@ -40,18 +274,59 @@
       var order = x.textContent.localeCompare(y.textContent);
       return ascending ? order : -order;
     });
-    table.querySelectorAll("th").forEach(function (th) { th.removeAttribute("aria-sort"); });
+    table.querySelectorAll("thead th").forEach(function (th) { th.setAttribute("aria-sort", "none"); });
     header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
     rows.forEach(function (row) { body.appendChild(row); });
   }
+
+  // Each column header becomes a button (Enter and Space sort, screen readers announce a button
+  // in a sortable column header); the th carries aria-sort.
   function sortableTables() {
     document.querySelectorAll("table.bt-sortable").forEach(function (table) {
-      table.querySelectorAll("th").forEach(function (header, column) {
-        var sort = function () { sortBy(table, column, header); };
-        header.addEventListener("click", sort);
-        header.addEventListener("keydown", function (e) { if (e.key === "Enter") sort(); });
+      table.querySelectorAll("thead th").forEach(function (header, column) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "bt-sort";
+        while (header.firstChild) button.appendChild(header.firstChild);
+        header.appendChild(button);
+        header.removeAttribute("tabindex");
+        header.setAttribute("aria-sort", "none");
+        button.addEventListener("click", function () { sortBy(table, column, header); });
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { sortableTables(); drawCharts(); });
+
+  // A table wider than its column scrolls inside a focusable region (keyboard users scroll it
+  // with the arrow keys) with a shadow at each edge that hides columns; a table that fits is
+  // neither a region nor a tab stop.
+  function scrollingTables() {
+    var frames = document.querySelectorAll(".bt-table-frame");
+    function update(frame) {
+      var region = frame.querySelector(".bt-table-scroll");
+      var hidden = region.scrollWidth - region.clientWidth;
+      var scrolls = hidden > 1 && region.clientWidth > 0;
+      frame.classList.toggle("bt-scrolls", scrolls);
+      frame.classList.toggle("bt-more-left", scrolls && region.scrollLeft > 1);
+      frame.classList.toggle("bt-more-right", scrolls && region.scrollLeft < hidden - 1);
+      if (scrolls) {
+        region.setAttribute("role", "region");
+        region.setAttribute("tabindex", "0");
+        region.setAttribute("aria-label", frame.dataset.label || "Table");
+      } else if (region.clientWidth > 0) {
+        region.removeAttribute("role");
+        region.removeAttribute("tabindex");
+        region.removeAttribute("aria-label");
+      }
+    }
+    frames.forEach(function (frame) {
+      var region = frame.querySelector(".bt-table-scroll");
+      var caption = frame.closest("figure") && frame.closest("figure").querySelector("figcaption strong");
+      frame.dataset.label = (caption ? caption.textContent.trim().replace(/[.:]$/, "") : "Table") + " (scrolls sideways)";
+      region.addEventListener("scroll", function () { update(frame); }, { passive: true });
+      update(frame);
+      if (typeof ResizeObserver === "function") new ResizeObserver(function () { update(frame); }).observe(region);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { sortableTables(); scrollingTables(); drawCharts(); });
 })();
