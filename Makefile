@@ -4,13 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# axe-core (accessibility tests) and Lighthouse (`make audit`), pinned in package-lock.json.
+NODE_STAMP := node_modules/.installed
 
-.PHONY: book test test-fast lint bench validate refresh edition lab student pdf clean browser
+.PHONY: book test test-fast lint bench validate refresh edition lab student pdf clean browser audit node
 
 book: $(STAMP)
 	$(PY) -m belarus_trade build
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser $(NODE_STAMP) lint
 	$(PY) -m pytest
 
 # Unit, data, refresh and bad-input tests only (no book build, notebooks, browser): under a minute.
@@ -23,6 +25,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m belarus_trade bench
+
+# Lighthouse on every page of the built book, mobile and desktop, beside a stock Jupyter Book:
+# medians of RUNS runs (default 3; about 40 minutes on 2 cores). make audit [RUNS=1]
+audit: book browser $(NODE_STAMP)
+	$(PY) -m belarus_trade.audit $(if $(RUNS),--runs $(RUNS))
 
 validate: $(STAMP)
 	$(PY) -m belarus_trade validate
@@ -56,6 +63,16 @@ student: $(STAMP)
 # The built book printed to PDF (book/_build/pdf/book.pdf and one file per chapter).
 pdf: book browser
 	$(PY) -m belarus_trade pdf
+
+# The Node packages, exactly as locked; Debian's Node.js if there is none.
+node: $(NODE_STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "installing Debian's Node.js for the accessibility tests and the audit"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund
+	touch $@
 
 # Browser tests drive Debian's chromium (Playwright's own browser download is not used).
 browser:

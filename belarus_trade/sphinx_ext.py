@@ -8,6 +8,11 @@
 - Captions: a `**Figure N.**` / `**Table N.**` paragraph right after a named figure output
   becomes that figure's caption.
 
+- Pages (issue 11): the Vega bundle only on pages that draw a chart, a meta description on
+  every page, the root page's content served as `index.html` itself (no redirect hop),
+  exercises numbered by sphinx-exercise while the article's figures keep their own numbers,
+  and a bibliography list with valid ARIA roles.
+
 Registered in `book/_config.yml`. The Vega/Vega-Lite/Vega-Embed bundle comes from the
 installed vl-convert (the same versions that draw the static SVGs), is cached under
 `_build/.vendor`, and is copied into the site's `_static`, so no page loads anything
@@ -32,6 +37,14 @@ from .paths import BUILD_DIR
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 BUNDLE_NAME = "vega-bundle.js"
+CHARTS_SCRIPT = "bt-charts.js"  # draws the charts and sorts the tables
+PAGES_CSS = "bt-pages.css"
+PAGES_SCRIPT = "bt-pages.js"
+DESCRIPTION_MAX = 160  # characters; search engines cut longer descriptions
+CITATION = re.compile(r"\s*\[[^\[\]]*\b(?:1[89]|20)\d\d[a-z]?\]")  # "[Author, 2025]" in a page's description
+CHART_ELEMENT = re.compile(r'<div[^>]*\bclass="(?:[^"]*\s)?bt-chart(?:\s[^"]*)?"')
+TABLE_ELEMENT = re.compile(r'<table[^>]*\bclass="(?:[^"]*\s)?bt-sortable(?:\s[^"]*)?"')
+URL_ATTRIBUTE = re.compile(r'\b(href|src|action|data-content_root)="([^"]*)"')
 EMBEDDED_SVG = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 
 
@@ -57,18 +70,24 @@ def _vl_convert_version() -> str:
     return version("vl-convert-python")
 
 
-def _article_numbering(app, config) -> None:
+def _article_numbering(app, env, docnames) -> None:
     """Captions carry the article's own numbers (Figure 1, Table 1, Figure 2a for additions);
-    Sphinx's automatic numbering would renumber them. sphinx-jupyterbook-latex switches numfig
-    on unconditionally, so it is switched off again here, after that extension ran."""
-    config.numfig = False
+    Sphinx's automatic numbering would renumber them. Exercises do need Sphinx's numbering
+    (sphinx-exercise titles them "Exercise 3.2 (...)" from it, and only "(...)" with numfig off),
+    so numfig stays on and figures and tables are taken out of what it numbers. Run before every
+    read: the domain is made anew for each build, for a loaded environment too."""
+    enumerable = env.get_domain("std").enumerable_nodes
+    for node in (nodes.figure, nodes.table):
+        enumerable.pop(node, None)
 
 
 def _add_assets(app) -> None:
     app.config.html_static_path.extend([str(STATIC_DIR), str(vega_bundle_dir(BUILD_DIR))])
     app.add_css_file("bt-charts.css")
+    app.add_css_file(PAGES_CSS)
     app.add_js_file(BUNDLE_NAME, loading_method="defer")
-    app.add_js_file("bt-charts.js", loading_method="defer")
+    app.add_js_file(CHARTS_SCRIPT, loading_method="defer")
+    app.add_js_file(PAGES_SCRIPT, loading_method="defer")
 
 
 def _finish_page(app, pagename, templatename, context, doctree) -> None:
@@ -76,13 +95,97 @@ def _finish_page(app, pagename, templatename, context, doctree) -> None:
     from .data import snapshot_id
 
     body = EMBEDDED_SVG.sub(lambda match: _externalise_svg(app, pagename, match.group(1)), context.get("body", ""))
+    # docutils marks a citation list role="list" and its entries role="doc-biblioentry", which
+    # a list may not own (and DPUB-ARIA 1.1 deprecates): the entries are list items.
+    body = body.replace('role="doc-biblioentry"', 'role="listitem"')
     snapshot = snapshot_id(app.config.belarus_trade_data_dir or None)
     body += (
         f'<p class="bt-snapshot">Built from data snapshot {html.escape(snapshot["hash"])} '
         f'(latest retrieval {html.escape(snapshot["retrieved"])}).</p>'
     )
     context["body"] = body
-    context["script_files"] = [js for js in context.get("script_files", []) if not _is_thebe(js)]
+    charts, tables = bool(CHART_ELEMENT.search(body)), bool(TABLE_ELEMENT.search(body))
+    context["script_files"] = [
+        js for js in context.get("script_files", [])
+        if not _is_thebe(js)
+        and (charts or _file_name(js) != BUNDLE_NAME)  # 877 KB that only a chart needs
+        and (charts or tables or _file_name(js) != CHARTS_SCRIPT)
+    ]
+    metatags = context.get("metatags", "")
+    if not re.search(r'<meta\s[^>]*name="description"', metatags):  # a page's front matter may set its own
+        description = _description(pagename, doctree, context)
+        context["metatags"] = metatags + f'\n<meta name="description" content="{html.escape(description, quote=True)}" />'
+
+
+def _file_name(js) -> str:
+    return posixpath.basename(str(getattr(js, "filename", None) or ""))
+
+
+GENERATED_PAGE_DESCRIPTIONS = {"genindex": "Index of the terms used in {}.", "search": "Search the text of {}."}
+
+
+def _description(pagename: str, doctree, context) -> str:
+    """The page's first paragraph of prose, shortened at a word to DESCRIPTION_MAX characters;
+    for pages without prose (the index, the search page) what the page is."""
+    book_title = html.unescape(re.sub(r"<[^>]+>", "", context.get("docstitle") or ""))
+    text = GENERATED_PAGE_DESCRIPTIONS.get(pagename, "").format(book_title)
+    for paragraph in doctree.findall(nodes.paragraph) if doctree is not None else ():
+        if not _in_prose(paragraph):
+            continue
+        text = CITATION.sub("", " ".join(paragraph.astext().split()))
+        if len(text) >= 40:
+            break
+    if not text:
+        title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title") or ""))
+        text = f"{title}: {book_title}" if title else book_title
+    if len(text) > DESCRIPTION_MAX:  # whole sentences if they make a description, else cut at a word
+        head = text[:DESCRIPTION_MAX]
+        sentences = head.rsplit(". ", 1)[0] + "." if ". " in head else ""
+        words = text[: DESCRIPTION_MAX - 1].rsplit(" ", 1)[0].rstrip(" ,;:–—-") + "…"
+        text = sentences if len(sentences) >= DESCRIPTION_MAX // 2 else words
+    return text
+
+
+def _in_prose(node) -> bool:
+    """Not inside an admonition, a figure, a table, a citation, a footnote or a notebook cell."""
+    skipped = (nodes.Admonition, nodes.figure, nodes.table, nodes.citation, nodes.footnote,
+               nodes.caption, nodes.sidebar, nodes.topic, nodes.field_list, nodes.raw)
+    node = node.parent
+    while node is not None:
+        if isinstance(node, skipped) or (isinstance(node, nodes.container) and "cell" in node.get("classes", [])):
+            return False
+        node = node.parent
+    return True
+
+
+def _landing_page(app, exception) -> None:
+    """`index.html` is the root page itself, not a redirect to it (a redirect costs a mobile
+    reader a second round trip): the root page's HTML with its relative URLs rewritten for
+    the site's top folder. Written before sphinx-external-toc's redirect, which then steps aside."""
+    root = app.config.root_doc
+    if exception is not None or app.builder.name != "html" or root == "index":
+        return
+    source = Path(app.outdir) / f"{root}{app.builder.out_suffix}"
+    if source.is_file():
+        page = _move_to_top(source.read_text(encoding="utf-8"), posixpath.dirname(root))
+        (Path(app.outdir) / f"index{app.builder.out_suffix}").write_text(page, encoding="utf-8")
+
+
+def _move_to_top(page: str, folder: str) -> str:
+    """A page of `folder` rewritten to live in the site's top folder: every relative URL in
+    href, src, action and Sphinx's data-content_root is re-based (fragments, data: and
+    absolute URLs stay as they are)."""
+    def rebase(match):
+        attribute, url = match.groups()
+        if not url or url.startswith(("#", "/", "?")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
+            return match.group(0)
+        path, mark, rest = (re.split(r"([?#])", url, maxsplit=1) + ["", ""])[:3]
+        rebased = posixpath.normpath(posixpath.join(folder, path))
+        if path.endswith("/"):
+            rebased += "/"
+        return f'{attribute}="{rebased}{mark}{rest}"'
+
+    return URL_ATTRIBUTE.sub(rebase, page)
 
 
 def _externalise_svg(app, pagename: str, encoded: str) -> str:
@@ -170,7 +273,8 @@ def setup(app):
     app.setup_extension("myst_nb")
     app.add_role("eval", StoredExpressionRole(), override=True)
     app.add_transform(CaptionAfterFigure)
-    app.connect("config-inited", _article_numbering, priority=900)
+    app.connect("env-before-read-docs", _article_numbering)
     app.connect("builder-inited", _add_assets)
     app.connect("html-page-context", _finish_page)
+    app.connect("build-finished", _landing_page, priority=400)  # before sphinx-external-toc's redirect (500)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

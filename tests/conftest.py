@@ -12,7 +12,7 @@ from belarus_trade import data
 from belarus_trade.paths import PROJECT_ROOT
 
 # Files whose tests build the book, execute chapters or start a browser or JupyterLab.
-SLOW_TEST_FILES = {"test_build.py", "test_browser.py", "test_seminar.py", "test_notebooks.py"}
+SLOW_TEST_FILES = {"test_build.py", "test_browser.py", "test_seminar.py", "test_notebooks.py", "test_accessibility.py"}
 
 
 def pytest_collection_modifyitems(config, items):
