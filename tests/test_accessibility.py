@@ -35,35 +35,17 @@ SCHEMES = ("light", "dark")
 BLOCKING_IMPACTS = ("serious", "critical")
 DESCRIPTION_MAX = 160
 
-# Violations that the issue11-charts branch fixes (it removes Vega's actions menu and sets the
-# contrast of the chart and table chrome): rule id -> the elements that branch owns, as a CSS
-# selector matched by the violating element or one of its ancestors. Only these make a page
-# "expected to fail"; any other violation, or one of these rules elsewhere on the page, fails.
-# delete after merging issue11-charts
-OTHER_BRANCH_RULES = {
-    "nested-interactive": ".bt-chart",
-    "summary-name": ".bt-chart",
-    "color-contrast": ".bt-chart, .bt-table, .bt-meta",
-}
-
 # pydata-sphinx-theme keeps the reader's choice in localStorage ("mode": light/dark/auto) and
 # applies it, as data-mode and data-theme on <html>, from an inline script at the top of <head>.
 THEME_STORAGE = ("mode", "theme")
 
-RUN_AXE = """async ([impacts, owned]) => {
+RUN_AXE = """async (impacts) => {
     const result = await axe.run(document, {resultTypes: ["violations"]});
-    const ownedBy = (rule, target) => {
-        const selector = owned[rule];
-        if (!selector || target.length !== 1) return false;  // a target in a frame or shadow root
-        const element = document.querySelector(target[0]);
-        return Boolean(element && element.closest(selector));
-    };
     return result.violations
         .filter(v => impacts.includes(v.impact))
         .flatMap(v => v.nodes.map(n => ({
             rule: v.id, impact: v.impact, target: n.target.join(" "),
             summary: (n.failureSummary || "").split("\\n").slice(1, 2).join("").trim().slice(0, 160),
-            other_branch: ownedBy(v.id, n.target),
         })));
 }"""
 
@@ -105,15 +87,11 @@ def test_no_serious_accessibility_violations(open_page, site, path, viewport, sc
     wait_until_drawn(page)
     reveal_everything(page)
     page.add_script_tag(path=str(AXE))
-    found = page.evaluate(RUN_AXE, [list(BLOCKING_IMPACTS), OTHER_BRANCH_RULES])
-    ours = [v for v in found if not v["other_branch"]]
+    found = page.evaluate(RUN_AXE, list(BLOCKING_IMPACTS))
     report = "\n".join(f"  {v['impact']:8} {v['rule']}: {v['target']}  {v['summary']}" for v in found)
     assert visit.external == []
-    if ours:
-        pytest.fail(f"{path} ({viewport}, {scheme}): {len(ours)} serious/critical axe violations of this branch "
-                    f"({len(found) - len(ours)} of issue11-charts'):\n{report}", pytrace=False)
     if found:
-        pytest.xfail(f"only violations the issue11-charts branch fixes remain:\n{report}")
+        pytest.fail(f"{path} ({viewport}, {scheme}): {len(found)} serious/critical axe violations:\n{report}", pytrace=False)
 
 
 # --- weight: the Vega bundle only where a chart is drawn -----------------------------------
