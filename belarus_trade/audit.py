@@ -1,0 +1,245 @@
+"""`make audit`: Lighthouse on every page of the built book, beside a stock Jupyter Book.
+
+Lighthouse (pinned in package.json, installed by `npm ci`) drives Debian's chromium headless
+against a local HTTP server over the built site: nothing leaves the machine. Every page is
+audited with Lighthouse's mobile preset (its default: a mid-range phone, simulated slow 4G and
+a 4x slower CPU) and its desktop preset, `RUNS` times each; the table shows the median score of
+each of the four categories (performance, accessibility, best practices, SEO), 0-100.
+
+The same runs on a stock Jupyter Book — `jupyter-book create`'s template built with the same
+jupyter-book in a temporary folder — show what the theme alone scores on this machine. Its
+notebooks are not executed: the template's plotting cell needs matplotlib, which the project
+does not install, and the audit is about pages, not about execution.
+
+Performance is measured on a shared 2-core machine: read it as a comparison between the two
+books on the same run, not as an absolute. Nothing here is asserted; the tests assert the
+accessibility rules (tests/test_accessibility.py).
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from .paths import BUILD_DIR, PROJECT_ROOT
+
+LIGHTHOUSE = PROJECT_ROOT / "node_modules" / ".bin" / "lighthouse"
+CHROMIUM = "/usr/bin/chromium"
+CHROME_FLAGS = [  # as in the browser tests, headless
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+SHORT = {"performance": "perf", "accessibility": "a11y", "best-practices": "bp", "seo": "seo"}
+PRESETS = ("mobile", "desktop")
+RUNS = 3
+RUN_TIMEOUT_SECONDS = 240
+ATTEMPTS = 3  # a run that Lighthouse itself gives up on (a DevTools time-out on a busy machine) is tried again
+
+
+class AuditError(RuntimeError):
+    pass
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass
+
+
+@contextmanager
+def serve(root: Path):
+    """The site at http://127.0.0.1:PORT/ for as long as the block runs."""
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page of a built site, the landing page first."""
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if "_static" not in p.parts)
+    return sorted(pages, key=lambda page: page != "index.html")
+
+
+def lighthouse(url: str, preset: str, scratch: Path) -> dict:
+    """One Lighthouse run: {category: score 0-100} and the ids of the audits that failed."""
+    report = scratch / "report.json"
+    command = [
+        str(LIGHTHOUSE), url, f"--chrome-path={CHROMIUM}", f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+        f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={report}",
+        "--quiet", "--no-enable-error-reporting", "--max-wait-for-load=60000", "--disable-full-page-screenshot",
+    ] + (["--preset=desktop"] if preset == "desktop" else [])
+    done = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS)
+    if done.returncode != 0 or not report.is_file():
+        raise AuditError(f"lighthouse failed on {url} ({preset}): {(done.stderr or done.stdout).strip()[-400:]}")
+    result = json.loads(report.read_text(encoding="utf-8"))
+    report.unlink()
+    if result.get("runtimeError"):
+        raise AuditError(f"lighthouse could not audit {url} ({preset}): {result['runtimeError'].get('message')}")
+    scores = {c: None if result["categories"][c]["score"] is None else round(100 * result["categories"][c]["score"])
+              for c in CATEGORIES}
+    failed = {}
+    for category in CATEGORIES[1:]:  # which audits cost points, for every category but performance
+        for ref in result["categories"][category]["auditRefs"]:
+            audit = result["audits"][ref["id"]]
+            if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
+                failed.setdefault(category, []).append(ref["id"])
+    metrics = {key: result["audits"][key].get("numericValue") for key in
+               ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "speed-index")
+               if key in result["audits"]}
+    return {"scores": scores, "failed": failed, "metrics": metrics}
+
+
+def audit_site(name: str, site: Path, runs: int, pages: list[str] | None = None, log=print) -> dict:
+    """{page: {preset: {"scores": medians, "failed": audits failed in any run, "metrics": medians}}}"""
+    results: dict = {}
+    with serve(site) as url, tempfile.TemporaryDirectory(prefix="belarus-trade-audit-") as scratch:
+        for page in pages or site_pages(site):
+            for preset in PRESETS:
+                found = []
+                for run in range(runs):
+                    log(f"{name}: {page} ({preset}) run {run + 1}/{runs}")
+                    found.append(_attempts(url + page, preset, Path(scratch), log))
+                results.setdefault(page, {})[preset] = {
+                    "scores": {c: _median([r["scores"][c] for r in found]) for c in CATEGORIES},
+                    "failed": {c: sorted({a for r in found for a in r["failed"].get(c, [])}) for c in CATEGORIES[1:]},
+                    "metrics": {m: _median([r["metrics"].get(m) for r in found]) for m in found[0]["metrics"]},
+                }
+    return results
+
+
+def _attempts(url: str, preset: str, scratch: Path, log) -> dict:
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return lighthouse(url, preset, scratch)
+        except (AuditError, subprocess.TimeoutExpired) as error:
+            if attempt == ATTEMPTS:
+                raise AuditError(f"{error} (tried {ATTEMPTS} times)") from None
+            log(f"  tried again: {str(error).splitlines()[0][:200]}")
+    raise AssertionError("unreachable")
+
+
+def _median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def stock_book(scratch: Path, log=print) -> Path:
+    """`jupyter-book create`'s template, built with this environment's jupyter-book (offline)."""
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    book = scratch / "stock"
+    subprocess.run([str(jupyter_book), "create", str(book)], check=True, capture_output=True, text=True)
+    config = book / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("execute_notebooks: force", "execute_notebooks: 'off'"),
+                      encoding="utf-8")
+    log("building the stock Jupyter Book")
+    done = subprocess.run([str(jupyter_book), "build", "--quiet", str(book)], capture_output=True, text=True)
+    site = book / "_build" / "html"
+    if done.returncode != 0 or not (site / "index.html").is_file():
+        raise AuditError(f"the stock Jupyter Book did not build: {(done.stderr or done.stdout).strip()[-400:]}")
+    return site
+
+
+def table(ours: dict, stock: dict) -> str:
+    """Medians per page and preset, then each book's lowest and median page score per preset."""
+    header = f"{'book':6} {'page':32} {'preset':8} " + " ".join(f"{SHORT[c]:>5}" for c in CATEGORIES)
+    lines = [header, "-" * len(header)]
+
+    def row(book, page, preset, scores):
+        cells = " ".join(f"{'-' if scores[c] is None else f'{scores[c]:.0f}':>5}" for c in CATEGORIES)
+        return f"{book:6} {page:32} {preset:8} {cells}"
+
+    for book, results in (("ours", ours), ("stock", stock)):
+        for page, presets in results.items():
+            for preset in PRESETS:
+                lines.append(row(book, page, preset, presets[preset]["scores"]))
+        lines.append("")
+    lines.append("summary over pages (lowest / median)")
+    for preset in PRESETS:
+        for book, results in (("ours", ours), ("stock", stock)):
+            if not results:
+                continue
+            cells = []
+            for c in CATEGORIES:
+                values = [p[preset]["scores"][c] for p in results.values() if p[preset]["scores"][c] is not None]
+                cells.append(f"{min(values):.0f}/{statistics.median(values):.0f}" if values else "-")
+            lines.append(f"{book:6} {'all ' + str(len(results)) + ' pages':32} {preset:8} " + " ".join(f"{c:>7}" for c in cells))
+    return "\n".join(lines)
+
+
+def shortfalls(results: dict) -> str:
+    """The audits that cost our pages points in accessibility, best practices and SEO."""
+    lines = []
+    for page, presets in results.items():
+        for preset in PRESETS:
+            failed = presets[preset]["failed"]
+            text = "; ".join(f"{SHORT[c]}: {', '.join(ids)}" for c, ids in failed.items() if ids)
+            if text:
+                lines.append(f"  {page} ({preset}): {text}")
+    return "\n".join(lines) or "  none"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m belarus_trade.audit", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=RUNS, help=f"Lighthouse runs per page and preset (default {RUNS})")
+    parser.add_argument("--page", action="append", help="audit only this page of the book (repeatable)")
+    parser.add_argument("--no-stock", action="store_true", help="skip the stock Jupyter Book")
+    parser.add_argument("--site", type=Path, default=BUILD_DIR / "html", help="the built book (default book/_build/html)")
+    args = parser.parse_args(argv)
+    if not LIGHTHOUSE.exists():
+        print("error: Lighthouse is not installed: run `npm ci --no-audit --no-fund` (make audit does)", file=sys.stderr)
+        return 1
+    if not shutil.which(CHROMIUM):
+        print(f"error: {CHROMIUM} not found (`make browser` installs it)", file=sys.stderr)
+        return 1
+    site = args.site.resolve()
+    if not (site / "index.html").is_file():
+        print(f"error: no built book in {site} (`make book` builds it)", file=sys.stderr)
+        return 1
+    log = functools.partial(print, file=sys.stderr, flush=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="belarus-trade-stock-") as scratch:
+            # A copy, so a build finishing meanwhile cannot swap the pages from under the server.
+            ours_site = Path(scratch) / "ours"
+            shutil.copytree(site, ours_site)
+            ours = audit_site("ours", ours_site, args.runs, args.page, log)
+            stock = {} if args.no_stock else audit_site("stock", stock_book(Path(scratch), log), args.runs, None, log)
+    except (AuditError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    summary = BUILD_DIR / "audit.json"
+    summary.write_text(json.dumps({"runs": args.runs, "ours": ours, "stock": stock}, indent=1), encoding="utf-8")
+    print(f"Lighthouse {_lighthouse_version()}, medians of {args.runs} runs per page and preset (scores 0-100)\n")
+    print(table(ours, stock))
+    print("\naudits that cost our pages points (any run):")
+    print(shortfalls(ours))
+    print(f"\nfull medians, metrics included: {summary}")
+    return 0
+
+
+def _lighthouse_version() -> str:
+    package = PROJECT_ROOT / "node_modules" / "lighthouse" / "package.json"
+    return json.loads(package.read_text(encoding="utf-8"))["version"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
