@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
+from . import i18n
 from .data import read_manifest
+from .i18n import tr
 
 VEGA_LITE_VERSION = "6.4"
 # A figure's output carries one representation per kind of reader (see ChartFigure):
@@ -54,9 +56,15 @@ THEME = {
 }
 
 
+def theme() -> dict:
+    """The book's chart config, with the current language's number and date conventions."""
+    locale = i18n.vega_locale()
+    return {**THEME, "locale": locale} if locale else THEME
+
+
 def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Apply the book's size and theme; every chart builder ends with this."""
-    return chart.properties(width=WIDTH, height=HEIGHT).configure(**THEME)
+    return chart.properties(width=WIDTH, height=HEIGHT).configure(**theme())
 
 
 def source_line(resource_names: list[str], data_dir=None) -> tuple[str, str]:
@@ -108,9 +116,9 @@ class Attribution:
         note = f" {html.escape(self.note)}" if self.note else ""
         csv_href = "data:text/csv;charset=utf-8," + urllib.parse.quote(spreadsheet_safe(frame).to_csv(index=False, lineterminator="\r\n"))
         return (
-            f'<p class="bt-meta"><span class="bt-source">Source: {html.escape(sources)}.{note}</span> '
-            f'<span class="bt-updated">Data retrieved: {html.escape(retrieved)}.</span> '
-            f'<a class="bt-csv" download="{html.escape(key)}.csv" href="{csv_href}">Download the data (CSV)</a></p>'
+            f'<p class="bt-meta"><span class="bt-source">{html.escape(tr("Source:"))} {html.escape(sources)}.{note}</span> '
+            f'<span class="bt-updated">{html.escape(tr("Data retrieved:"))} {html.escape(retrieved)}.</span> '
+            f'<a class="bt-csv" download="{html.escape(key)}.csv" href="{csv_href}">{html.escape(tr("Download the data (CSV)"))}</a></p>'
         )
 
 
@@ -161,7 +169,7 @@ class ChartFigure:
             f'<script type="application/json" class="bt-chart-spec">{spec_json}</script>'
             "<noscript><style>.bt-chart-static{display:block}</style></noscript>"
             f"{self.attribution.html(self.key, self.plotted)}"
-            f'<details class="bt-description"><summary>Text description</summary><p>{alt_text}</p></details>'
+            f'<details class="bt-description"><summary>{html.escape(tr("Text description"))}</summary><p>{alt_text}</p></details>'
             "</div>"
         )
 
@@ -194,15 +202,15 @@ def figure(key: str, chart: alt.TopLevelMixin, sources: list[str], description: 
     if chart.config is alt.Undefined:
         sized = {dimension: default for dimension, default in (("width", WIDTH), ("height", HEIGHT))
                  if getattr(chart, dimension, alt.Undefined) is alt.Undefined}
-        chart = (chart.properties(**sized) if sized and not _is_compound(chart) else chart).configure(**THEME)
+        chart = (chart.properties(**sized) if sized and not _is_compound(chart) else chart).configure(**theme())
     return ChartFigure(key=key, chart=chart, attribution=Attribution(sources, note, data_dir), description=description)
 
 
 def table(key: str, frame: pd.DataFrame, sources: list[str], note: str = "", data_dir=None,
-          number_format: str = "{:.1f}", highlight_column: str | None = None) -> DataTable:
+          decimals: int = 1, highlight_column: str | None = None) -> DataTable:
     """The one way a chapter cell shows a table: sortable HTML with its source line and CSV."""
     return DataTable(key=key, frame=frame, attribution=Attribution(sources, note, data_dir),
-                     number_format=number_format, highlight_column=highlight_column)
+                     decimals=decimals, highlight_column=highlight_column)
 
 
 def _is_compound(chart) -> bool:
@@ -241,7 +249,7 @@ class DataTable:
     key: str
     frame: pd.DataFrame
     attribution: Attribution
-    number_format: str = "{:.1f}"
+    decimals: int = 1
     highlight_column: str | None = None
 
     def html(self) -> str:
@@ -254,10 +262,11 @@ class DataTable:
                 cells.append(f"<td{css}{_sort_value(value)}>{html.escape(self._format(value))}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
         return (
-            f'<div class="bt-table" id="bt-{html.escape(self.key)}"><div class="bt-table-frame">'
+            f'<div class="bt-table" id="bt-{html.escape(self.key)}"><div class="bt-table-frame" '
+            f'data-table="{html.escape(tr("Table"))}" data-scrolls="{html.escape(tr("(scrolls sideways)"))}">'
             # A region that scrolls sideways when the table is wider than the column; bt-charts.js
             # names it after the caption, and drops role and tab stop when the table fits.
-            f'<div class="bt-table-scroll" role="region" tabindex="0" aria-label="Table (scrolls sideways)">'
+            f'<div class="bt-table-scroll" role="region" tabindex="0" aria-label="{html.escape(tr("Table") + " " + tr("(scrolls sideways)"))}">'
             f'<table class="bt-sortable"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table></div></div>'
             f"{self.attribution.html(self.key, self.frame)}</div>"
         )
@@ -266,7 +275,7 @@ class DataTable:
         if value is None or (isinstance(value, float) and pd.isna(value)):
             return "–"
         if isinstance(value, float):
-            return self.number_format.format(value)
+            return i18n.number(value, self.decimals, group=True)
         return str(value)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -284,10 +293,10 @@ def describe_series(frame: pd.DataFrame, x: str, y: str, series: str, unit: str,
         group = group.sort_values(x)
         first, last = group.iloc[0], group.iloc[-1]
         peak = group.loc[group[y].idxmax()]
-        parts.append(
-            f"{name}: {first[y]:,.{decimals}f}{unit} in {first[x]}, {last[y]:,.{decimals}f}{unit} in {last[x]}, "
-            f"highest {peak[y]:,.{decimals}f}{unit} in {peak[x]}"
-        )
+        first_value, last_value, peak_value = (i18n.number(row[y], decimals, group=True) + unit for row in (first, last, peak))
+        parts.append(tr("{name}: {first_value} in {first_year}, {last_value} in {last_year}, highest {peak_value} in {peak_year}").format(
+            name=name, first_value=first_value, first_year=first[x], last_value=last_value, last_year=last[x],
+            peak_value=peak_value, peak_year=peak[x]))
     return "; ".join(parts) + "."
 
 

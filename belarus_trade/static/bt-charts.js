@@ -311,7 +311,7 @@
       if (scrolls) {
         region.setAttribute("role", "region");
         region.setAttribute("tabindex", "0");
-        region.setAttribute("aria-label", frame.dataset.label || "Table");
+        region.setAttribute("aria-label", frame.dataset.label);
       } else if (region.clientWidth > 0) {
         region.removeAttribute("role");
         region.removeAttribute("tabindex");
@@ -321,7 +321,8 @@
     frames.forEach(function (frame) {
       var region = frame.querySelector(".bt-table-scroll");
       var caption = frame.closest("figure") && frame.closest("figure").querySelector("figcaption strong");
-      frame.dataset.label = (caption ? caption.textContent.trim().replace(/[.:]$/, "") : "Table") + " (scrolls sideways)";
+      // The words come translated from the page (charts.DataTable), like every other text of the table.
+      frame.dataset.label = (caption ? caption.textContent.trim().replace(/[.:]$/, "") : frame.dataset.table) + " " + frame.dataset.scrolls;
       region.addEventListener("scroll", function () { update(frame); }, { passive: true });
       update(frame);
       if (typeof ResizeObserver === "function") new ResizeObserver(function () { update(frame); }).observe(region);
