@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # axe-core (accessibility tests) and Lighthouse (`make audit`), pinned in package-lock.json.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: book test test-fast lint bench validate refresh edition lab student pdf clean browser audit node
+.PHONY: book test test-fast lint bench validate refresh edition lab student pdf clean browser audit node translations
 
 book: $(STAMP)
 	$(PY) -m belarus_trade build
@@ -42,6 +42,11 @@ refresh: $(STAMP)
 edition: $(STAMP)
 	$(PY) -m belarus_trade edition --output "$(or $(OUT),editions/$(START)-$(END))" \
 	  $(if $(START),--start-year $(START)) $(if $(END),--end-year $(END)) $(if $(DATA),--data-dir "$(DATA)")
+
+# The English text extracted into book/locales/<language>/LC_MESSAGES (sphinx-intl); new or changed
+# messages arrive untranslated or fuzzy, and `make test` fails until they are translated.
+translations: $(STAMP)
+	$(PY) -m belarus_trade translations
 
 # The environment: exact pins from requirements.txt (shared with environment.yml).
 $(STAMP): requirements.txt pyproject.toml

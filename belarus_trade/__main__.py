@@ -1,4 +1,4 @@
-"""Command line: `python -m belarus_trade {build,edition,validate,record,import-shared,refresh,student,pdf,bench}`.
+"""Command line: `python -m belarus_trade {build,edition,validate,record,import-shared,refresh,student,pdf,bench,translations}`.
 
 Errors are reported as one line on stderr with exit status 1, never as a traceback: the
 analyst needs to know which file, row and column to fix, not where the code noticed.
@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("student", help="write the student edition (solutions removed) to student/")
     commands.add_parser("pdf", help="print the built book to PDF with headless Chromium (book/_build/pdf)")
     commands.add_parser("refresh", help="fetch every series from its publisher; replace a file only if it validates")
+    commands.add_parser("translations", help="extract the English text into the gettext catalogues of book/locales and report their state")
     args = parser.parse_args(argv)
 
     from .build import BuildError
@@ -90,6 +91,10 @@ def _run(args) -> int:
         line, status = summary(refresh())
         print(line, file=sys.stderr if status else sys.stdout)
         return status
+    elif args.command == "translations":
+        from .translations import main as translations
+
+        translations()
     elif args.command == "bench":
         from .bench import main as bench
 

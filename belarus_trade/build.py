@@ -6,6 +6,12 @@ package's own source and the pinned environment — so a changed data file re-ex
 the chapters that read it, and nothing else does. Executions write to a temporary file and
 replace the committed notebook only on success; the HTML is built in a fresh folder and
 swapped in with an atomic symlink replace, so a failed run never leaves a half-built book.
+
+Each edition is built in every language of `i18n.LANGUAGES` (issue 13). The committed notebooks
+are the English ones; a translated edition's chapters are the same notebooks executed with the
+`language` parameter into `_build/<language>-source/`, a mirror of the book that Sphinx renders
+with the gettext catalogues of `book/locales/` into the site's `<language>/` folder. Both
+editions are rendered into one new folder and published together.
 """
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .data import READ_LOG_ENV
+from .i18n import LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE, catalogue_path
 from .inline import inline_expressions
 from .paths import BOOK_DIR, BUILD_DIR, DATA_DIR, PROJECT_ROOT
 
@@ -149,6 +156,8 @@ def code_of(notebook: dict) -> str:
     parts = []
     for cell in notebook["cells"]:
         source = "".join(cell["source"])
+        if INJECTED_TAG in cell.get("metadata", {}).get("tags", []):
+            continue  # papermill's copy of the parameters, which the key holds already
         if cell["cell_type"] == "code":
             parts.append(source)
         elif cell["cell_type"] == "markdown" and inline_expressions(source):
@@ -191,12 +200,41 @@ def stored_state(notebook: dict) -> dict:
     return notebook.get("metadata", {}).get(METADATA_KEY, {})
 
 
-def stale_chapters(chapter_list, data_dir: Path, parameters: dict, fingerprint: str) -> list[Chapter]:
+def translated_source(book_dir: Path, language: str) -> Path:
+    """The book as Sphinx reads it in a translated `language`: the same sources, its chapters
+    executed in that language."""
+    return book_dir / "_build" / f"{language}-source"
+
+
+def executed_copy(chapter: Chapter, book_dir: Path, language: str) -> Path:
+    """Where a chapter executed in `language` is kept: the committed notebook for the source language."""
+    if language == SOURCE_LANGUAGE:
+        return chapter.path
+    return translated_source(book_dir, language) / chapter.path.relative_to(book_dir)
+
+
+def in_language(parameters: dict, language: str) -> dict:
+    """The parameters a chapter runs with in `language` (the source language is the notebook's default)."""
+    return parameters if language == SOURCE_LANGUAGE else {**parameters, "language": language}
+
+
+def language_fingerprint(fingerprint: str, language: str) -> str:
+    """A translated chapter's output also depends on the catalogue of the text its code writes."""
+    if language == SOURCE_LANGUAGE:
+        return fingerprint
+    path = catalogue_path(language)
+    return sha256_text(fingerprint + (path.read_text(encoding="utf-8") if path.exists() else ""))
+
+
+def stale_chapters(chapter_list, data_dir: Path, parameters: dict, fingerprint: str,
+                   language: str = SOURCE_LANGUAGE, book_dir: Path | None = None) -> list[Chapter]:
+    """Chapters whose copy executed in `language` is missing or was executed from other inputs."""
     stale = []
     for chapter in chapter_list:
-        notebook = read_notebook(chapter.path)
-        state = stored_state(notebook)
-        key = input_key(notebook, parameters, data_dir, state.get("reads", []), fingerprint)
+        executed = executed_copy(chapter, book_dir or chapter.path.parent.parent, language)
+        state = stored_state(read_notebook(executed)) if executed.exists() else {}
+        key = input_key(read_notebook(chapter.path), in_language(parameters, language), data_dir, state.get("reads", []),
+                        language_fingerprint(fingerprint, language))
         if state.get("input_key") != key:
             stale.append(chapter)
     return stale
@@ -226,6 +264,7 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
     run is kept in `failed_dir` for inspection)."""
     import papermill
 
+    source_notebook = read_notebook(source)
     with tempfile.TemporaryDirectory(prefix="belarus-trade-") as scratch:
         scratch = Path(scratch)
         read_log = scratch / "reads.log"
@@ -272,10 +311,11 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
         notebook = hide_injected_parameters(normalise(read_notebook(executed)))
         reads = sorted({_relative_to_data(Path(line), data_dir) for line in read_log.read_text().split() if line})
         state = {"reads": reads, "parameters": parameters}
-        state["input_key"] = input_key(notebook, parameters, data_dir, reads, fingerprint)
+        state["input_key"] = input_key(source_notebook, parameters, data_dir, reads, fingerprint)
         notebook["metadata"][METADATA_KEY] = state
         write_atomically(target, json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
-        return {"chapter": source.stem, "seconds": elapsed, "reads": reads}
+        return {"chapter": source.stem, "language": parameters.get("language", SOURCE_LANGUAGE), "seconds": elapsed,
+                "reads": reads}
 
 
 def write_atomically(target: Path, text: str) -> None:
@@ -312,15 +352,19 @@ def _one_line(error: Exception) -> str:
     return f"{ename}: {evalue}".splitlines()[0]
 
 
-def execute_all(stale: list[Chapter], parameters: dict, data_dir: Path, fingerprint: str,
-                build_dir: Path, jobs: int = 2) -> list[dict]:
-    """Run stale chapters in parallel worker processes (each sets its own read log).
+def execute_all(stale: dict[str, list[Chapter]], parameters: dict, data_dir: Path, fingerprint: str,
+                book_dir: Path, jobs: int = 2) -> list[dict]:
+    """Run the stale chapters of each language in parallel worker processes (each sets its own read log).
 
     Largest notebooks first (a fair proxy for the longest runs), so the two workers finish
     close together instead of one waiting on a long chapter started last."""
-    ordered = sorted(stale, key=lambda c: c.path.stat().st_size, reverse=True)
-    arguments = [(c.path, c.path, parameters, data_dir, fingerprint, build_dir / "failed") for c in ordered]
-    if len(stale) <= 1 or jobs == 1:
+    runs = sorted(((chapter, language) for language, chapter_list in stale.items() for chapter in chapter_list),
+                  key=lambda run: run[0].path.stat().st_size, reverse=True)
+    failed = book_dir / "_build" / "failed"
+    arguments = [(chapter.path, executed_copy(chapter, book_dir, language), in_language(parameters, language), data_dir,
+                  language_fingerprint(fingerprint, language), failed if language == SOURCE_LANGUAGE else failed / language)
+                 for chapter, language in runs]
+    if len(arguments) <= 1 or jobs == 1:
         return [execute_chapter(*args) for args in arguments]
     import multiprocessing
 
@@ -346,36 +390,77 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def sync_translated_source(book_dir: Path, language: str) -> Path:
+    """Mirror every book source but the chapter notebooks (their executed copies live there) and
+    the catalogues into `translated_source`, keeping modification times, so Sphinx re-reads only
+    the pages whose source changed."""
+    target = translated_source(book_dir, language)
+    notebooks = {chapter.path for chapter in chapters(book_dir)}
+    kept = {executed_copy(chapter, book_dir, language) for chapter in chapters(book_dir)}
+    for path in sorted(book_dir.rglob("*")):
+        relative = path.relative_to(book_dir)
+        if (not path.is_file() or path in notebooks or relative.parts[0] in ("_build", LOCALE_DIR.name)
+                or ".ipynb_checkpoints" in relative.parts):
+            continue
+        copy = target / relative
+        kept.add(copy)
+        if not copy.exists() or (copy.stat().st_mtime_ns, copy.stat().st_size) != (path.stat().st_mtime_ns, path.stat().st_size):
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)
+    for path in target.rglob("*"):
+        if path.is_file() and path not in kept:
+            path.unlink()
+    return target
+
+
 def site_stamp(book_dir: Path, data_dir: Path, fingerprint: str) -> str:
-    """Everything the HTML depends on: book sources (chapters included), data, package, environment."""
+    """Everything the HTML depends on: book sources (chapters included), catalogues, the chapters
+    executed in each translated language, data, package, environment."""
     digest = hashlib.sha256(fingerprint.encode())
-    for root in (book_dir, data_dir):
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "_build" not in path.relative_to(root).parts and ".ipynb_checkpoints" not in path.parts:
+    translated = [translated_source(book_dir, language) / "chapters" for language in LANGUAGES if language != SOURCE_LANGUAGE]
+    for root in (book_dir, data_dir, *translated):
+        for path in sorted(root.rglob("*")) if root.is_dir() else ():
+            if (path.is_file() and "_build" not in path.relative_to(root).parts and ".ipynb_checkpoints" not in path.parts
+                    and path.suffix != ".mo"):  # Sphinx compiles the catalogues next to them
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def render_html(book_dir: Path, build_dir: Path, data_dir: Path, fingerprint: str = "") -> Path:
-    """Sphinx build into a fresh folder; returns it. Doctrees persist so unchanged pages are not re-read."""
+    """Sphinx build of every language into one fresh folder (the source language at its top, each
+    translation in its own subfolder); returns it. Doctrees persist so unchanged pages are not re-read."""
     build_dir.mkdir(parents=True, exist_ok=True)
     target = Path(tempfile.mkdtemp(prefix="html-", dir=build_dir))
     target.chmod(0o755)  # mkdtemp creates it private; the site is meant to be served
-    log = build_dir / "sphinx.log"
+    try:
+        for language in LANGUAGES:
+            translated = language != SOURCE_LANGUAGE
+            _render_language(
+                sync_translated_source(book_dir, language) if translated else book_dir,
+                target / language if translated else target, book_dir, data_dir, fingerprint, language)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return target
+
+
+def _render_language(source: Path, target: Path, book_dir: Path, data_dir: Path, fingerprint: str, language: str) -> None:
+    translated = language != SOURCE_LANGUAGE
+    build_dir = book_dir / "_build"
+    log = build_dir / (f"sphinx-{language}.log" if translated else "sphinx.log")
+    doctrees = build_dir / (f".doctrees-{language}" if translated else ".doctrees")
     with open(log, "w", encoding="utf-8") as stream:
         status = subprocess.run(
-            [sys.executable, "-m", "belarus_trade.render", str(book_dir), str(target), str(build_dir / ".doctrees"), str(data_dir),
-             fingerprint],
+            [sys.executable, "-m", "belarus_trade.render", str(source), str(target), str(doctrees), str(data_dir),
+             fingerprint, language, str(book_dir / LOCALE_DIR.name)],
             stdout=stream, stderr=subprocess.STDOUT, env={**os.environ, "NO_COLOR": "1"},
         ).returncode
     plain = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8"))
     warnings = [line for line in plain.splitlines() if "WARNING" in line or "ERROR" in line]
     if status or warnings:
-        shutil.rmtree(target, ignore_errors=True)
         first = warnings[0] if warnings else f"sphinx exited with {status}"
-        raise BuildError(f"HTML build failed ({len(warnings)} warnings/errors, see {log}): {first}")
-    return target
+        raise BuildError(f"HTML build ({language}) failed ({len(warnings)} warnings/errors, see {log}): {first}")
 
 
 def publish(new_html: Path, build_dir: Path) -> Path:
@@ -531,11 +616,14 @@ def build(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, parameters: d
 def _build_locked(book_dir: Path, build_dir: Path, data_dir: Path, parameters: dict, chapter_list: list[Chapter],
                   jobs: int, force: bool, log) -> dict:
     fingerprint = environment_fingerprint()
-    stale = chapter_list if force else stale_chapters(chapter_list, data_dir, parameters, fingerprint)
+    stale = {language: chapter_list if force else stale_chapters(chapter_list, data_dir, parameters, fingerprint, language, book_dir)
+             for language in LANGUAGES}
     report = {"executed": [], "rendered": False}
-    if stale:
-        log(f"executing {len(stale)} of {len(chapter_list)} chapters: {', '.join(c.name for c in stale)}")
-        report["executed"] = execute_all(stale, parameters, data_dir, fingerprint, build_dir, jobs)
+    if any(stale.values()):
+        for language, waiting in stale.items():
+            if waiting:
+                log(f"executing {len(waiting)} of {len(chapter_list)} chapters ({language}): {', '.join(c.name for c in waiting)}")
+        report["executed"] = execute_all(stale, parameters, data_dir, fingerprint, book_dir, jobs)
     stamp = site_stamp(book_dir, data_dir, package_fingerprint())
     stamp_file = build_dir / "site.stamp"
     if not force and (build_dir / "html").exists() and stamp_file.exists() and stamp_file.read_text() == stamp:

@@ -10,6 +10,8 @@ import math
 
 import pandas as pd
 
+from .i18n import tr
+
 BELARUS = "Belarus, Rep. of"
 RUSSIA = "Russian Federation"
 CHINA = "China, P.R.: Mainland"
@@ -146,7 +148,7 @@ def join_years(years) -> str:
     years = [str(int(y)) for y in years]
     if len(years) <= 1:
         return "".join(years)
-    return ", ".join(years[:-1]) + " and " + years[-1]
+    return tr("{items} and {last}").format(items=", ".join(years[:-1]), last=years[-1])
 
 
 def years_outside(start_year: int, end_year: int, first: int, last: int) -> str:
@@ -158,8 +160,9 @@ def years_outside(start_year: int, end_year: int, first: int, last: int) -> str:
     if last > end_year:
         spans.append((max(first, end_year + 1), last))
     if not spans:
-        return "none"
-    return " and ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+        return tr("none")
+    written = [str(a) if a == b else f"{a}–{b}" for a, b in spans]
+    return written[0] if len(written) == 1 else tr("{items} and {last}").format(items=written[0], last=written[1])
 
 
 # Belarus's goods trade with Russia: IMF (Belarus-reported) to 2020, the article's figures after.

@@ -13,6 +13,10 @@
   exercises numbered by sphinx-exercise while the article's figures keep their own numbers,
   and a bibliography list with valid ARIA roles.
 
+- Languages (issue 13): a translated edition's own words (the snapshot line, page
+  descriptions, the book's title) come from `i18n`'s code catalogue, and every page links to
+  the same page in the other languages.
+
 Registered in `book/_config.yml`. The Vega/Vega-Lite/Vega-Embed bundle comes from the
 installed vl-convert (the same versions that draw the static SVGs), is cached under
 `_build/.vendor`, and is copied into the site's `_static`, so no page loads anything
@@ -31,7 +35,9 @@ from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxRole
 
+from . import i18n
 from .charts import FIGURE_MIMETYPE
+from .i18n import N_, tr
 from .inline import plain_text, stored_results
 from .paths import BUILD_DIR
 
@@ -81,6 +87,18 @@ def _article_numbering(app, env, docnames) -> None:
         enumerable.pop(node, None)
 
 
+# Each language's name in that language, as a reader looking for it expects to see it.
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
+
+
+def _use_language(app, config) -> None:
+    """The render's language for the text this extension writes, and the book's title in it."""
+    i18n.use(config.language or i18n.SOURCE_LANGUAGE)
+    for name in ("html_title", "project"):
+        if getattr(config, name, None):
+            setattr(config, name, tr(getattr(config, name)))
+
+
 def _add_assets(app) -> None:
     app.config.html_static_path.extend([str(STATIC_DIR), str(vega_bundle_dir(BUILD_DIR))])
     app.add_css_file("bt-charts.css")
@@ -99,11 +117,9 @@ def _finish_page(app, pagename, templatename, context, doctree) -> None:
     # a list may not own (and DPUB-ARIA 1.1 deprecates): the entries are list items.
     body = body.replace('role="doc-biblioentry"', 'role="listitem"')
     snapshot = snapshot_id(app.config.belarus_trade_data_dir or None)
-    body += (
-        f'<p class="bt-snapshot">Built from data snapshot {html.escape(snapshot["hash"])} '
-        f'(latest retrieval {html.escape(snapshot["retrieved"])}).</p>'
-    )
-    context["body"] = body
+    body += '<p class="bt-snapshot">{}</p>'.format(html.escape(
+        tr("Built from data snapshot {hash} (latest retrieval {retrieved}).").format(**snapshot)))
+    context["body"] = _language_links(app, pagename) + body
     charts, tables = bool(CHART_ELEMENT.search(body)), bool(TABLE_ELEMENT.search(body))
     context["script_files"] = [
         js for js in context.get("script_files", [])
@@ -111,7 +127,9 @@ def _finish_page(app, pagename, templatename, context, doctree) -> None:
         and (charts or _file_name(js) != BUNDLE_NAME)  # 877 KB that only a chart needs
         and (charts or tables or _file_name(js) != CHARTS_SCRIPT)
     ]
-    metatags = context.get("metatags", "")
+    metatags = context.get("metatags", "") + "".join(
+        f'\n<link rel="alternate" hreflang="{language}" href="{html.escape(href)}" />'
+        for language, href in _other_editions(app, pagename).items())
     if not re.search(r'<meta\s[^>]*name="description"', metatags):  # a page's front matter may set its own
         description = _description(pagename, doctree, context)
         context["metatags"] = metatags + f'\n<meta name="description" content="{html.escape(description, quote=True)}" />'
@@ -121,14 +139,30 @@ def _file_name(js) -> str:
     return posixpath.basename(str(getattr(js, "filename", None) or ""))
 
 
-GENERATED_PAGE_DESCRIPTIONS = {"genindex": "Index of the terms used in {}.", "search": "Search the text of {}."}
+GENERATED_PAGE_DESCRIPTIONS = {"genindex": N_("Index of the terms used in {}."), "search": N_("Search the text of {}.")}
+
+
+def _other_editions(app, pagename: str) -> dict[str, str]:
+    """The same page in each other language, relative to this page."""
+    up = "../" * pagename.count("/")
+    return {language: f"{up}{root}{pagename}{app.builder.out_suffix}"
+            for language, root in app.config.belarus_trade_editions.items()}
+
+
+def _language_links(app, pagename: str) -> str:
+    """A link to the same page in every other language, at the top of the page."""
+    links = " ".join(
+        f'<a class="bt-language" href="{html.escape(href)}" hreflang="{language}" lang="{language}">'
+        f"{LANGUAGE_NAMES[language]}</a>"
+        for language, href in _other_editions(app, pagename).items())
+    return f'<nav class="bt-languages" aria-label="{html.escape(tr("Other languages"))}">{links}</nav>' if links else ""
 
 
 def _description(pagename: str, doctree, context) -> str:
     """The page's first paragraph of prose, shortened at a word to DESCRIPTION_MAX characters;
     for pages without prose (the index, the search page) what the page is."""
     book_title = html.unescape(re.sub(r"<[^>]+>", "", context.get("docstitle") or ""))
-    text = GENERATED_PAGE_DESCRIPTIONS.get(pagename, "").format(book_title)
+    text = tr(GENERATED_PAGE_DESCRIPTIONS.get(pagename, "")).format(book_title) if pagename in GENERATED_PAGE_DESCRIPTIONS else ""
     for paragraph in doctree.findall(nodes.paragraph) if doctree is not None else ():
         if not _in_prose(paragraph):
             continue
@@ -237,18 +271,20 @@ class CaptionAfterFigure(SphinxTransform):
     """A chapter writes a figure's caption as the paragraph after its chart, so JupyterLab and
     notebook viewers show it too; in the HTML it becomes the figure's `<figcaption>`."""
 
-    default_priority = 400
-    CAPTION_START = re.compile(r"^(Figure|Table) [0-9A-Z]")
+    default_priority = 400  # after Sphinx's Locale transform (20): a translated caption starts with its own words
 
     def apply(self, **kwargs):
+        words = "|".join(re.escape(word) for word in {"Figure", "Table", tr("Figure"), tr("Table")})
+        caption_start = re.compile(rf"^({words}) [0-9A-Z]")
         for figure in list(self.document.findall(nodes.figure)):
             if not (figure["ids"] or figure["names"]) or any(isinstance(child, nodes.caption) for child in figure.children):
                 continue
             paragraph = _next_paragraph(figure)
             lead = next((child for child in (paragraph or []) if child.astext().strip()), None)
-            if not isinstance(lead, nodes.strong) or not self.CAPTION_START.match(lead.astext()):
+            if not isinstance(lead, nodes.strong) or not caption_start.match(lead.astext()):
                 continue
             caption = nodes.caption(paragraph.rawsource, "", *paragraph.children)
+            caption.source, caption.line = paragraph.source, paragraph.line  # so gettext extracts it
             paragraph.parent.remove(paragraph)
             figure += caption
 
@@ -270,6 +306,8 @@ def _next_paragraph(node):
 def setup(app):
     app.add_config_value("belarus_trade_data_dir", "", "html")
     app.add_config_value("belarus_trade_fingerprint", "", "env")
+    app.add_config_value("belarus_trade_editions", {}, "html")  # language -> its site's top, from this site's top
+    app.connect("config-inited", _use_language)
     app.setup_extension("myst_nb")
     app.add_role("eval", StoredExpressionRole(), override=True)
     app.add_transform(CaptionAfterFigure)

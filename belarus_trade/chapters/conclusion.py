@@ -12,9 +12,11 @@ from types import SimpleNamespace
 
 import pandas as pd
 
+from .. import i18n
 from .. import methods as m
+from ..i18n import N_, tr
 
-MISSING = "n/a"
+MISSING = N_("n/a")
 
 
 def _number(spec: str = ""):
@@ -36,11 +38,24 @@ class Finding:
 
 
 def shown(finding: Finding) -> SimpleNamespace:
-    """Each field of a finding as the prose prints it; MISSING where the edition lacks it."""
-    return SimpleNamespace(**{
-        f.name: MISSING if getattr(finding, f.name) is None else format(getattr(finding, f.name), f.metadata.get("format", ""))
-        for f in fields(finding)
-    })
+    """Each field of a finding as the prose prints it, in the chapter's language; MISSING where
+    the edition lacks it."""
+    return SimpleNamespace(**{f.name: _shown(getattr(finding, f.name), f.metadata.get("format", "")) for f in fields(finding)})
+
+
+def _shown(value, spec: str) -> str:
+    """A number in the format `spec` ("+.1f", ".0%": decimals, sign, percent) written the language's
+    way; a word translated."""
+    if value is None:
+        return tr(MISSING)
+    if isinstance(value, str):
+        return tr(value)
+    if not spec:
+        return str(value)
+    percent = spec.endswith("%")
+    decimals = int(spec.rstrip("f%").rsplit(".", 1)[1])
+    text = i18n.number(value * 100 if percent else value, decimals, sign=spec.startswith("+"))
+    return text + "%" if percent else text
 
 
 @dataclass(frozen=True)
@@ -103,7 +118,7 @@ class Balance(Finding):
 def surplus_with_russia(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, start_year: int, end_year: int) -> Balance:
     trade = m.belarus_russia_trade(imf_dots, article_figures).loc[start_year:end_year]
     if trade.empty:
-        return Balance.outside(turn="is outside this edition's years")
+        return Balance.outside(turn=N_("is outside this edition's years"))
     balance = trade.balance
     deficits, surpluses = balance[balance < 0], balance[balance > 0]
     last = int(balance.index.max())
@@ -112,9 +127,9 @@ def surplus_with_russia(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, s
         deficit_years=len(deficits),
         deepest_year=int(deficits.idxmin()) if not deficits.empty else None,
         deepest_deficit=float(-deficits.min()) if not deficits.empty else None,
-        surplus_years=m.join_years(surpluses.index) if not surpluses.empty else "none",
+        surplus_years=m.join_years(surpluses.index) if not surpluses.empty else N_("none"),
         last_balance=float(balance[last]),
-        turn="turned into a surplus" if balance[last] > 0 else "persisted",
+        turn=N_("turned into a surplus") if balance[last] > 0 else N_("persisted"),
     )
 
 
@@ -138,23 +153,23 @@ def connectedness(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, wdi: pd
     """`weo_gdp` is the IMF WEO GDP once a refresh has fetched it (None before)."""
     series = m.ktes_series(imf_dots, article_figures, wdi, weo_gdp).loc[start_year:end_year].ktes.dropna()
     if len(series) < 2:
-        return Connectedness.outside(direction="moved", record_scope="not in this edition")
+        return Connectedness.outside(direction=N_("moved"), record_scope=N_("not in this edition"))
     peak = int(series.idxmax())
     both = {2021, 2023} <= set(series.index)
     if 2023 not in series.index:
-        scope = "not in this edition"
+        scope = N_("not in this edition")
     elif peak == 2023:
-        scope = "the highest of these years"
+        scope = N_("the highest of these years")
     elif series[2023] == series.loc[2021:].max():
-        scope = "a record only for the years since the sanctions"
+        scope = N_("a record only for the years since the sanctions")
     else:
-        scope = "not a record"
+        scope = N_("not a record")
     return Connectedness(
         computed_2021=float(series[2021]) if both else None,
         computed_2023=float(series[2023]) if both else None,
         article_2021=m.quoted(article_figures, "ktes_belarus_russia_2021_index") if both else None,
         article_2023=m.quoted(article_figures, "ktes_belarus_russia_2023_index") if both else None,
-        direction=("rose" if series[2023] > series[2021] else "fell") if both else "moved",
+        direction=(N_("rose") if series[2023] > series[2021] else N_("fell")) if both else N_("moved"),
         first_year=int(series.index.min()), last_year=int(series.index.max()),
         peak_value=float(series[peak]), peak_year=peak, record_scope=scope,
     )
@@ -199,12 +214,12 @@ def diversification_failed(wdi: pd.DataFrame, article_table1: pd.DataFrame, star
     china = m.within(article_table1[article_table1.partner == "CN"], start_year, end_year)
     china = china.pivot(index="year", columns="flow", values="share_pct")
     if balance.empty or china.empty:
-        return Diversification.outside(china_direction="moved")
+        return Diversification.outside(china_direction=N_("moved"))
     last, imports_cn = int(balance.index.max()), china["import"]
     return Diversification(
         balance_year=last, balance=float(balance[last]),
         china_first_year=int(imports_cn.index[0]), china_last_year=int(imports_cn.index[-1]),
         china_imports_first=float(imports_cn.iloc[0]), china_imports_last=float(imports_cn.iloc[-1]),
-        china_direction="rose" if imports_cn.iloc[-1] > imports_cn.iloc[0] else "fell",
+        china_direction=N_("rose") if imports_cn.iloc[-1] > imports_cn.iloc[0] else N_("fell"),
         china_exports_last=float(china["export"].iloc[-1]),
     )

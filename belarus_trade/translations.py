@@ -1,0 +1,126 @@
+"""`make translations`: the book's English text extracted into gettext catalogues, and their state.
+
+Two kinds of text are extracted, both into `book/_build/gettext/*.pot`:
+
+- the pages' prose, by Sphinx's gettext builder, one template per page (`gettext_compact` is off);
+  a message keeps its MyST markup, `{eval}` roles included, which a translation keeps verbatim;
+- what the code writes (`i18n.tr` and `i18n.N_` in the package and in the chapters' code cells,
+  and the book's title), into `code.pot`.
+
+sphinx-intl then merges the templates into `book/locales/<language>/LC_MESSAGES/`: a new English
+message arrives untranslated, a changed one fuzzy, so the translation gate (`catalogue_gaps`,
+run by `make test`) names every message a translation still lacks.
+"""
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .i18n import CODE_DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE
+from .paths import BOOK_DIR, PROJECT_ROOT
+
+PACKAGE_DIR = PROJECT_ROOT / "belarus_trade"
+KEYWORDS = {"tr": None, "N_": None}
+
+
+def extract_pages(book_dir: Path, pot_dir: Path) -> None:
+    """One .pot per page from Sphinx's gettext builder (no source locations: they name this machine's paths)."""
+    from jupyter_book.sphinx import build_sphinx
+
+    with tempfile.TemporaryDirectory(prefix="belarus-trade-gettext-") as doctrees:
+        status = build_sphinx(
+            str(book_dir), str(pot_dir), doctreedir=doctrees, path_config=str(book_dir / "_config.yml"),
+            use_external_toc=True, noconfig=True, builder="gettext", quiet=True, keep_going=True,
+            confoverrides={"external_toc_path": (book_dir / "_toc.yml").as_posix(), "latex_individualpages": False,
+                           "gettext_location": False, "gettext_last_translator": "", "gettext_language_team": ""},
+        )
+    if status:
+        raise RuntimeError(f"Sphinx's gettext builder failed with status {status}")
+
+
+def code_messages(book_dir: Path) -> list[str]:
+    """Every string the package and the chapters' code cells mark with `tr` or `N_`, and the book's title."""
+    import yaml
+    from babel.messages.extract import extract
+
+    sources = [path.read_text(encoding="utf-8") for path in sorted(PACKAGE_DIR.rglob("*.py"))]
+    for notebook in sorted((book_dir / "chapters").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        sources += ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+    messages = [yaml.safe_load((book_dir / "_config.yml").read_text(encoding="utf-8"))["title"]]
+    for source in sources:
+        # IPython magics are not Python; chapters have none, but a line starting with % would stop the parser.
+        messages += [message for _, message, _, _ in extract("python", io.BytesIO(source.encode()), keywords=KEYWORDS)
+                     if isinstance(message, str)]
+    return list(dict.fromkeys(messages))
+
+
+def write_code_template(book_dir: Path, pot_dir: Path) -> Path:
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalogue = Catalog(project="belarus-trade-book")
+    for message in code_messages(book_dir):
+        catalogue.add(message)
+    pot = pot_dir / f"{CODE_DOMAIN}.pot"
+    pot_dir.mkdir(parents=True, exist_ok=True)
+    with open(pot, "wb") as stream:
+        write_po(stream, catalogue, omit_header=False, sort_output=False, width=76)
+    return pot
+
+
+def update_catalogues(book_dir: Path = BOOK_DIR, languages=LANGUAGES[1:]) -> dict:
+    """Extract every template and merge it into each language's catalogues (sphinx-intl)."""
+    from sphinx_intl.basic import update
+
+    pot_dir = book_dir / "_build" / "gettext"
+    extract_pages(book_dir, pot_dir)
+    write_code_template(book_dir, pot_dir)
+    return update(str(book_dir / LOCALE_DIR.name), str(pot_dir), tuple(languages), jobs=1)
+
+
+@dataclass(frozen=True)
+class CatalogueState:
+    path: Path
+    translated: int
+    fuzzy: list[str]
+    untranslated: list[str]
+
+
+def catalogue_states(language: str, locale_dir: Path = LOCALE_DIR) -> list[CatalogueState]:
+    """Each catalogue of `language`: how many messages are translated, and which are fuzzy or empty."""
+    from babel.messages.pofile import read_po
+
+    states = []
+    for path in sorted((locale_dir / language / "LC_MESSAGES").rglob("*.po")):
+        with open(path, "rb") as stream:
+            catalogue = read_po(stream)
+        messages = [m for m in catalogue if m.id]
+        states.append(CatalogueState(
+            path=path,
+            translated=sum(1 for m in messages if m.string and not m.fuzzy),
+            fuzzy=[m.id for m in messages if m.fuzzy],
+            untranslated=[m.id for m in messages if not m.string],
+        ))
+    return states
+
+
+def summary(language: str) -> str:
+    """One line per catalogue, like `msgfmt --statistics`."""
+    lines = []
+    for state in catalogue_states(language):
+        total = state.translated + len(state.fuzzy) + len(state.untranslated)
+        lines.append(f"{state.path.relative_to(LOCALE_DIR)}: {state.translated} translated, {len(state.fuzzy)} fuzzy, "
+                     f"{len(state.untranslated)} untranslated ({100 * state.translated // max(total, 1)} %)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    status = update_catalogues()
+    print(f"catalogues: {status['create']} created, {status['update']} updated, {status['notchanged']} unchanged")
+    for language in LANGUAGES:
+        if language != SOURCE_LANGUAGE:
+            print(summary(language))
