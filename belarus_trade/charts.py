@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import i18n
 from .data import read_manifest
-from .i18n import tr
+from .i18n import N_, tr
 
 VEGA_LITE_VERSION = "6.4"
 # A figure's output carries one representation per kind of reader (see ChartFigure):
@@ -115,10 +115,11 @@ class Attribution:
         sources, retrieved = source_line(self.resources, self.data_dir)
         note = f" {html.escape(self.note)}" if self.note else ""
         csv_href = "data:text/csv;charset=utf-8," + urllib.parse.quote(spreadsheet_safe(frame).to_csv(index=False, lineterminator="\r\n"))
+        source, updated, download = (html.escape(tr(text)) for text in (N_("Source:"), N_("Data retrieved:"), N_("Download the data (CSV)")))
         return (
-            f'<p class="bt-meta"><span class="bt-source">{html.escape(tr("Source:"))} {html.escape(sources)}.{note}</span> '
-            f'<span class="bt-updated">{html.escape(tr("Data retrieved:"))} {html.escape(retrieved)}.</span> '
-            f'<a class="bt-csv" download="{html.escape(key)}.csv" href="{csv_href}">{html.escape(tr("Download the data (CSV)"))}</a></p>'
+            f'<p class="bt-meta"><span class="bt-source">{source} {html.escape(sources)}.{note}</span> '
+            f'<span class="bt-updated">{updated} {html.escape(retrieved)}.</span> '
+            f'<a class="bt-csv" download="{html.escape(key)}.csv" href="{csv_href}">{download}</a></p>'
         )
 
 
@@ -162,6 +163,7 @@ class ChartFigure:
         svg = base64.b64encode(self.static_svg().encode("utf-8")).decode("ascii")
         width, height = self.static_size()
         alt_text = html.escape(self.description)
+        summary = html.escape(tr("Text description"))
         return (
             f'<div class="bt-chart" id="bt-{html.escape(self.key)}">'
             f'<div class="bt-chart-live" role="img" aria-label="{alt_text}"></div>'
@@ -169,7 +171,7 @@ class ChartFigure:
             f'<script type="application/json" class="bt-chart-spec">{spec_json}</script>'
             "<noscript><style>.bt-chart-static{display:block}</style></noscript>"
             f"{self.attribution.html(self.key, self.plotted)}"
-            f'<details class="bt-description"><summary>{html.escape(tr("Text description"))}</summary><p>{alt_text}</p></details>'
+            f'<details class="bt-description"><summary>{summary}</summary><p>{alt_text}</p></details>'
             "</div>"
         )
 
@@ -254,6 +256,7 @@ class DataTable:
 
     def html(self) -> str:
         header = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in self.frame.columns)
+        table_word, scrolls = html.escape(tr("Table")), html.escape(tr("(scrolls sideways)"))
         rows = []
         for record in self.frame.itertuples(index=False):
             cells = []
@@ -263,10 +266,10 @@ class DataTable:
             rows.append("<tr>" + "".join(cells) + "</tr>")
         return (
             f'<div class="bt-table" id="bt-{html.escape(self.key)}"><div class="bt-table-frame" '
-            f'data-table="{html.escape(tr("Table"))}" data-scrolls="{html.escape(tr("(scrolls sideways)"))}">'
+            f'data-table="{table_word}" data-scrolls="{scrolls}">'
             # A region that scrolls sideways when the table is wider than the column; bt-charts.js
             # names it after the caption, and drops role and tab stop when the table fits.
-            f'<div class="bt-table-scroll" role="region" tabindex="0" aria-label="{html.escape(tr("Table") + " " + tr("(scrolls sideways)"))}">'
+            f'<div class="bt-table-scroll" role="region" tabindex="0" aria-label="{table_word} {scrolls}">'
             f'<table class="bt-sortable"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table></div></div>'
             f"{self.attribution.html(self.key, self.frame)}</div>"
         )

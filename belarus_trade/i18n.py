@@ -15,6 +15,9 @@ grouping and minus, and charts get the same conventions through `vega_locale()`.
 from __future__ import annotations
 
 import functools
+import math
+import numbers
+from decimal import Decimal
 
 from babel.numbers import format_decimal
 
@@ -79,11 +82,14 @@ def N_(message: str) -> str:
 def number(value: float, decimals: int = 1, sign: bool = False, group: bool = False) -> str:
     """`value` rounded to `decimals` places in the current language: "1,234.5" / "1 234,5".
     `sign` writes "+" before a positive number; `group` separates thousands."""
+    if not isinstance(value, numbers.Real) or math.isnan(value):
+        return tr(format(value, ""))  # a number the data lack writes its own words ("n/a")
+    rounded = Decimal(f"{value:.{decimals}f}")  # Python's rounding of the float, as an f-string writes it
     digits = "#,##0" if group else "0"
     pattern = digits + ("." + "0" * decimals if decimals else "")
     if sign:
         pattern = f"+{pattern};-{pattern}"
-    text = format_decimal(value, format=pattern, locale=_language, group_separator=group)
+    text = format_decimal(rounded, format=pattern, locale=_language, group_separator=group)
     separator = GROUP_SEPARATORS.get(_language)
     return text.replace("\u00a0", separator) if separator else text
 

@@ -117,8 +117,8 @@ def _finish_page(app, pagename, templatename, context, doctree) -> None:
     # a list may not own (and DPUB-ARIA 1.1 deprecates): the entries are list items.
     body = body.replace('role="doc-biblioentry"', 'role="listitem"')
     snapshot = snapshot_id(app.config.belarus_trade_data_dir or None)
-    body += '<p class="bt-snapshot">{}</p>'.format(html.escape(
-        tr("Built from data snapshot {hash} (latest retrieval {retrieved}).").format(**snapshot)))
+    snapshot_line = tr("Built from data snapshot {hash} (latest retrieval {retrieved}).").format(**snapshot)
+    body += f'<p class="bt-snapshot">{html.escape(snapshot_line)}</p>'
     context["body"] = _language_links(app, pagename) + body
     charts, tables = bool(CHART_ELEMENT.search(body)), bool(TABLE_ELEMENT.search(body))
     context["script_files"] = [
@@ -155,7 +155,8 @@ def _language_links(app, pagename: str) -> str:
         f'<a class="bt-language" href="{html.escape(href)}" hreflang="{language}" lang="{language}">'
         f"{LANGUAGE_NAMES[language]}</a>"
         for language, href in _other_editions(app, pagename).items())
-    return f'<nav class="bt-languages" aria-label="{html.escape(tr("Other languages"))}">{links}</nav>' if links else ""
+    label = html.escape(tr("Other languages"))
+    return f'<nav class="bt-languages" aria-label="{label}">{links}</nav>' if links else ""
 
 
 def _description(pagename: str, doctree, context) -> str:
@@ -267,6 +268,22 @@ class StoredExpressionRole(SphinxRole):
         return [nodes.inline(text=plain_text(results[self.text]), classes=["bt-number"])], []
 
 
+class TranslatableExerciseTitles(SphinxTransform):
+    """sphinx-exercise parses an exercise's title without a source, which Sphinx's gettext takes
+    for a built-in message and neither extracts nor translates; give it its directive's place."""
+
+    default_priority = 15  # before Sphinx's Locale transform (20)
+
+    def apply(self, **kwargs):
+        from sphinx_exercise.nodes import exercise_subtitle
+
+        for subtitle in self.document.findall(exercise_subtitle):
+            container = subtitle.parent.parent if subtitle.parent is not None else None
+            subtitle.source = subtitle.source or getattr(container, "source", None) or self.document["source"]
+            subtitle.line = subtitle.line or getattr(container, "line", None)
+            subtitle.rawsource = subtitle.rawsource or subtitle.astext()
+
+
 class CaptionAfterFigure(SphinxTransform):
     """A chapter writes a figure's caption as the paragraph after its chart, so JupyterLab and
     notebook viewers show it too; in the HTML it becomes the figure's `<figcaption>`."""
@@ -310,6 +327,7 @@ def setup(app):
     app.connect("config-inited", _use_language)
     app.setup_extension("myst_nb")
     app.add_role("eval", StoredExpressionRole(), override=True)
+    app.add_transform(TranslatableExerciseTitles)
     app.add_transform(CaptionAfterFigure)
     app.connect("env-before-read-docs", _article_numbering)
     app.connect("builder-inited", _add_assets)

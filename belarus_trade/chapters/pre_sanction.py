@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import methods as m
 from ..charts import WIDTH, year_runs
+from ..i18n import N_
 
 # The article's pre-sanction decade: from the Single Economic Space (2012) to the last year before 2022.
 DECADE = (2012, 2021)
@@ -36,7 +37,7 @@ AGREEMENT_PCT = 3.0
 # "About 6% of GDP", read as the interval that rounds to 6.
 ABOUT_SIX_PCT = (5.5, 6.5)
 # A display for a value the snapshot or the edition does not hold.
-NOT_HELD = "not in this snapshot"
+NOT_HELD = N_("not in this snapshot")
 
 SOURCE_LABELS = {
     m.IMF_SOURCE: "IMF DOTS, Belarus-reported",
@@ -85,7 +86,7 @@ def decade_window(start_year: int, end_year: int) -> tuple[int, int]:
 
 class NotHeld:
     """A number the snapshot does not hold (a series only a refresh brings): formatted with any
-    format spec, as in ``{eval}`f"{value:.1f}"` ``, it reads `NOT_HELD` instead of failing."""
+    format spec, and written by ``{eval}`i18n.number(value, 1)` ``, it reads `NOT_HELD` instead of failing."""
 
     def __format__(self, spec: str) -> str:
         return NOT_HELD

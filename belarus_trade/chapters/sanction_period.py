@@ -20,6 +20,7 @@ from .. import combined_method as cm
 from .. import data
 from .. import methods as m
 from ..charts import year_runs
+from ..i18n import N_
 
 # Chart labels (legend entries and table values).
 FLOW_LABELS = {"exports_fob": "Exports to Russia", "imports_cif": "Imports from Russia"}
@@ -31,6 +32,9 @@ SERIES_ORDER = ["Exports to Russia", "Imports from Russia", "Balance"]
 CUSTOMS_UNION_YEAR = 2010
 
 
+UNAVAILABLE = N_("n/a")
+
+
 class Unavailable(float):
     """A number the edition's years do not reach: NaN in arithmetic, "n/a" wherever it is printed."""
 
@@ -38,10 +42,10 @@ class Unavailable(float):
         return super().__new__(cls, "nan")
 
     def __format__(self, spec: str) -> str:
-        return "n/a"
+        return UNAVAILABLE
 
     def __repr__(self) -> str:
-        return "n/a"
+        return UNAVAILABLE
 
     __str__ = __repr__
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import methods as m
+from ..i18n import N_
 
-MISSING = "n/a"
+MISSING = N_("n/a")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 # A document dated to a month is placed in the middle of that month; one with no month in the
