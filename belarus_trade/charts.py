@@ -117,7 +117,7 @@ class Attribution:
         csv_href = "data:text/csv;charset=utf-8," + urllib.parse.quote(spreadsheet_safe(frame).to_csv(index=False, lineterminator="\r\n"))
         source, updated, download = (html.escape(tr(text)) for text in (N_("Source:"), N_("Data retrieved:"), N_("Download the data (CSV)")))
         return (
-            f'<p class="bt-meta"><span class="bt-source">{source} {html.escape(sources)}.{note}</span> '
+            f'<p class="bt-meta"><span class="bt-source">{source} <span lang="en">{html.escape(sources)}</span>.{note}</span> '
             f'<span class="bt-updated">{updated} {html.escape(retrieved)}.</span> '
             f'<a class="bt-csv" download="{html.escape(key)}.csv" href="{csv_href}">{download}</a></p>'
         )

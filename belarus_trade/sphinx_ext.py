@@ -25,8 +25,10 @@ from outside the site.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -253,13 +255,21 @@ class FigureMimeRenderer:
         return [nodes.raw(text=data.string, format="html", classes=["output", "text_html"])]
 
 
+@functools.lru_cache(maxsize=8)
+def _page_results(path: str) -> dict:
+    """The stored `{eval}` results of a notebook page (none for a Markdown page)."""
+    return stored_results(json.loads(Path(path).read_text(encoding="utf-8"))) if path.endswith(".ipynb") else {}
+
+
 class StoredExpressionRole(SphinxRole):
     """`{eval}`expr``: the value stored for `expr` when the chapter executed (see `engine`)."""
 
     def run(self):
         renderer = self.inliner.document.get("nb_renderer")
-        notebook = renderer.renderer.nb_client.notebook if renderer is not None else {}
-        results = stored_results(notebook)
+        if renderer is not None:
+            results = stored_results(renderer.renderer.nb_client.notebook)
+        else:  # a translated message, which Sphinx's Locale transform parses as a document of its own
+            results = _page_results(str(self.env.doc2path(self.env.docname)))
         if self.text not in results:
             message = self.inliner.reporter.error(
                 f"no stored value for {{eval}}`{self.text}`: re-execute the chapter with `make book`",

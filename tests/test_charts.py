@@ -73,7 +73,7 @@ def test_figure_helper_themes_and_sizes_a_chart_but_keeps_its_own_size():
     assert plain.spec()["width"] == charts.WIDTH and plain.spec()["config"]["range"]["category"] == charts.PALETTE
     tall = charts.figure("fig-y", alt.Chart(FRAME).mark_bar().encode(x="year:O", y="value:Q").properties(height=500), ["wdi"], "d")
     assert tall.spec()["height"] == 500 and tall.spec()["width"] == charts.WIDTH
-    assert 'id="bt-fig-y"' in tall.html() and "Source: World Bank" in tall.html()
+    assert 'id="bt-fig-y"' in tall.html() and 'Source: <span lang="en">World Bank' in tall.html()
 
 
 def test_stored_figures_reads_each_figure_spec_back_from_a_notebook():
@@ -89,7 +89,7 @@ def test_csv_download_is_exactly_the_plotted_data():
 
 def test_source_line_names_publisher_licence_and_retrieval_date():
     markup = figure().html()
-    assert "Source: World Bank, World Development Indicators (Creative Commons Attribution 4.0)." in markup
+    assert 'Source: <span lang="en">World Bank, World Development Indicators (Creative Commons Attribution 4.0)</span>.' in markup
     assert re.search(r"Data retrieved: \d{4}-\d{2}-\d{2}\.", markup)
     assert "A note &amp; more." in markup
 
@@ -164,3 +164,20 @@ def test_table_scrolls_in_a_named_region_and_its_headers_wait_for_the_script():
     markup = DataTable("t", FRAME, Attribution(["wdi"])).html()
     assert '<div class="bt-table-scroll" role="region" tabindex="0" aria-label="Table (scrolls sideways)"><table class="bt-sortable">' in markup
     assert re.findall(r"<th\b[^>]*>", markup) == ['<th scope="col">'] * len(FRAME.columns)
+
+
+def test_russian_charts_write_russian_text_and_numbers():
+    """In the Russian edition the chart's own words come from the code catalogue and its numbers
+    use the decimal comma, in the text alternative, the table and the chart's Vega locale."""
+    from belarus_trade import i18n
+
+    i18n.use("ru")
+    try:
+        markup = figure().html()
+        table_markup = DataTable("table-x", pd.DataFrame({"value": [1234.5]}), Attribution(["wdi"])).html()
+        assert "Источник:" in markup and "Скачать данные (CSV)" in markup and "Текстовое описание" in markup
+        assert "1,0% в 2020 г." in markup
+        assert "1\u202f234,5" in table_markup
+        assert figure().spec()["config"]["locale"]["number"]["decimal"] == ","
+    finally:
+        i18n.use("en")

@@ -1,0 +1,112 @@
+"""The translation gate (issue 13): every English message has its translation, and no English
+sentence reaches a translated page.
+
+- Each catalogue of `book/locales/<language>/LC_MESSAGES` is complete: no empty and no fuzzy
+  entry (what `msgfmt --statistics` reports), and each translation keeps the MyST roles of its
+  message (`{eval}`, `{ref}`, `{cite}`…) verbatim, since they carry the numbers and links.
+- The catalogues are current: the text the code marks (`tr`, `N_`) and, in the slow test, the
+  pages' prose as Sphinx extracts it now, are all in the catalogues. An English sentence added
+  without `make translations` and its translation turns these tests red.
+- The built translated pages hold no Latin-script sentence outside code, citations, the
+  bibliography and text marked as English (`lang="en"`: proper names of sources, the link to
+  the English edition).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from belarus_trade.i18n import CODE_DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE
+from belarus_trade.paths import BOOK_DIR
+from belarus_trade.translations import catalogue_states, code_messages, extract_pages
+
+TRANSLATIONS = [language for language in LANGUAGES if language != SOURCE_LANGUAGE]
+CATALOGUES = sorted(path for language in TRANSLATIONS for path in (LOCALE_DIR / language / "LC_MESSAGES").rglob("*.po"))
+ROLE = re.compile(r"\{[a-z:-]+\}`[^`]*`")
+
+
+def _messages(path: Path) -> dict[str, str]:
+    with open(path, "rb") as stream:
+        return {m.id: m.string for m in read_po(stream) if m.id}
+
+
+def _catalogue_id(path: Path) -> str:
+    return path.relative_to(LOCALE_DIR).as_posix()
+
+
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_every_page_and_the_code_have_a_catalogue(language):
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    assert (folder / f"{CODE_DOMAIN}.po").is_file()
+    for page in [*BOOK_DIR.glob("*.md"), *(BOOK_DIR / "chapters").glob("*.ipynb")]:
+        assert (folder / page.relative_to(BOOK_DIR).with_suffix(".po")).is_file(), f"{page.name}: run `make translations`"
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=_catalogue_id)
+def test_catalogue_is_fully_translated(path):
+    state = next(s for s in catalogue_states(path.relative_to(LOCALE_DIR).parts[0]) if s.path == path)
+    assert not state.untranslated, f"{len(state.untranslated)} untranslated, first: {state.untranslated[0][:120]!r}"
+    assert not state.fuzzy, f"{len(state.fuzzy)} fuzzy (the English changed), first: {state.fuzzy[0][:120]!r}"
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=_catalogue_id)
+def test_translations_keep_the_roles_of_their_message(path):
+    for message, translation in _messages(path).items():
+        if translation:
+            assert sorted(ROLE.findall(translation)) == sorted(ROLE.findall(message)), message[:120]
+
+
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_code_catalogue_holds_every_marked_string(language):
+    missing = set(code_messages(BOOK_DIR)) - set(_messages(LOCALE_DIR / language / "LC_MESSAGES" / f"{CODE_DOMAIN}.po"))
+    assert not missing, f"not in the catalogue (run `make translations`): {sorted(missing)[:5]}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_page_catalogues_hold_every_message_of_the_pages(language, tmp_path):
+    extract_pages(BOOK_DIR, tmp_path)
+    for template in sorted(tmp_path.rglob("*.pot")):
+        catalogue = LOCALE_DIR / language / "LC_MESSAGES" / template.relative_to(tmp_path).with_suffix(".po")
+        missing = set(_messages(template)) - set(_messages(catalogue) if catalogue.exists() else {})
+        assert not missing, f"{catalogue.name}: {len(missing)} messages not in the catalogue, first: {sorted(missing)[0][:120]!r}"
+
+
+# --- no English sentence on a translated page ----------------------------------------------
+
+# Three Latin-script words in a row (a name of two words passes, a sentence does not).
+LATIN_RUN = re.compile(r"\b[A-Za-z][A-Za-z'’-]*(?:[ ,;:]+[A-Za-z][A-Za-z'’-]*){2,}")
+SKIPPED_ELEMENTS = re.compile(
+    r"<(script|style|pre|code|svg|math|noscript)\b.*?</\1>"
+    r"|<(\w+)\b[^>]*\blang=\"en\"[^>]*>.*?</\2>"
+    r'|<(div|dl)\b[^>]*\bclass="[^"]*\b(citation|highlight|cell_input|bt-chart-spec)\b[^"]*"[^>]*>.*?</\3>',
+    re.S)
+CITATION = re.compile(r"\[[^\[\]]*\b(?:1[89]|20)\d\d[a-z]?\s*\]")  # "[Author et al., 2025]" in the text
+
+
+def latin_sentences(page_html: str) -> list[str]:
+    """Runs of Latin-script words in a page's article, outside code, citations and English-marked text."""
+    article = re.search(r"<article\b.*?</article>", page_html, re.S)
+    text = SKIPPED_ELEMENTS.sub(" ", article.group(0) if article else "")
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = CITATION.sub(" ", re.sub(r"&\w+;|&#\d+;", " ", text))
+    return LATIN_RUN.findall(text)
+
+
+def test_latin_sentence_detector():
+    assert latin_sentences("<article><p>Доля России выросла. This sentence is English.</p></article>")
+    assert not latin_sentences('<article><p>По данным <span lang="en">World Bank Open Data</span> [Smith et al., 2020].</p>'
+                               "<pre>print('hello world again')</pre><code>make book now</code></article>")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_translated_pages_have_no_english_sentence(built_site, language):
+    pages = sorted((built_site / language).rglob("*.html"))
+    assert pages
+    found = {page.relative_to(built_site).as_posix(): latin_sentences(page.read_text(encoding="utf-8")) for page in pages}
+    found = {page: runs for page, runs in found.items() if runs and "bibliography" not in page and "genindex" not in page}
+    assert not found, "; ".join(f"{page}: {runs[:3]}" for page, runs in found.items())
