@@ -11,19 +11,21 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import methods as m
+from ..i18n import N_, tr
 
-# Figure 1's series: (country, WDI indicator) → legend label.
+# Figure 1's series: (country, WDI indicator) → legend label (English in the frames the
+# functions return; the notebook translates a copy for the chart, so lookups stay English).
 OPENNESS_SERIES = {
-    ("BLR", "NE.EXP.GNFS.ZS"): "Belarus: exports of goods and services",
-    ("BLR", "NE.IMP.GNFS.ZS"): "Belarus: imports of goods and services",
-    ("BLR", "NE.TRD.GNFS.ZS"): "Belarus: trade (exports + imports)",
-    ("WLD", "NE.TRD.GNFS.ZS"): "World: trade (exports + imports)",
+    ("BLR", "NE.EXP.GNFS.ZS"): N_("Belarus: exports of goods and services"),
+    ("BLR", "NE.IMP.GNFS.ZS"): N_("Belarus: imports of goods and services"),
+    ("BLR", "NE.TRD.GNFS.ZS"): N_("Belarus: trade (exports + imports)"),
+    ("WLD", "NE.TRD.GNFS.ZS"): N_("World: trade (exports + imports)"),
 }
 EXPORTS, IMPORTS, TRADE, WORLD_TRADE = OPENNESS_SERIES.values()
 ARTICLE_OPENNESS_YEAR = 2023  # the year of the article's openness figures
 
-PARTNER_LABELS = {"RU": "Russia", "CN": "China", "EU": "EU-27", "other": "Other"}
-FLOW_LABELS = {"export": "Exports", "import": "Imports"}
+PARTNER_LABELS = {"RU": N_("Russia"), "CN": N_("China"), "EU": N_("EU-27"), "other": N_("Other")}
+FLOW_LABELS = {"export": N_("Exports"), "import": N_("Imports")}
 
 # The 2016–2020 programme: one third of exports each to the EAEU, the EU and the rest, by 2020.
 TARGET_SHARE_PCT = 100 / 3
@@ -37,15 +39,16 @@ GAP_SMALL_PP = 1.0
 
 # Figure 2c: the article's figures (ITC Trade Map) for years the IMF series does not reach.
 ARTICLE_EU_FIGURES = {
-    ("Exports to the EU", 2021): "exports_to_eu_2021_bn_usd",
-    ("Exports to the EU", 2023): "exports_to_eu_2023_bn_usd",
-    ("Imports from the EU", 2022): "imports_from_eu_2022_bn_usd",
-    ("Imports from the EU", 2023): "imports_from_eu_2023_bn_usd",
+    (N_("Exports to the EU"), 2021): "exports_to_eu_2021_bn_usd",
+    (N_("Exports to the EU"), 2023): "exports_to_eu_2023_bn_usd",
+    (N_("Imports from the EU"), 2022): "imports_from_eu_2022_bn_usd",
+    (N_("Imports from the EU"), 2023): "imports_from_eu_2023_bn_usd",
 }
-IMF_EU_SOURCE = "IMF DOTS (Belarus-reported)"
-ARTICLE_EU_SOURCE = "Article (ITC Trade Map)"
+IMF_EU_SOURCE = N_("IMF DOTS (Belarus-reported)")
+ARTICLE_EU_SOURCE = N_("Article (ITC Trade Map)")
 
-SANCTION_INSTRUMENTS = ["trade", "arms", "military", "financial", "travel", "other"]
+# GSDB's instrument columns; their names are also the words a case's instruments are listed with.
+SANCTION_INSTRUMENTS = [N_("trade"), N_("arms"), N_("military"), N_("financial"), N_("travel"), N_("other")]
 
 
 def openness(wdi: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
@@ -73,8 +76,8 @@ def goods_trade(wdi: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFra
     """Figure 2's data: goods exports, imports and balance, billion USD, one row per year."""
     exports = m.wdi_series(wdi, "BLR", "TX.VAL.MRCH.CD.WT") / 1e9
     imports = m.wdi_series(wdi, "BLR", "TM.VAL.MRCH.CD.WT") / 1e9
-    wide = pd.DataFrame({"Exports": exports, "Imports": imports}).dropna()
-    wide["Balance"] = wide.Exports - wide.Imports
+    wide = pd.DataFrame({N_("Exports"): exports, N_("Imports"): imports}).dropna()
+    wide[N_("Balance")] = wide.Exports - wide.Imports
     return wide.loc[start_year:end_year].round(3)
 
 
@@ -85,13 +88,14 @@ def tick_years(years) -> list[int]:
 
 
 def table1(article_table1: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
-    """Table 1 as printed: one row per flow and partner, one column per year (column names are text)."""
+    """Table 1 as printed: one row per flow and partner, one column per year (column names are text),
+    its words in the current language."""
     rows = m.within(article_table1, start_year, end_year)
     wide = rows.pivot_table(index=["flow", "partner"], columns="year", values="share_pct").reset_index()
     wide["partner"] = pd.Categorical(wide.partner, categories=list(PARTNER_LABELS))
     wide = wide.sort_values(["flow", "partner"])
-    wide.insert(0, "Flow", wide.pop("flow").map(FLOW_LABELS))
-    wide.insert(1, "Partner", wide.pop("partner").map(PARTNER_LABELS).astype(str))
+    wide.insert(0, tr("Flow"), wide.pop("flow").map(FLOW_LABELS).map(tr))
+    wide.insert(1, tr("Partner"), wide.pop("partner").map(PARTNER_LABELS).astype(str).map(tr))
     wide.columns = [str(c) for c in wide.columns]
     return wide
 
@@ -107,7 +111,8 @@ def table1_check(article_table1: pd.DataFrame, imf_dots: pd.DataFrame, start_yea
 def explain_gaps(compared: pd.DataFrame) -> pd.Series:
     """Classify each printed-vs-IMF gap. A large gap that is offset by an opposite gap of
     another partner in the same flow and year (the printed shares still sum to 100) points to
-    a misallocation in the printed table rather than to a difference between sources."""
+    a misallocation in the printed table rather than to a difference between sources. The
+    explanations are in the current language."""
     explanations = {}
     for _, group in compared.groupby(["flow", "year"]):
         for index, row in group.iterrows():
@@ -115,16 +120,16 @@ def explain_gaps(compared: pd.DataFrame) -> pd.Series:
             others = group.drop(index)
             offsetting = others[(others.difference_pp * gap < 0) & ((others.difference_pp + gap).abs() <= GAP_SMALL_PP)]
             if abs(gap) <= GAP_ROUNDING_PP:
-                text = "Same within rounding."
+                text = tr("Same within rounding.")
             elif abs(gap) <= GAP_SMALL_PP:
-                text = "Small: later revisions of the statistics and rounding of the printed shares."
+                text = tr("Small: later revisions of the statistics and rounding of the printed shares.")
             elif not offsetting.empty:
-                other = PARTNER_LABELS[offsetting.iloc[0].partner]
-                text = (f"Offset by an opposite gap for {other} in the same year: the printed shares still add up, "
-                        "so the value was most likely misallocated in the printed table.")
+                other = tr(PARTNER_LABELS[offsetting.iloc[0].partner])
+                text = tr("Offset by an opposite gap for {other} in the same year: the printed shares still add up, "
+                          "so the value was most likely misallocated in the printed table.").format(other=other)
             else:
-                text = ("Different sources: the article combines Belstat, MFA and ITC Trade Map figures; "
-                        "the IMF series is Belarus's own report, revised later.")
+                text = tr("Different sources: the article combines Belstat, MFA and ITC Trade Map figures; "
+                          "the IMF series is Belarus's own report, revised later.")
             explanations[index] = text
     return pd.Series(explanations, dtype=object).reindex(compared.index)
 
@@ -156,8 +161,10 @@ def largest_gap(compared: pd.DataFrame) -> LargestGap:
 
 
 def partner_name(partner: str) -> str:
-    """A Table 1 partner as a sentence names it ("Russia", "the EU-27", "all other partners")."""
-    return "all other partners" if partner == "other" else f"the {PARTNER_LABELS[partner]}" if partner == "EU" else PARTNER_LABELS[partner]
+    """A Table 1 partner as a sentence names it ("Russia", "the EU-27", "all other partners"), in the current language."""
+    if partner == "other":
+        return tr("all other partners")
+    return tr("the EU-27") if partner == "EU" else tr(PARTNER_LABELS[partner])
 
 
 def export_target_shares(imf_dots: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
@@ -168,10 +175,10 @@ def export_target_shares(imf_dots: pd.DataFrame, start_year: int, end_year: int)
 
 def target_outcome(shares: pd.DataFrame, year: int) -> pd.DataFrame:
     """Each market group against the one-third target in `year`: share_pct, gap_pp (share − target)
-    and verdict ("met", "overshot" or "fell short of"), indexed by market."""
+    and verdict ("met", "overshot" or "fell short of", in English: the notebook translates it), indexed by market."""
     final = shares.loc[year].astype(float)
     gap = final - TARGET_SHARE_PCT
-    verdict = gap.map(lambda g: "met" if abs(g) <= TARGET_TOLERANCE_PP else "overshot" if g > 0 else "fell short of")
+    verdict = gap.map(lambda g: N_("met") if abs(g) <= TARGET_TOLERANCE_PP else N_("overshot") if g > 0 else N_("fell short of"))
     return pd.DataFrame({"share_pct": final, "gap_pp": gap, "verdict": verdict}).rename_axis("market")
 
 
@@ -197,23 +204,29 @@ def imf_eu_trade(imf_dots: pd.DataFrame) -> pd.DataFrame:
 
 def sanction_cases(gsdb: pd.DataFrame, end_year: int) -> pd.DataFrame:
     """Sanction cases against Belarus that began by `end_year`, with a short sender name, a case
-    label, the instruments used and whether trade measures are included."""
+    label, the instruments used and whether trade measures are included (words in the current language)."""
     cases = gsdb[gsdb.begin <= end_year].copy()
     cases["sender"] = cases.sanctioning_state.map(short_sender)
     cases["instruments"] = cases.apply(instruments, axis=1)
-    cases["measures"] = cases.trade.map({1: "includes trade measures", 0: "no trade measures"})
-    cases["case"] = cases.sender + " (case " + cases.case_id.astype(str) + ")"
+    cases["measures"] = cases.trade.map({1: tr("includes trade measures"), 0: tr("no trade measures")})
+    cases["case"] = [tr("{sender} (case {number})").format(sender=sender, number=number)
+                     for sender, number in zip(cases.sender, cases.case_id)]
     return cases
+
+
+# The first senders of GSDB's cases against Belarus, as the chart names them (translated with `tr`).
+SENDER_NAMES = [N_("Australia"), N_("Belgium"), N_("Canada"), N_("EU"), N_("Japan"), N_("Korea"), N_("Lithuania"),
+                N_("Russia"), N_("Switzerland"), N_("United Kingdom"), N_("United States")]
 
 
 def short_sender(sender: str) -> str:
     """GSDB lists every sender of a joint case; the first one names the case well enough."""
-    first = sender.split(",")[0].strip()
+    first = tr(sender.split(",")[0].strip())
     if "," not in sender:
         return first
-    return "EU and aligned countries" if first == "EU" else f"{first} and others"
+    return tr("EU and aligned countries") if first == tr("EU") else tr("{first} and others").format(first=first)
 
 
 def instruments(case: pd.Series) -> str:
     """The instruments a GSDB case codes, e.g. "trade, financial"."""
-    return ", ".join(name for name in SANCTION_INSTRUMENTS if case[name] == 1) or "none coded"
+    return ", ".join(tr(name) for name in SANCTION_INSTRUMENTS if case[name] == 1) or tr("none coded")
