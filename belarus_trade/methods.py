@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from .i18n import tr
+from .i18n import N_, tr
 
 BELARUS = "Belarus, Rep. of"
 RUSSIA = "Russian Federation"
@@ -173,9 +173,11 @@ ARTICLE_RUSSIA_FIGURES = {
     ("imports", 2023): "imports_from_russia_2023_bn_usd",
     ("exports", 2024): "exports_to_russia_2024_bn_usd",
 }
-IMF_SOURCE = "IMF DOTS, Belarus-reported"
-ARTICLE_SOURCE = "Article's figures"
-DERIVED_SOURCE = "Article, derived (turnover − exports)"
+# The source of each value (English in the frames; a chart translates its copy with `tr`).
+IMF_SOURCE = N_("IMF DOTS, Belarus-reported")
+ARTICLE_SOURCE = N_("Article's figures")
+DERIVED_SOURCE = N_("Article, derived (turnover − exports)")
+ARTICLE_2024_SOURCE = N_("Article's figures; imports: Article, derived (turnover − exports)")
 
 
 def belarus_russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
@@ -193,7 +195,7 @@ def belarus_russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFr
     for (flow, year), figure_id in ARTICLE_RUSSIA_FIGURES.items():
         article.setdefault(year, {"source": ARTICLE_SOURCE})[flow] = quoted(figures, figure_id)
     article[2024]["imports"] = quoted(figures, "turnover_with_russia_2024_bn_usd") - article[2024]["exports"]
-    article[2024]["source"] = f"{ARTICLE_SOURCE}; imports: {DERIVED_SOURCE}"
+    article[2024]["source"] = ARTICLE_2024_SOURCE  # f"{ARTICLE_SOURCE}; imports: {DERIVED_SOURCE}"
     frame = pd.concat([imf, pd.DataFrame.from_dict(article, orient="index")])
     frame = frame[~frame.index.duplicated(keep="first")].sort_index()
     frame.index.name = "year"
@@ -209,8 +211,8 @@ BELARUS_M49, RUSSIA_M49 = 112, 643
 CONCENTRATION_CLOSE = {"156": "China", "276": "Germany"}
 CONCENTRATION_ABOVE = {"398": "Kazakhstan", str(RUSSIA_M49): "Russia"}
 
-WORLD_BANK_GDP = "World Bank WDI"
-WEO_GDP = "IMF WEO"
+WORLD_BANK_GDP = N_("World Bank WDI")
+WEO_GDP = N_("IMF WEO")
 
 
 def gdp_pairs(wdi: pd.DataFrame, weo: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -253,7 +255,7 @@ def ktes_table(trade: pd.DataFrame, gdp: pd.DataFrame) -> pd.DataFrame:
     ]
     both["gdp_sum_bn"] = (both.gdp_blr + both.gdp_rus) / 1e9
     both["missing"] = [
-        "" if ok else ("mutual trade" if pd.isna(t) else "GDP") + " not in the snapshot"
+        "" if ok else N_("mutual trade not in the snapshot") if pd.isna(t) else N_("GDP not in the snapshot")
         for t, ok in zip(both.turnover, complete.loc[both.index])
     ]
     both.index.name = "year"

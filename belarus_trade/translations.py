@@ -24,6 +24,8 @@ from .paths import BOOK_DIR, PROJECT_ROOT
 
 PACKAGE_DIR = PROJECT_ROOT / "belarus_trade"
 KEYWORDS = {"tr": None, "N_": None}
+# Text the book itself wrote into its data (resource → columns), shown translated with `tr`.
+DATA_TEXT = {"union_state_agreements": ("area", "agreement", "summary")}
 
 
 def extract_pages(book_dir: Path, pot_dir: Path) -> None:
@@ -42,7 +44,8 @@ def extract_pages(book_dir: Path, pot_dir: Path) -> None:
 
 
 def code_messages(book_dir: Path) -> list[str]:
-    """Every string the package and the chapters' code cells mark with `tr` or `N_`, and the book's title."""
+    """Every string the package and the chapters' code cells mark with `tr` or `N_`, the book's title, and
+    the words of the data the book wrote itself (`DATA_TEXT`)."""
     import yaml
     from babel.messages.extract import extract
 
@@ -55,6 +58,11 @@ def code_messages(book_dir: Path) -> list[str]:
         # IPython magics are not Python; chapters have none, but a line starting with % would stop the parser.
         messages += [message for _, message, _, _ in extract("python", io.BytesIO(source.encode()), keywords=KEYWORDS)
                      if isinstance(message, str)]
+    from .data import load
+
+    for resource, columns in DATA_TEXT.items():
+        frame = load(resource)
+        messages += [str(value) for column in columns for value in frame[column].dropna()]
     return list(dict.fromkeys(messages))
 
 

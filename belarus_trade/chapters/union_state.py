@@ -12,24 +12,30 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .. import i18n
 from .. import methods as m
-from ..i18n import N_
+from ..i18n import N_, tr
 
 MISSING = N_("n/a")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"),
+          N_("September"), N_("October"), N_("November"), N_("December"))
 # A document dated to a month is placed in the middle of that month; one with no month in the
 # article is placed in the middle of its year (1 July), and its tooltip says so.
 DAY_IN_MONTH = 15
 MID_YEAR = (7, 1)
-PLACED_BY_MONTH = "month given in the article"
-PLACED_MID_YEAR = "no month in the article: placed at mid-year"
+PLACED_BY_MONTH = N_("month given in the article")
+PLACED_MID_YEAR = N_("no month in the article: placed at mid-year")
+# The columns of the agreements' rows that hold words (the book's own, in its data): the
+# notebook translates them with `tr` for the reader once it has counted with the English ones.
+TEXT_COLUMNS = ("placement", "area", "agreement", "summary")
 
-# Series of Figure 6c and parts of Figure 6b (legend entries).
-COMPUTED = "Computed by the book (sources of trade and GDP in the tooltip)"
-STATED = "Stated by the article (ITC Trade Map, IMF WEO GDP)"
-RUSSIA_PART = "Russia (article, from Belstat)"
-OTHERS_PART = "All other countries (implied)"
+# Series of Figure 6c and parts of Figure 6b (legend entries; the notebook translates its chart's copy).
+COMPUTED = N_("Computed by the book (sources of trade and GDP in the tooltip)")
+STATED = N_("Stated by the article (ITC Trade Map, IMF WEO GDP)")
+RUSSIA_PART = N_("Russia (article, from Belstat)")
+OTHERS_PART = N_("All other countries (implied)")
+STATED_TRADE_SOURCE = N_("ITC Trade Map (article's footnote 26)")
+STATED_GDP_SOURCE = N_("IMF WEO (article)")
 
 INVESTMENT_IDS = {
     2021: ("russian_investment_real_sector_2021_bn_usd", "russia_share_of_foreign_investment_2021_pct"),
@@ -58,8 +64,8 @@ class Number(float):
 
 
 def signed(value: float, digits: int = 3) -> str:
-    """A signed number with a typographic minus, as the prose prints differences."""
-    return MISSING if not m.available(value) else f"{value:+.{digits}f}".replace("-", "\u2212")
+    """A signed number with a typographic minus, as the prose prints differences (in the current language)."""
+    return tr(MISSING) if not m.available(value) else i18n.number(value, digits, sign=True).replace("-", "\u2212")
 
 
 # --- why trade grew ------------------------------------------------------------------------
@@ -74,7 +80,8 @@ def trade_since(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, first_yea
 # --- Figure 6a: the agreements ---------------------------------------------------------------
 
 def agreement_dates(agreements: pd.DataFrame) -> pd.DataFrame:
-    """The agreements in date order, with the date each is drawn at and how it was placed."""
+    """The agreements in date order, with the date each is drawn at and how it was placed (`when`
+    is written in the current language; the other columns stay as the data has them)."""
     frame = agreements.copy()
     has_month = frame["month"].notna()
     month = frame["month"].astype("Float64").fillna(MID_YEAR[0]).astype(int)
@@ -83,7 +90,8 @@ def agreement_dates(agreements: pd.DataFrame) -> pd.DataFrame:
     frame["month_given"] = has_month.astype(bool)
     frame["placement"] = has_month.map({True: PLACED_BY_MONTH, False: PLACED_MID_YEAR})
     frame["when"] = [
-        f"{MONTHS[mo - 1]} {y}" if given else f"{y} (no month given; drawn at mid-year)"
+        tr("{month} {year}").format(month=tr(MONTHS[mo - 1]), year=y) if given
+        else tr("{year} (no month given; drawn at mid-year)").format(year=y)
         for y, mo, given in zip(frame["year"].astype(int), month, has_month)
     ]
     return frame.sort_values(["date", "agreement"]).reset_index(drop=True)
@@ -210,7 +218,7 @@ def ktes_rows(window: pd.DataFrame, article_figures: pd.DataFrame, start_year: i
     })
     stated = pd.DataFrame([
         {"year": year, "series": STATED, "ktes": value, "turnover_bn_usd": math.nan, "gdp_sum_bn_usd": math.nan,
-         "trade_source": "ITC Trade Map (article's footnote 26)", "gdp_source": "IMF WEO (article)", "missing": ""}
+         "trade_source": STATED_TRADE_SOURCE, "gdp_source": STATED_GDP_SOURCE, "missing": ""}
         for year in KTES_STATED_YEARS
         if m.available(value := m.quoted_in_window(article_figures, f"ktes_belarus_russia_{year}_index", start_year, end_year))
     ], columns=computed.columns)
