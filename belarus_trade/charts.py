@@ -209,10 +209,11 @@ def figure(key: str, chart: alt.TopLevelMixin, sources: list[str], description: 
 
 
 def table(key: str, frame: pd.DataFrame, sources: list[str], note: str = "", data_dir=None,
-          decimals: int = 1, highlight_column: str | None = None) -> DataTable:
-    """The one way a chapter cell shows a table: sortable HTML with its source line and CSV."""
+          decimals: int = 1, highlight_column: str | None = None, english_columns=()) -> DataTable:
+    """The one way a chapter cell shows a table: sortable HTML with its source line and CSV.
+    `english_columns` hold names that stay in English on a translated page (marked lang="en")."""
     return DataTable(key=key, frame=frame, attribution=Attribution(sources, note, data_dir),
-                     decimals=decimals, highlight_column=highlight_column)
+                     decimals=decimals, highlight_column=highlight_column, english_columns=tuple(english_columns))
 
 
 def _is_compound(chart) -> bool:
@@ -253,6 +254,9 @@ class DataTable:
     attribution: Attribution
     decimals: int = 1
     highlight_column: str | None = None
+    # Columns whose cells are names in English whatever the page's language (sources' titles,
+    # licences): marked lang="en", as the source line is, so a reader's voice pronounces them right.
+    english_columns: tuple = ()
 
     def html(self) -> str:
         header = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in self.frame.columns)
@@ -262,6 +266,7 @@ class DataTable:
             cells = []
             for column, value in zip(self.frame.columns, record):
                 css = ' class="bt-highlight"' if column == self.highlight_column else ""
+                css += ' lang="en"' if column in self.english_columns else ""
                 cells.append(f"<td{css}{_sort_value(value)}>{html.escape(self._format(value))}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
         return (

@@ -87,9 +87,9 @@ def test_discrepancies_compute_each_difference(frames):
 def test_committed_notebook_shows_the_numbers_and_the_tables():
     notebook = json.loads(NOTEBOOK.read_text())
     shown = stored_text(notebook)
-    assert shown['f"{eu_share_2021_itc:.1f}"'] == "17.1" and shown['f"{eu_share_2021_belstat:.1f}"'] == "23.7"
-    assert shown['f"{eu_balance_2020_belstat:.1f}"'] == "-1.0" and shown['f"{eu_balance_2020_imf:.1f}"'] == "-1.0"
-    assert shown['f"{eu_balance_2021_belstat:.1f}"'] == "2.7"
+    assert shown["i18n.number(eu_share_2021_itc, 1)"] == "17.1" and shown["i18n.number(eu_share_2021_belstat, 1)"] == "23.7"
+    assert shown["i18n.number(eu_balance_2020_belstat, 1)"] == "-1.0" and shown["i18n.number(eu_balance_2020_imf, 1)"] == "-1.0"
+    assert shown["i18n.number(eu_balance_2021_belstat, 1)"] == "2.7"
     text = "".join("".join(cell["source"]) for cell in notebook["cells"])
     assert "{glue" not in text and "publish(" not in text
     html = "".join("".join(output.get("data", {}).get("text/html", "")) for cell in notebook["cells"] for output in cell.get("outputs", []))

@@ -126,6 +126,9 @@ def test_description_is_computed_from_the_data():
 
 def test_table_cells_carry_sort_values_and_formats():
     table = DataTable("t", pd.DataFrame({"Partner": ["EU"], "2021": [17.1], "missing": [float("nan")]}), Attribution(["article_table1"]))
+    assert 'lang="en"' not in table.html().split("<tbody>")[1].split("</tbody>")[0]
+    named = DataTable("t", pd.DataFrame({"Publisher": ["World Bank"], "Rows": [3]}), Attribution(["wdi"]), english_columns=("Publisher",))
+    assert '<td lang="en">World Bank</td>' in named.html() and '<td data-sort="3">3</td>' in named.html()
     markup = table.html()
     assert '<td data-sort="17.1">17.1</td>' in markup
     assert "<td>–</td>" in markup

@@ -6,6 +6,7 @@ import pandas as pd
 
 from .. import methods as m
 from ..data import PENDING_KEY, load, load_if_held, manifest_as_read
+from ..i18n import N_, tr
 
 
 def _held_last_year(name: str):
@@ -30,21 +31,28 @@ def _world_openness_last_year(data_dir) -> int:
 
 
 # Gaps of the offline snapshot (cells of Table D): what each lacks, the route that fills it, the
-# year it must reach, and where to read the last year this snapshot has.
+# year it must reach, and where to read the last year this snapshot has. The words are English
+# here and written in the current language by `gaps`.
 OFFLINE_GAPS = [
-    ("Belarus–Russia goods trade, 2021–2024", "Only the article's own estimates (2021, 2023, 2024); 2022 is missing",
-     "IMF IMTS (SDMX API): BLR XG_FOB_USD / MG_CIF_USD with partner RUS, and Russia's mirror flows", 2024,
+    (N_("Belarus–Russia goods trade, 2021–2024"), N_("Only the article's own estimates (2021, 2023, 2024); 2022 is missing"),
+     N_("IMF IMTS (SDMX API): BLR XG_FOB_USD / MG_CIF_USD with partner RUS, and Russia's mirror flows"), 2024,
      _trade_with_russia_last_year),
-    ("Commodity structure of Belarus–Russia trade, 2012 and 2021 (Fig. 4–5)", "Only the shares the article quotes",
-     "UN Comtrade (reporter 112, partner 643, SITC sections)", 2021, _held_last_year("comtrade_sitc")),
-    ("Export concentration index, 2000–2023 (Fig. 6)", "No values offline",
-     "UNCTADstat bulk file US.ConcentDiversIndices", 2023, _held_last_year("unctad_concentration")),
-    ("GDP of Belarus and Russia, 2024", "World Bank series in the snapshot end in 2023",
-     "IMF World Economic Outlook (NGDPD), or a World Bank refresh", 2024, _gdp_pair_last_year),
-    ("World trade openness, 2023–2024", "World Bank world aggregate in the snapshot ends in 2022",
-     "World Bank NE.TRD.GNFS.ZS for WLD", 2024, _world_openness_last_year),
+    (N_("Commodity structure of Belarus–Russia trade, 2012 and 2021 (Fig. 4–5)"), N_("Only the shares the article quotes"),
+     N_("UN Comtrade (reporter 112, partner 643, SITC sections)"), 2021, _held_last_year("comtrade_sitc")),
+    (N_("Export concentration index, 2000–2023 (Fig. 6)"), N_("No values offline"),
+     N_("UNCTADstat bulk file US.ConcentDiversIndices"), 2023, _held_last_year("unctad_concentration")),
+    (N_("GDP of Belarus and Russia, 2024"), N_("World Bank series in the snapshot end in 2023"),
+     N_("IMF World Economic Outlook (NGDPD), or a World Bank refresh"), 2024, _gdp_pair_last_year),
+    (N_("World trade openness, 2023–2024"), N_("World Bank world aggregate in the snapshot ends in 2022"),
+     N_("World Bank NE.TRD.GNFS.ZS for WLD"), 2024, _world_openness_last_year),
 ]
-NOT_FETCHED = "not yet fetched"  # the retrieval date of a series only an online refresh brings
+NOT_FETCHED = N_("not yet fetched")  # the retrieval date of a series only an online refresh brings
+# Table B's columns; Contents, Publisher and Licence hold the publishers' own (English) names.
+DATASET_COLUMNS = [N_("File"), N_("Contents"), N_("Publisher"), N_("Licence"), N_("Retrieved"), N_("Years"), N_("Rows"), "sha256"]
+DATASET_NAME_COLUMNS = [N_("Contents"), N_("Publisher"), N_("Licence")]
+# Table C's columns and words (the notebook translates its copy; lookups use these English names).
+DISCREPANCY_COLUMNS = [N_("Quantity"), N_("Source A"), N_("Value A"), N_("Source B"), N_("Value B"), N_("Difference")]
+DISCREPANCY_TEXT_COLUMNS = ["Quantity", "Source A", "Source B"]
 
 
 def snapshot_resources(data_dir=None) -> list[str]:
@@ -54,45 +62,49 @@ def snapshot_resources(data_dir=None) -> list[str]:
 
 def datasets(data_dir=None) -> pd.DataFrame:
     """Every file of the snapshot with publisher, licence, retrieval date, coverage and checksum,
-    then the series the project fetches only when online, marked as not yet fetched."""
+    then the series the project fetches only when online, marked as not yet fetched (column
+    names and words in the current language)."""
     manifest = manifest_as_read(data_dir)
     rows = []
     for resource in manifest["resources"] + manifest.get(PENDING_KEY, []):
         coverage = resource.get("coverage", {})
-        rows.append({
-            "File": resource["path"],
-            "Contents": resource["title"],
-            "Publisher": resource["sources"][0].get("publisher", ""),
-            "Licence": resource["licenses"][0]["name"],
-            "Retrieved": resource.get("retrieved", NOT_FETCHED),
-            "Years": f"{coverage['first_year']}–{coverage['last_year']}" if "first_year" in coverage else "–",
-            "Rows": coverage.get("rows", 0),
-            "sha256": resource.get("hash", "").removeprefix("sha256:")[:12],
-        })
-    return pd.DataFrame(rows)
+        rows.append([
+            resource["path"],
+            resource["title"],
+            resource["sources"][0].get("publisher", ""),
+            resource["licenses"][0]["name"],
+            resource.get("retrieved", tr(NOT_FETCHED)),
+            f"{coverage['first_year']}–{coverage['last_year']}" if "first_year" in coverage else "–",
+            coverage.get("rows", 0),
+            resource.get("hash", "").removeprefix("sha256:")[:12],
+        ])
+    return pd.DataFrame(rows, columns=[tr(column) for column in DATASET_COLUMNS])
 
 
 def gap_status(last_year: int | None, needed_year: int) -> str:
-    """Table D's verdict on one gap: not in the snapshot, filled, or open (the data end too early)."""
+    """Table D's verdict on one gap: not in the snapshot, filled, or open (the data end too early), in the current language."""
     if last_year is None:
-        return "Not in this snapshot"
-    return f"Filled: the data reach {last_year}" if last_year >= needed_year else f"Open: the data end in {last_year}"
+        return tr("Not in this snapshot")
+    if last_year >= needed_year:
+        return tr("Filled: the data reach {year}").format(year=last_year)
+    return tr("Open: the data end in {year}").format(year=last_year)
 
 
 def gaps(data_dir=None) -> pd.DataFrame:
-    """Known gaps of the offline snapshot, the publisher route that fills each, and whether this snapshot fills it."""
+    """Known gaps of the offline snapshot, the publisher route that fills each, and whether this snapshot
+    fills it (in the current language)."""
     rows = []
     for lacking, offline, route, needed_year, last_year_of in OFFLINE_GAPS:
-        rows.append({"Data": lacking, "Offline snapshot": offline, "Filled by": route,
-                     "This snapshot": gap_status(last_year_of(data_dir), needed_year)})
-    return pd.DataFrame(rows)
+        rows.append([tr(lacking), tr(offline), tr(route), gap_status(last_year_of(data_dir), needed_year)])
+    return pd.DataFrame(rows, columns=[tr("Data"), tr("Offline snapshot"), tr("Filled by"), tr("This snapshot")])
 
 
 def discrepancies(article_figures: pd.DataFrame, imf_dots: pd.DataFrame, article_table1: pd.DataFrame) -> pd.DataFrame:
     """Documented differences between sources for the same quantity, each computed where possible.
 
     One row per quantity, indexed by a short name (`eu_exports_share_2021`, `china_exports_share_2021`,
-    `eu_balance_2020`, `eu_imports_share_2014`); Difference is Value A − Value B."""
+    `eu_balance_2020`, `eu_imports_share_2014`); Difference is Value A − Value B. Words in English
+    (`DISCREPANCY_TEXT_COLUMNS`): the notebook translates the copy it shows."""
     eu_exports = m.belarus_flows(imf_dots, "exports_fob")[m.EUROPEAN_UNION] / 1000
     eu_imports = m.belarus_flows(imf_dots, "imports_cif")[m.EUROPEAN_UNION] / 1000
     imf_eu_balance_2020 = float(eu_exports.get(2020) - eu_imports.get(2020))
@@ -101,17 +113,17 @@ def discrepancies(article_figures: pd.DataFrame, imf_dots: pd.DataFrame, article
     imf_2014 = imf_2014[(imf_2014.flow == "import") & (imf_2014.year == 2014)].set_index("partner").share_pct
     quoted = lambda figure_id: m.quoted(article_figures, figure_id)
     rows = {
-        "eu_exports_share_2021": ("EU share of Belarus's goods exports, 2021, %", "ITC Trade Map (article, Table 1)",
-                                  quoted("eu_share_of_exports_2021_pct"), "Belstat (article, footnote 9)",
+        "eu_exports_share_2021": (N_("EU share of Belarus's goods exports, 2021, %"), N_("ITC Trade Map (article, Table 1)"),
+                                  quoted("eu_share_of_exports_2021_pct"), N_("Belstat (article, footnote 9)"),
                                   quoted("eu_share_of_exports_2021_belstat_pct")),
-        "china_exports_share_2021": ("China's share of Belarus's goods exports, 2021, %", "ITC Trade Map (article, Table 1)",
-                                     quoted("china_share_of_exports_2021_pct"), "Belstat (article, footnote 9)",
+        "china_exports_share_2021": (N_("China's share of Belarus's goods exports, 2021, %"), N_("ITC Trade Map (article, Table 1)"),
+                                     quoted("china_share_of_exports_2021_pct"), N_("Belstat (article, footnote 9)"),
                                      quoted("china_share_of_exports_2021_belstat_pct")),
-        "eu_balance_2020": ("Belarus's goods balance with the EU, 2020, bn USD", "Belstat (article, footnote 5)",
-                            quoted("trade_balance_with_eu_belstat_2020_bn_usd"), "IMF DOTS, Belarus-reported", imf_eu_balance_2020),
-        "eu_imports_share_2014": ("EU share of Belarus's goods imports, 2014, %", "Article, Table 1", float(printed_2014["EU"]),
-                                  "IMF DOTS, Belarus-reported", float(imf_2014["EU"])),
+        "eu_balance_2020": (N_("Belarus's goods balance with the EU, 2020, bn USD"), N_("Belstat (article, footnote 5)"),
+                            quoted("trade_balance_with_eu_belstat_2020_bn_usd"), m.IMF_SOURCE, imf_eu_balance_2020),
+        "eu_imports_share_2014": (N_("EU share of Belarus's goods imports, 2014, %"), N_("Article, Table 1"), float(printed_2014["EU"]),
+                                  m.IMF_SOURCE, float(imf_2014["EU"])),
     }
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["Quantity", "Source A", "Value A", "Source B", "Value B"])
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=DISCREPANCY_COLUMNS[:-1])
     frame["Difference"] = frame["Value A"] - frame["Value B"]
     return frame
