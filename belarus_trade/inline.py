@@ -48,8 +48,9 @@ def stored_text(notebook: dict) -> dict[str, str]:
 
 
 def value_shown(notebook: dict, name: str) -> str:
-    """The text shown for variable `name`, written as ``{eval}`name` `` or as an f-string of it."""
-    pattern = re.compile(rf"""{re.escape(name)}|f(["']){{{re.escape(name)}(?::[^}}]*)?}}\1""")
+    """The text shown for variable `name`, written as ``{eval}`name` ``, as an f-string of it or as
+    `i18n.number(name, ...)`."""
+    pattern = re.compile(rf"""{re.escape(name)}|f(["']){{{re.escape(name)}(?::[^}}]*)?}}\1|i18n\.number\({re.escape(name)}(?:, [^)]*)?\)""")
     shown = [text for expression, text in stored_text(notebook).items() if pattern.fullmatch(expression)]
     if not shown:
         raise KeyError(f"no {{eval}} of '{name}' in the notebook")

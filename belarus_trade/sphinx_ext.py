@@ -93,12 +93,20 @@ def _article_numbering(app, env, docnames) -> None:
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 
 
+# myst-nb's labels of a folded cell (it fills in {type}: the book folds only sources, "hide-input").
+CODE_PROMPTS = {"nb_code_prompt_show": N_("Show code cell {type}"), "nb_code_prompt_hide": N_("Hide code cell {type}")}
+
+
 def _use_language(app, config) -> None:
-    """The render's language for the text this extension writes, and the book's title in it."""
+    """The render's language for the text this extension writes, and the book's title and myst-nb's
+    folded-cell labels in it (myst-nb reads its settings later, when the builder starts)."""
     i18n.use(config.language or i18n.SOURCE_LANGUAGE)
     for name in ("html_title", "project"):
         if getattr(config, name, None):
             setattr(config, name, tr(getattr(config, name)))
+    if i18n.current() != i18n.SOURCE_LANGUAGE:
+        for name, label in CODE_PROMPTS.items():
+            setattr(config, name, tr(label))
 
 
 def _add_assets(app) -> None:

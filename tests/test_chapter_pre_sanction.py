@@ -389,8 +389,8 @@ def test_quoted_in_window(article_figures):
 def test_notebook_shows_the_checked_numbers(notebook):
     shown = stored_text(notebook)
     assert shown["range_window"] == "2012–2021" and shown["range_verdict"] == "within"
-    assert shown['f"{ranges.deficit_max_bn:.2f}"'] == "11.24" and shown["ranges.deficit_max_year"] == "2012"
-    assert shown['f"{stagnation.exports_end_bn:.1f}"'] == "16.4" and shown["exports_level"] == "essentially the same level"
+    assert shown["i18n.number(ranges.deficit_max_bn, 2)"] == "11.24" and shown["ranges.deficit_max_year"] == "2012"
+    assert shown["i18n.number(stagnation.exports_end_bn, 1)"] == "16.4" and shown["exports_level"] == "essentially the same level"
     assert shown["mirror_russia_missing"] == "2001, 2004, 2009 and 2010" and shown["mirror_window"] == "2012–2020"
     assert shown["by_ru_fit"] == "the opposite of the margin's prediction"
     assert shown["energy_vs_deficit"] == "about as much as"
@@ -454,5 +454,5 @@ def test_chapter_runs_with_end_year_2020(tmp_path):
     assert shown["outside_years"] == "2021–2024"
     assert shown["fig3_article_years"] == "none" and shown["fig3_missing_years"] == "none"
     assert shown["range_window"] == "2012–2020"
-    assert shown['f"{structure.food_export_share_2021_pct:.1f}"'] == "nan"
+    assert shown["i18n.number(structure.food_export_share_2021_pct, 1)"] == "nan"
     assert "2021" not in json.dumps(specs["fig-5-exports-structure"]["datasets"])

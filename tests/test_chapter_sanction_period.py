@@ -348,19 +348,19 @@ def test_notebook_shows_the_findings(notebook):
     shown = stored_text(notebook)
     assert shown["outside_years"] == "none"
     assert (shown["first"], shown["last"], shown["direct_last_year"]) == ("2000", "2020", "2020")
-    assert shown['f"{exports.median_abs_pct:.1f}"'] == "2.2"
-    assert shown['f"{imports.median_abs_pct:.1f}"'] == "0.6"
+    assert shown["i18n.number(exports.median_abs_pct, 1)"] == "2.2"
+    assert shown["i18n.number(imports.median_abs_pct, 1)"] == "0.6"
     assert shown["exports_worst_year"] == "2013"
-    assert shown['f"{growth_gap_median:.1f}"'] == "0.7"
+    assert shown["i18n.number(growth_gap_median, 1)"] == "0.7"
     assert (shown["exports_lean"], shown["exports_valuation"], shown["imports_valuation"]) == ("above", "against what", "as")
     assert (shown["before_median"], shown["after_median"]) == ("0.3%", "4.1%")
     assert shown["top_country"] == "Ukraine" and shown["ukraine_largest"] == "every year"
-    assert shown['f"{ukraine_kept.median_abs_pct:.0f}"'] == "27" and shown["ukraine_kept_worst_year"] == "2012"
-    assert shown['f"{growth.gx_computed:.1f}"'] == "53.7" and shown["rounding_verdict"] == "within"
+    assert shown["i18n.number(ukraine_kept.median_abs_pct, 0)"] == "27" and shown["ukraine_kept_worst_year"] == "2012"
+    assert shown["i18n.number(growth.gx_computed, 1)"] == "53.7" and shown["rounding_verdict"] == "within"
     assert (shown["exports_size"], shown["imports_size"]) == ("far larger than", "within")
     assert shown["balance_kind"] == "a surplus, and a new one" and shown["deficit_span"] == "every year"
     assert (shown["shares_close_years"], shown["shares_far_years"]) == ("2023", "2021")
-    assert shown['f"{cars.share_of_export_rise_pct:.0f}"'] == "25"
+    assert shown["i18n.number(cars.share_of_export_rise_pct, 0)"] == "25"
     assert shown["rates_2024_verdict"] == "do not match"
     assert (shown["shares_2024_agree"], shown["shares_2024_disagree"]) == ("turnover and exports", "imports")
     assert (shown["relations"], shown["relations_consistent"], shown["own_failed"], shown["other_failed"]) == ("16", "11", "2", "3")

@@ -23,9 +23,11 @@ def test_value_shown_finds_a_variable_written_bare_or_formatted():
     cell = nbformat.v4.new_markdown_cell("x", metadata={"user_expressions": [
         {"expression": "first_year", "result": {"status": "ok", "data": {"text/plain": "2012"}, "metadata": {}}},
         {"expression": 'f"{share:.1f}"', "result": {"status": "ok", "data": {"text/plain": "'35.4'"}, "metadata": {}}},
+        {"expression": "i18n.number(gap, 1, sign=True)", "result": {"status": "ok", "data": {"text/plain": "'+1.5'"}, "metadata": {}}},
     ]})
     notebook = nbformat.v4.new_notebook(cells=[cell])
     assert value_shown(notebook, "first_year") == "2012" and value_shown(notebook, "share") == "35.4"
+    assert value_shown(notebook, "gap") == "+1.5"
     with pytest.raises(KeyError):
         value_shown(notebook, "share_pct")
 
