@@ -35,6 +35,7 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxRole
 
 from . import i18n
@@ -302,6 +303,46 @@ class TranslatableExerciseTitles(SphinxTransform):
             subtitle.rawsource = subtitle.rawsource or subtitle.astext()
 
 
+class TranslatedExercisesInRegistry(SphinxTransform):
+    """sphinx-exercise keeps a copy of each exercise, made when its directive ran (before Sphinx's
+    Locale transform), and titles the solutions ("Solution to Exercise 2.1 (...)") from it; after
+    the translation, the copy is made again from the translated exercise."""
+
+    default_priority = 25  # after Sphinx's Locale transform (20)
+
+    def apply(self, **kwargs):
+        from sphinx_exercise.nodes import is_exercise_node
+
+        registry = getattr(self.env, "sphinx_exercise_registry", {})
+        for node in self.document.findall(is_exercise_node):
+            entry = registry.get(node.get("label"))
+            if entry is not None and entry.get("docname") == self.env.docname:
+                entry["node"] = node.deepcopy()
+
+
+class ExerciseTitlesForGettext(SphinxPostTransform):
+    """sphinx-exercise's post-transform rebuilds an exercise's title from its subtitle's children
+    and drops the subtitle, so the gettext builder, which reads the final tree, never sees the
+    title as a message. For that builder only, each subtitle's text is left beside it as a
+    paragraph with the subtitle's place; Sphinx's Locale transform (at read time, before the
+    rebuild) translates the subtitle itself."""
+
+    builders = ("gettext",)
+    default_priority = 19  # before sphinx-exercise's ResolveTitlesInExercises (20)
+
+    def run(self, **kwargs):
+        from sphinx_exercise.nodes import exercise_subtitle
+
+        for subtitle in list(self.document.findall(exercise_subtitle)):
+            exercise = subtitle.parent.parent if subtitle.parent is not None else None
+            if exercise is None or not subtitle.rawsource:
+                continue
+            message = nodes.paragraph(subtitle.rawsource, subtitle.rawsource)
+            message.source, message.line = subtitle.source, subtitle.line
+            message.uid = getattr(subtitle, "uid", "")  # the gettext catalogue skips a node without one
+            exercise += message
+
+
 class CaptionAfterFigure(SphinxTransform):
     """A chapter writes a figure's caption as the paragraph after its chart, so JupyterLab and
     notebook viewers show it too; in the HTML it becomes the figure's `<figcaption>`."""
@@ -346,6 +387,8 @@ def setup(app):
     app.setup_extension("myst_nb")
     app.add_role("eval", StoredExpressionRole(), override=True)
     app.add_transform(TranslatableExerciseTitles)
+    app.add_transform(TranslatedExercisesInRegistry)
+    app.add_post_transform(ExerciseTitlesForGettext)
     app.add_transform(CaptionAfterFigure)
     app.connect("env-before-read-docs", _article_numbering)
     app.connect("builder-inited", _add_assets)
