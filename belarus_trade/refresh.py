@@ -33,14 +33,16 @@ CONCENTRATION_ECONOMIES = {str(methods.BELARUS_M49), *methods.CONCENTRATION_CLOS
 
 # The snapshot keeps the IMF's DOTS-era labels, which the book's methods use; IMTS codes of
 # the countries the methods name are mapped back to them (other partners keep IMTS labels).
+# CL_COUNTRY names G998 "European Union (EU)"; any "European Union ..." label becomes the DOTS one.
+EU_LABEL = "European Union"
 DOTS_LABELS = {
     "BLR": "Belarus, Rep. of", "RUS": "Russian Federation", "CHN": "China, P.R.: Mainland",
     "ARM": "Armenia, Rep. of", "AZE": "Azerbaijan, Rep. of", "GEO": "Georgia", "KAZ": "Kazakhstan, Rep. of",
     "KGZ": "Kyrgyz Rep.", "MDA": "Moldova, Rep. of", "TJK": "Tajikistan, Rep. of", "TKM": "Turkmenistan",
-    "UKR": "Ukraine", "UZB": "Uzbekistan, Rep. of", "G001": "World",
+    "UKR": "Ukraine", "UZB": "Uzbekistan, Rep. of", "G001": "World", "G998": EU_LABEL,
 }
-MIRROR_REPORTERS = [code for code in DOTS_LABELS if code not in ("BLR", "G001")]
-REQUIRED_IMF_PARTNERS = ["World", "Russian Federation", "China, P.R.: Mainland", "European Union"]
+MIRROR_REPORTERS = [code for code in DOTS_LABELS if code not in ("BLR", "G001", "G998")]
+REQUIRED_IMF_PARTNERS = ["World", "Russian Federation", "China, P.R.: Mainland", EU_LABEL]
 
 
 @dataclass
@@ -66,11 +68,16 @@ def fetch_wdi_snapshot(start: int, end: int, get=publishers.http_get_json, max_p
 
 def fetch_imf_snapshot(start: int, end: int, get=publishers.http_get_json) -> pd.DataFrame:
     codelist = publishers._get_as(get, publishers.IMF_COUNTRY_CODELIST_URL, "IMF", "CL_COUNTRY", headers=publishers.IMF_HEADERS)
-    names = {**publishers.parse_imf_country_names(codelist), **DOTS_LABELS}
-    by_partner = publishers.fetch_imf_trade("BLR", "", start, end, country_names=names, get=get)
+    names = {**dots_labels(publishers.parse_imf_country_names(codelist)), **DOTS_LABELS}
+    by_partner = publishers.fetch_imf_trade("BLR", publishers.IMF_ALL_CODES, start, end, country_names=names, get=get)
     mirror = publishers.fetch_imf_trade(MIRROR_REPORTERS, "BLR", start, end, country_names=names, get=get)
     frame = pd.concat([by_partner, mirror], ignore_index=True)
     return frame.sort_values(["reporter", "partner", "flow", "year"], ignore_index=True)
+
+
+def dots_labels(names: dict[str, str | None]) -> dict[str, str | None]:
+    """The codelist's names with every European Union variant ("European Union (EU)") under the one DOTS label."""
+    return {code: EU_LABEL if (name or "").startswith(EU_LABEL) else name for code, name in names.items()}
 
 
 def fetch_weo_snapshot(start: int, end: int, get=publishers.http_get_json) -> pd.DataFrame:
