@@ -149,6 +149,20 @@ def join_years(years) -> str:
     return ", ".join(years[:-1]) + " and " + years[-1]
 
 
+def year_span(years) -> str:
+    """Years as runs, "2000–2020, 2023", or "none"."""
+    years = sorted(set(int(y) for y in years))
+    if not years:
+        return "none"
+    runs, start, previous = [], years[0], years[0]
+    for year in years[1:] + [None]:
+        if year is None or year != previous + 1:
+            runs.append(str(start) if start == previous else f"{start}–{previous}")
+            start = year
+        previous = year
+    return ", ".join(runs)
+
+
 def years_outside(start_year: int, end_year: int, first: int, last: int) -> str:
     """The years a chapter's text discusses (`first`–`last`) that an edition's window leaves out,
     as the edition note prints them: "none", "2000–2011" or "2000–2004 and 2023–2024"."""
@@ -171,21 +185,54 @@ ARTICLE_RUSSIA_FIGURES = {
     ("exports", 2024): "exports_to_russia_2024_bn_usd",
 }
 IMF_SOURCE = "IMF DOTS, Belarus-reported"
+IMF_ESTIMATE_SOURCE = "IMF, estimated by the IMF"  # a year the IMF flags as its own estimate (either flow)
 ARTICLE_SOURCE = "Article's figures"
 DERIVED_SOURCE = "Article, derived (turnover − exports)"
+
+
+def russia_estimated_years(dots: pd.DataFrame) -> set[int]:
+    """Years in which the IMF flags Belarus's exports to or imports from Russia as estimated."""
+    rows = dots[(dots.reporter == BELARUS) & (dots.partner == RUSSIA) & dots.estimated]
+    return {int(year) for year in rows.year}
+
+
+TRADE_SOURCE_NAMES = {IMF_SOURCE: "Belarus's reports to the IMF", IMF_ESTIMATE_SOURCE: "the IMF's own estimates",
+                      ARTICLE_SOURCE: "the article's figures"}
+
+
+def trade_sources_note(trade: pd.DataFrame, start_year: int, end_year: int) -> str:
+    """Which source gives which years of `belarus_russia_trade` within the window, for a chart's
+    source line: it follows the data, so a refresh that brings official years changes it too."""
+    years_of = {source: [] for source in TRADE_SOURCE_NAMES}
+    derived = []
+    for year, source in trade.source.items():
+        if not start_year <= year <= end_year:
+            continue
+        years_of[ARTICLE_SOURCE if source.startswith(ARTICLE_SOURCE) else source].append(year)
+        if DERIVED_SOURCE in source:
+            derived.append(year)
+    parts = [f"{TRADE_SOURCE_NAMES[source]} for {year_span(years)}" for source, years in years_of.items() if years]
+    note = "Values: " + "; ".join(parts) + "." if parts else "No values in this edition."
+    if derived:
+        note += f" Imports for {year_span(derived)} are the article's turnover minus its exports."
+    return note
 
 
 def belarus_russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
     """Exports, imports, balance and turnover (bn USD) by year, with the source of each value.
 
-    Years with no source (2022, and any IMF gap) are simply absent: they are shown as missing,
-    never interpolated. Imports for 2024 follow from the article's turnover and exports.
+    The IMF's series win wherever they exist, so a refresh that brings official years after 2020
+    replaces the article's figures for those years. A year the IMF flags as estimated is labelled
+    so: it is not what Belarus reported. Years with no source (2022, and any IMF gap) are simply
+    absent: they are shown as missing, never interpolated. Imports for 2024 follow from the
+    article's turnover and exports.
     """
     imf = pd.DataFrame({
         "exports": belarus_flows(dots, "exports_fob")[RUSSIA],
         "imports": belarus_flows(dots, "imports_cif")[RUSSIA],
     }).dropna() / 1000
-    imf["source"] = IMF_SOURCE
+    estimated = russia_estimated_years(dots)
+    imf["source"] = [IMF_ESTIMATE_SOURCE if year in estimated else IMF_SOURCE for year in imf.index]
     article = {}
     for (flow, year), figure_id in ARTICLE_RUSSIA_FIGURES.items():
         article.setdefault(year, {"source": ARTICLE_SOURCE})[flow] = quoted(figures, figure_id)
