@@ -34,9 +34,10 @@ audit: book browser $(NODE_STAMP)
 validate: $(STAMP)
 	$(PY) -m belarus_trade validate
 
-# Fetch every series from its publisher; a file is replaced only when the new one validates.
+# Fetch every series from its publisher and print each candidate's diff against the snapshot;
+# a file is replaced only when the new one validates. DRY_RUN=1 stops after the diffs.
 refresh: $(STAMP)
-	$(PY) -m belarus_trade refresh
+	$(PY) -m belarus_trade refresh $(if $(filter-out 0,$(DRY_RUN)),--dry-run)
 
 # A separate edition: make edition START=2005 END=2020 [DATA=path/to/data] OUT=editions/2005-2020
 edition: $(STAMP)

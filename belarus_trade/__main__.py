@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("bench", help="time clean and no-op builds and bare execution; weigh the page")
     commands.add_parser("student", help="write the student edition (solutions removed) to student/")
     commands.add_parser("pdf", help="print the built book to PDF with headless Chromium (book/_build/pdf)")
-    commands.add_parser("refresh", help="fetch every series from its publisher; replace a file only if it validates")
+    refresh = commands.add_parser("refresh", help="fetch every series from its publisher; replace a file only if it validates")
+    refresh.add_argument("--dry-run", action="store_true", help="print each candidate's diff against the snapshot and change nothing")
     args = parser.parse_args(argv)
 
     from .build import BuildError
@@ -87,7 +88,7 @@ def _run(args) -> int:
     elif args.command == "refresh":
         from .refresh import refresh, summary
 
-        line, status = summary(refresh())
+        line, status = summary(refresh(dry_run=args.dry_run), dry_run=args.dry_run)
         print(line, file=sys.stderr if status else sys.stdout)
         return status
     elif args.command == "bench":
