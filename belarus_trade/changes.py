@@ -132,13 +132,19 @@ def format_value(value: float | str | None) -> str:
     return f"{value:,.0f}" if abs(value) >= 1e6 else f"{value:,.6g}"
 
 
-def format_change(revision: Revision) -> str:
-    """Absolute and relative change, e.g. `+936,074,842, +1.3%`; empty for a text or missing value."""
+def format_absolute(revision: Revision) -> str:
+    """The change with its sign, e.g. `+936,074,842`; empty for a text or missing value."""
     if revision.absolute is None:
         return ""
-    absolute = format_value(revision.absolute)
-    absolute = absolute if absolute.startswith("-") else "+" + absolute
-    return f"{absolute}, {revision.relative:+.1%}" if revision.relative is not None else f"{absolute}, from zero"
+    shown = format_value(revision.absolute)
+    return shown if shown.startswith("-") else "+" + shown
+
+
+def format_relative(revision: Revision, from_zero: str = "from zero") -> str:
+    """The change as a percentage of the old value, e.g. `+1.3%`; empty for a text or missing value."""
+    if revision.absolute is None:
+        return ""
+    return f"{revision.relative:+.1%}" if revision.relative is not None else from_zero
 
 
 def format_changes(changes: ResourceChanges, top: int = TOP) -> str:
@@ -158,9 +164,8 @@ def format_changes(changes: ResourceChanges, top: int = TOP) -> str:
     if changes.revisions:
         lines.append(f"  values revised: {len(changes.revisions)}, largest first")
         for revision in changes.revisions[:top]:
-            change = format_change(revision)
-            lines.append(f"    {' / '.join(revision.key)}, {revision.column}: "
-                         f"{format_value(revision.old)} → {format_value(revision.new)}{f' ({change})' if change else ''}")
+            change = f" ({format_absolute(revision)}, {format_relative(revision)})" if revision.absolute is not None else ""
+            lines.append(f"    {' / '.join(revision.key)}, {revision.column}: {format_value(revision.old)} → {format_value(revision.new)}{change}")
         if len(changes.revisions) > top:
             lines.append(f"    … and {len(changes.revisions) - top} more")
     return "\n".join(lines)
