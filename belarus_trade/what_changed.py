@@ -10,6 +10,7 @@ when its own Markdown does. Every visible string is in `TEXT`, ready to be trans
 from __future__ import annotations
 
 import hashlib
+import html
 from pathlib import Path
 
 from docutils import nodes
@@ -17,7 +18,7 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 from .build import chapters
-from .changes import TOP, Revision, format_absolute, format_relative, format_value
+from .changes import TOP, ResourceChanges, Revision, format_absolute, format_relative, format_value
 from .data import resolve_data_dir
 from .editions import EditionChanges, ResourceRevision, changes_to_show, editions_dir
 
@@ -31,12 +32,16 @@ TEXT = {
     "data_title": "Data revisions",
     "data_same": "Every data file is the same as in {old}.",
     "overview_caption": "Data files: retrieval dates and what changed",
-    "overview_header": ["Dataset", "Retrieved", "Rows", "Years added", "Years removed", "Series appearing", "Series disappearing",
-                        "Values revised"],
+    "overview_header": ["Dataset", "Retrieved", "Rows", "What changed"],
     "new_dataset": "new",
     "dropped_dataset": "no longer in the book",
     "same_file": "same file",
-    "none": "none",
+    "years_added": "years added: {years}",
+    "years_removed": "years removed: {years}",
+    "series_added": "series appearing: {count}",
+    "series_removed": "series disappearing: {count}",
+    "values_revised": "values revised: {count}",
+    "rows_only": "rows reordered or rewritten, same values",
     "arrow": "{old} → {new}",
     "series_caption": "{name}: series appearing and disappearing ({key})",
     "series_header": ["Series", "Change"],
@@ -75,7 +80,7 @@ class WhatChanged(SphinxDirective):
         body: list[nodes.Node] = []
         if shown.moved:
             rows = [[self._chapter(m.chapter), m.old, m.new, m.sentence] for m in shown.moved]
-            body.append(_table(TEXT["numbers_caption"], TEXT["numbers_header"], rows))
+            body.append(_table(TEXT["numbers_caption"], TEXT["numbers_header"], rows, ("bt-changes-sentences",)))
         else:
             body.append(_paragraph(TEXT["numbers_none"]))
         if shown.numbers_added or shown.numbers_removed:
@@ -128,21 +133,25 @@ def _data_revisions(shown: EditionChanges, old_label: str) -> list[nodes.Node]:
 def _overview_row(revision: ResourceRevision) -> list[str]:
     old, new, changes = revision.old, revision.new, revision.changes
     if new is None:
-        return [revision.name, old.get("retrieved") or "", TEXT["dropped_dataset"], "", "", "", "", ""]
+        return [revision.name, old.get("retrieved") or "", str(old.get("rows")), TEXT["dropped_dataset"]]
     retrieved = new.get("retrieved") or ""
     if old is not None and old.get("retrieved") != new.get("retrieved"):
         retrieved = TEXT["arrow"].format(old=old.get("retrieved"), new=new.get("retrieved"))
     elif old is None:
         retrieved = f"{retrieved} ({TEXT['new_dataset']})"
     if changes is None:
-        return [revision.name, retrieved, str(new.get("rows")), TEXT["same_file"], "", "", "", ""]
-    return [revision.name, retrieved, TEXT["arrow"].format(old=changes.old_rows, new=changes.new_rows),
-            _years(changes.years_added), _years(changes.years_removed),
-            str(len(changes.series_added)), str(len(changes.series_removed)), str(len(changes.revisions))]
+        return [revision.name, retrieved, str(new.get("rows")), TEXT["same_file"]]
+    return [revision.name, retrieved, TEXT["arrow"].format(old=changes.old_rows, new=changes.new_rows), _summary(changes)]
 
 
-def _years(years: list[int]) -> str:
-    return ", ".join(map(str, years)) or TEXT["none"]
+def _summary(changes: ResourceChanges) -> str:
+    """What changed in a resource, in words: only what did."""
+    facts = [TEXT[label].format(years=", ".join(map(str, years))) for label, years in
+             (("years_added", changes.years_added), ("years_removed", changes.years_removed)) if years]
+    facts += [TEXT[label].format(count=len(found)) for label, found in
+              (("series_added", changes.series_added), ("series_removed", changes.series_removed),
+               ("values_revised", changes.revisions)) if found]
+    return "; ".join(facts) or TEXT["rows_only"]
 
 
 def _revision_row(revision: Revision) -> list[str]:
@@ -161,16 +170,30 @@ def _section(identifier: str, title: str, body: list[nodes.Node]) -> nodes.secti
     return section
 
 
-def _table(caption: str, header: list[str], rows: list[list]) -> nodes.table:
+class scroll_region(nodes.General, nodes.Element):
+    """A table wider than the page scrolls sideways in its own region, which the keyboard can reach
+    (the book's table frame, styled by bt-charts.css)."""
+
+
+def _visit_scroll_region(translator, node) -> None:
+    translator.body.append('<div class="bt-table-frame"><div class="bt-table-scroll" role="region" tabindex="0" '
+                           f'aria-label="{html.escape(node["label"], quote=True)}">')
+
+
+def _depart_scroll_region(translator, node) -> None:
+    translator.body.append("</div></div>")
+
+
+def _table(caption: str, header: list[str], rows: list[list], classes: tuple[str, ...] = ()) -> scroll_region:
     """A table whose cells hold text or a ready node; text stays text, whatever it contains."""
-    table = nodes.table(classes=["bt-changes"])
+    table = nodes.table(classes=["bt-changes", *classes])
     table += nodes.title(caption, caption)
     group = nodes.tgroup(cols=len(header))
     table += group
     group += [nodes.colspec(colwidth=1) for _ in header]
     group += nodes.thead("", _row(header))
     group += nodes.tbody("", *[_row(cells) for cells in rows])
-    return table
+    return scroll_region("", table, label=caption)
 
 
 def _row(cells: list) -> nodes.row:
@@ -216,6 +239,7 @@ def setup(app):
     # Registered by sphinx_ext for the book; here too, so a test can load this extension alone.
     if "belarus_trade_data_dir" not in app.config:
         app.add_config_value("belarus_trade_data_dir", "", "html")
+    app.add_node(scroll_region, html=(_visit_scroll_region, _depart_scroll_region))
     app.add_directive("what-changed", WhatChanged)
     app.connect("env-get-outdated", _outdated)
     app.connect("env-purge-doc", _purge)

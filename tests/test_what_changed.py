@@ -67,7 +67,7 @@ def publish_older_edition(book: Path, data: Path) -> None:
         path.unlink()
     current = editions.current_record(book, data)
     first = json.loads(json.dumps(current))
-    first.update(edition=1, date="2026-06-02")
+    first.update(edition=1, date="2026-06-02", snapshot="5e1ec7ed00")
     first["resources"]["wdi"].update(hash=file_hash, retrieved="2026-06-01", rows=len(older) + 2)
     moved = next(n for n in first["numbers"] if n["chapter"] == "introduction" and n["expression"] == MOVED_EXPRESSION)
     moved["shown"] = OLD_SHOWN
@@ -92,7 +92,8 @@ def test_first_edition_says_so_and_a_new_edition_rerenders_the_page(page_project
     page = render(book, data)
     text = page.get_text(" ")
     assert TEXT["first_edition"] not in text
-    assert "This page compares edition 2 of 2026-11-27" in text and "with edition 1 of 2026-06-02" in text
+    assert "This page compares edition 2 of 2026-11-27" in text and "with edition 1 of 2026-06-02 (data snapshot 5e1ec7ed00)" in text
+    assert [region["aria-label"] for region in page.select("div.bt-table-scroll[tabindex='0']")][-1] == TEXT["numbers_caption"]
 
     numbers = table(page, TEXT["numbers_caption"])
     assert numbers[0] == TEXT["numbers_header"]
@@ -102,8 +103,7 @@ def test_first_edition_says_so_and_a_new_edition_rerenders_the_page(page_project
     assert page.find("b") is None and "&lt;b&gt;bold&lt;/b&gt;" in str(page)
 
     overview = {r[0]: r for r in table(page, TEXT["overview_caption"])[1:]}
-    assert overview["wdi"][1:5] == ["2026-06-01 → 2026-11-22", "193 → 196", "2024", "none"]
-    assert overview["wdi"][5:] == ["0", "1", "1"]
+    assert overview["wdi"][1:] == ["2026-06-01 → 2026-11-22", "193 → 196", "years added: 2024; series disappearing: 1; values revised: 1"]
     assert overview["imf_dots"][3] == TEXT["same_file"]
 
     series = table(page, "wdi: series appearing and disappearing")
