@@ -193,7 +193,8 @@ def _table(caption: str, header: list[str], rows: list[list], classes: tuple[str
     group += [nodes.colspec(colwidth=1) for _ in header]
     group += nodes.thead("", _row(header))
     group += nodes.tbody("", *[_row(cells) for cells in rows])
-    return scroll_region("", table, label=caption)
+    # Shown as written: Sphinx's smart quotes would change the quotes of a value from the data.
+    return scroll_region("", table, label=caption, support_smartquotes=False)
 
 
 def _row(cells: list) -> nodes.row:

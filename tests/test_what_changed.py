@@ -17,10 +17,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from test_hostile_data import HOSTILE
 
 from belarus_trade import editions
 from belarus_trade.data import load
 from belarus_trade.paths import BOOK_DIR, DATA_DIR
+from belarus_trade.snapshot import record
 from belarus_trade.what_changed import TEXT
 
 MOVED_EXPRESSION = 'f"{russia_exports[1]:.1f}"'  # the introduction's "to 65.2%"
@@ -72,14 +74,14 @@ def publish_older_edition(book: Path, data: Path) -> None:
     moved = next(n for n in first["numbers"] if n["chapter"] == "introduction" and n["expression"] == MOVED_EXPRESSION)
     moved["shown"] = OLD_SHOWN
     current.update(edition=2, date="2026-11-27")
-    for record in (first, current):
-        (editions.editions_dir(book) / editions.RECORD_NAME.format(record["edition"])).write_text(json.dumps(record), encoding="utf-8")
+    for edition in (first, current):
+        (editions.editions_dir(book) / editions.RECORD_NAME.format(edition["edition"])).write_text(json.dumps(edition), encoding="utf-8")
 
 
 def table(page: BeautifulSoup, caption: str) -> list[list[str]]:
-    """A table's cells as text (Sphinx's smart quotes turned back into plain apostrophes)."""
+    """A table's cells as text."""
     found = next(t for t in page.find_all("table") if t.caption and caption in t.caption.get_text(" ", strip=True))
-    return [[cell.get_text(" ", strip=True).replace("’", "'") for cell in row.find_all(["th", "td"])] for row in found.find_all("tr")]
+    return [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])] for row in found.find_all("tr")]
 
 
 def test_first_edition_says_so_and_a_new_edition_rerenders_the_page(page_project):
@@ -134,3 +136,20 @@ def test_book_has_the_what_changed_page_in_its_back_matter(project_copy):
     assert TEXT["first_edition"] in page.get_text(" ")
     navigation = BeautifulSoup((site / "teaching.html").read_text(encoding="utf-8"), "html.parser").select("nav a")
     assert any(link.get("href", "").endswith("what_changed.html") for link in navigation)
+
+
+def test_hostile_text_in_revised_data_reaches_the_page_as_text(page_project):
+    """Markup of every kind the pipeline parses, planted in a data file, is shown on the page as written."""
+    book, data = page_project
+    path = data / "union_state_agreements.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    revised, renamed = HOSTILE[:4], HOSTILE[-4:]
+    frame.loc[:3, "summary"] = revised
+    frame.loc[4:7, "agreement"] = renamed
+    frame.to_csv(path, index=False)
+    record(path.name, data)
+    page = render(book, data)
+    cells = {cell.get_text() for cell in page.select("td p")}
+    assert set(revised) | set(renamed) <= cells
+    assert page.select_one('[role="main"]') is not None
+    assert page.select('[role="main"] :is(img, a[href^="javascript:"], iframe, object, embed, script, style)') == []
