@@ -17,9 +17,9 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from .build import chapters
+from .build import BuildError, chapters
 from .changes import TOP, ResourceChanges, Revision, format_absolute, format_relative, format_value
-from .data import resolve_data_dir
+from .data import DataError, resolve_data_dir
 from .editions import EditionChanges, ResourceRevision, changes_to_show, editions_dir
 
 ENV_KEY = "belarus_trade_what_changed"  # {docname: digest of what the page compared}
@@ -68,7 +68,10 @@ class WhatChanged(SphinxDirective):
         pages = getattr(self.env, ENV_KEY, {})
         pages[self.env.docname] = inputs_digest(book_dir, data_dir)
         setattr(self.env, ENV_KEY, pages)
-        shown = changes_to_show(book_dir, data_dir)
+        try:
+            shown = changes_to_show(book_dir, data_dir)
+        except (BuildError, DataError) as error:  # one line in the build's log, which then fails
+            return [self.state.document.reporter.error(f"what-changed: {error}", line=self.lineno)]
         if shown is None:
             return [_paragraph(TEXT["first_edition"])]
         old, new = _label(shown.old), _label(shown.new)

@@ -153,3 +153,14 @@ def test_hostile_text_in_revised_data_reaches_the_page_as_text(page_project):
     assert set(revised) | set(renamed) <= cells
     assert page.select_one('[role="main"]') is not None
     assert page.select('[role="main"] :is(img, a[href^="javascript:"], iframe, object, embed, script, style)') == []
+
+
+def test_a_missing_copy_of_published_data_fails_the_page_with_one_line(page_project):
+    book, data = page_project
+    publish_older_edition(book, data)
+    record_path = editions.editions_dir(book) / editions.RECORD_NAME.format(1)
+    first = json.loads(record_path.read_text(encoding="utf-8"))
+    editions.copy_path(book, first["resources"]["wdi"]["hash"]).unlink()
+    (editions.editions_dir(book) / editions.RECORD_NAME.format(2)).unlink()
+    with pytest.raises(AssertionError, match=r"what-changed: edition 1: no copy of wdi \(sha256:[0-9a-f]{64}\) in "):
+        render(book, data)
