@@ -71,8 +71,10 @@ def year_field(schema: dict) -> str | None:
 
 
 def compare(resource: str, old: pd.DataFrame | None, new: pd.DataFrame, schema: dict) -> ResourceChanges:
-    """Compare two validated frames of `resource` (old None: the snapshot did not hold it)."""
-    key = list(schema["primaryKey"])
+    """Compare two validated frames of `resource` (old None: the snapshot did not hold it).
+
+    Without a primary key a whole row is its key: rows appear and disappear, none is revised."""
+    key = list(schema.get("primaryKey") or [f["name"] for f in schema["fields"]])
     year = year_field(schema)
     series_key = [name for name in key if name != year]
     old = new.iloc[0:0] if old is None else old

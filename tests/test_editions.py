@@ -64,11 +64,11 @@ def test_publish_refuses_when_nothing_changed_and_appends_when_something_did(pro
     first = json.loads(record_path.read_text(encoding="utf-8"))
     first["numbers"][0]["shown"] = "1999"  # edition 1 showed another number here
     record_path.write_text(json.dumps(first), encoding="utf-8")
-    copies = sorted(editions.copy_path(book, "").parent.iterdir())
+    copies = sorted((editions.editions_dir(book) / editions.COPIES_DIR).iterdir())
     second = editions.publish_edition(book, data)
     assert second["edition"] == 2 and second["date"] and second["numbers"][0]["shown"] != "1999"
     assert json.loads((editions.editions_dir(book) / "edition-002.json").read_text(encoding="utf-8")) == second
-    assert sorted(editions.copy_path(book, "").parent.iterdir()) == copies, "the same files are not kept twice"
+    assert sorted((editions.editions_dir(book) / editions.COPIES_DIR).iterdir()) == copies, "the same files are not kept twice"
     with pytest.raises(BuildError, match="nothing changed since edition 2"):
         editions.publish_edition(book, data)
 
