@@ -283,7 +283,10 @@ def write_atomically(target: Path, content: str | bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(target.suffix + ".tmp")
     try:
-        temporary.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        if isinstance(content, bytes):
+            temporary.write_bytes(content)
+        else:
+            temporary.write_text(content, encoding="utf-8")
         temporary.replace(target)
     finally:
         temporary.unlink(missing_ok=True)
