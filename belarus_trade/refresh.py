@@ -212,6 +212,9 @@ def _prepare(job: Job, data_dir: Path, today: dt.date, log, top: int) -> Candida
     except DataError as error:
         candidate.unlink(missing_ok=True)
         return Outcome(job.resource, "failed", f"candidate rejected: {error}; {_kept(held)}")
+    except BaseException:  # a bug or an interrupt: no candidate is left in the data folder
+        candidate.unlink(missing_ok=True)
+        raise
     same_bytes = bool(held) and candidate.read_bytes() == target.read_bytes()
     return Candidate(job.resource, candidate, target, bool(held), same_bytes, changes)
 
