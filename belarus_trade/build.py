@@ -278,12 +278,15 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
         return {"chapter": source.stem, "seconds": elapsed, "reads": reads}
 
 
-def write_atomically(target: Path, text: str) -> None:
+def write_atomically(target: Path, content: str | bytes) -> None:
     """Replace `target` in one rename; a failed write (a full disk) leaves the old file and no temp file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(target.suffix + ".tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            temporary.write_bytes(content)
+        else:
+            temporary.write_text(content, encoding="utf-8")
         temporary.replace(target)
     finally:
         temporary.unlink(missing_ok=True)
