@@ -65,7 +65,7 @@ def toc_pages(book_dir: Path = BOOK_DIR) -> list[str]:
 
 CONTENT_PAGES = toc_pages()                       # intro, chapters, bibliography
 CHAPTER_PAGES = sorted(p for p in CONTENT_PAGES if p.startswith("chapters/"))
-ALL_PAGES = ["index.html"] + CONTENT_PAGES        # index.html only redirects to the root page
+ALL_PAGES = ["index.html"] + CONTENT_PAGES        # index.html is the root page itself, its URLs re-based
 
 
 # --- site, browser and page fixtures -------------------------------------------------------
