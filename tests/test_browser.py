@@ -575,6 +575,10 @@ def test_figure_2d_draws_every_case(open_page, viewport):
     assert single_year, "the snapshot has single-year cases (2022): the test would not test them"
     assert len(bars) == len(records)
     assert [size for size in bars if size[0] < 1 or size[1] < 1] == [], "a case is drawn with no visible bar"
+    # Every case's label is shown whole (on two lines on a phone), none cut with "…".
+    labels = chart.evaluate("""c => [...c.querySelectorAll('.bt-chart-live g.role-axis[aria-label^="Y-axis"] g.role-axis-label text')]
+        .map(text => [...text.querySelectorAll('tspan')].map(t => t.textContent).join(' ') || text.textContent)""")
+    assert sorted(labels) == sorted(r["case"] for r in records)
 
 
 # --- 11. accessibility of the chart box: an image with a name and nothing to operate inside --
