@@ -200,21 +200,26 @@ TRADE_SOURCE_NAMES = {IMF_SOURCE: "Belarus's reports to the IMF", IMF_ESTIMATE_S
                       ARTICLE_SOURCE: "the article's figures"}
 
 
-def trade_sources_note(trade: pd.DataFrame, start_year: int, end_year: int) -> str:
-    """Which source gives which years of `belarus_russia_trade` within the window, for a chart's
-    source line: it follows the data, so a refresh that brings official years changes it too."""
-    years_of = {source: [] for source in TRADE_SOURCE_NAMES}
-    derived = []
+def trade_source_years(trade: pd.DataFrame, start_year: int, end_year: int) -> dict[str, list[int]]:
+    """The years of `belarus_russia_trade` within the window, by source (IMF_SOURCE,
+    IMF_ESTIMATE_SOURCE, ARTICLE_SOURCE) and, under DERIVED_SOURCE, the years whose imports are
+    derived: the text and source lines say what they use from this, so a refresh changes them too."""
+    years_of = {source: [] for source in (*TRADE_SOURCE_NAMES, DERIVED_SOURCE)}
     for year, source in trade.source.items():
-        if not start_year <= year <= end_year:
-            continue
-        years_of[ARTICLE_SOURCE if source.startswith(ARTICLE_SOURCE) else source].append(year)
-        if DERIVED_SOURCE in source:
-            derived.append(year)
-    parts = [f"{TRADE_SOURCE_NAMES[source]} for {year_span(years)}" for source, years in years_of.items() if years]
-    note = "Values: " + "; ".join(parts) + "." if parts else "No values in this edition."
-    if derived:
-        note += f" Imports for {year_span(derived)} are the article's turnover minus its exports."
+        if start_year <= year <= end_year:
+            years_of[ARTICLE_SOURCE if source.startswith(ARTICLE_SOURCE) else source].append(int(year))
+            if DERIVED_SOURCE in source:
+                years_of[DERIVED_SOURCE].append(int(year))
+    return years_of
+
+
+def trade_sources_note(trade: pd.DataFrame, start_year: int, end_year: int) -> str:
+    """Which source gives which years of `belarus_russia_trade` within the window, for a chart's source line."""
+    years_of = trade_source_years(trade, start_year, end_year)
+    parts = [f"{name} for {year_span(years_of[source])}" for source, name in TRADE_SOURCE_NAMES.items() if years_of[source]]
+    note = "Trade with Russia: " + "; ".join(parts) + "." if parts else "No figures for trade with Russia in this edition."
+    if years_of[DERIVED_SOURCE]:
+        note += f" Imports for {year_span(years_of[DERIVED_SOURCE])} are the article's turnover minus its exports."
     return note
 
 

@@ -427,5 +427,5 @@ def test_official_years_replace_the_articles_figures_and_the_text_says_so(imf_do
     assert (sources.imf_years, sources.article_years, sources.missing_years) == ("2021–2023", "2024", "none")
     assert chapter.direct_last_year(refreshed, 2000, 2024) == 2022  # 2023 is the IMF's estimate, not a report
     assert m.trade_sources_note(trade, 2019, 2024) == (
-        "Values: Belarus's reports to the IMF for 2019–2022; the IMF's own estimates for 2023; "
+        "Trade with Russia: Belarus's reports to the IMF for 2019–2022; the IMF's own estimates for 2023; "
         "the article's figures for 2024. Imports for 2024 are the article's turnover minus its exports.")

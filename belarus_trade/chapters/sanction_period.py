@@ -80,12 +80,12 @@ class TradeSources:
 def trade_sources(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, start_year: int, end_year: int,
                   after: int = 2020) -> TradeSources:
     trade = m.belarus_russia_trade(imf_dots, article_figures)
-    years = range(max(start_year, after + 1), end_year + 1)
-    source = {int(year): text for year, text in trade.source.items()}
-    imf = [y for y in years if source.get(y, "").startswith("IMF")]
-    article = [y for y in years if source.get(y, "").startswith(m.ARTICLE_SOURCE)]
+    first = max(start_year, after + 1)
+    years_of = m.trade_source_years(trade, first, end_year)
+    imf = years_of[m.IMF_SOURCE] + years_of[m.IMF_ESTIMATE_SOURCE]
+    article = years_of[m.ARTICLE_SOURCE]
     return TradeSources(m.year_span(imf), m.year_span(article),
-                        m.year_span([y for y in years if y not in source]))
+                        m.year_span([y for y in range(first, end_year + 1) if y not in imf + article]))
 
 
 def backtest_window(start_year: int, end_year: int) -> tuple[int, int]:
