@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # axe-core (accessibility tests) and Lighthouse (`make audit`), pinned in package-lock.json.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: book test test-fast lint bench validate refresh edition lab student pdf clean browser audit node translations
+.PHONY: book test test-fast lint bench validate refresh publish edition lab student pdf clean browser audit node translations
 
 book: $(STAMP)
 	$(PY) -m belarus_trade build
@@ -34,9 +34,15 @@ audit: book browser $(NODE_STAMP)
 validate: $(STAMP)
 	$(PY) -m belarus_trade validate
 
-# Fetch every series from its publisher; a file is replaced only when the new one validates.
+# Fetch every series from its publisher and print each candidate's diff against the snapshot;
+# a file is replaced only when the new one validates. DRY_RUN=1 stops after the diffs.
 refresh: $(STAMP)
-	$(PY) -m belarus_trade refresh
+	$(PY) -m belarus_trade refresh $(if $(filter-out 0,$(DRY_RUN)),--dry-run)
+
+# Record the built book as the next published edition: data hashes, a copy of each new data
+# file and every number of the prose (book/editions/). Refused if a chapter is stale or nothing changed.
+publish: $(STAMP)
+	$(PY) -m belarus_trade publish
 
 # A separate edition: make edition START=2005 END=2020 [DATA=path/to/data] OUT=editions/2005-2020
 edition: $(STAMP)

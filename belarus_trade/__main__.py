@@ -1,4 +1,4 @@
-"""Command line: `python -m belarus_trade {build,edition,validate,record,import-shared,refresh,student,pdf,bench,translations}`.
+"""Command line: `python -m belarus_trade {build,edition,validate,record,import-shared,refresh,publish,student,pdf,bench,translations}`.
 
 Errors are reported as one line on stderr with exit status 1, never as a traceback: the
 analyst needs to know which file, row and column to fix, not where the code noticed.
@@ -32,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("bench", help="time clean and no-op builds and bare execution; weigh the page")
     commands.add_parser("student", help="write the student edition (solutions removed) to student/")
     commands.add_parser("pdf", help="print the built book to PDF with headless Chromium (book/_build/pdf)")
-    commands.add_parser("refresh", help="fetch every series from its publisher; replace a file only if it validates")
+    refresh = commands.add_parser("refresh", help="fetch every series from its publisher; replace a file only if it validates")
+    refresh.add_argument("--dry-run", action="store_true", help="print each candidate's diff against the snapshot and change nothing")
+    commands.add_parser("publish", help="record the current build as the next published edition (book/editions/)")
     commands.add_parser("translations", help="extract the English text into the gettext catalogues of book/locales and report their state")
     args = parser.parse_args(argv)
 
@@ -88,13 +90,19 @@ def _run(args) -> int:
     elif args.command == "refresh":
         from .refresh import refresh, summary
 
-        line, status = summary(refresh())
+        line, status = summary(refresh(dry_run=args.dry_run), dry_run=args.dry_run)
         print(line, file=sys.stderr if status else sys.stdout)
         return status
     elif args.command == "translations":
         from .translations import main as translations
 
         translations()
+    elif args.command == "publish":
+        from .editions import editions_dir, publish_edition
+
+        published = publish_edition()
+        print(f"published edition {published['edition']} of {published['date']} "
+              f"(data snapshot {published['snapshot']}, {len(published['numbers'])} numbers in the prose) in {editions_dir()}")
     elif args.command == "bench":
         from .bench import main as bench
 

@@ -19,17 +19,15 @@ from __future__ import annotations
 
 import argparse
 import functools
-import http.server
 import json
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
+from .localsite import serve
 from .paths import BUILD_DIR, PROJECT_ROOT
 
 LIGHTHOUSE = PROJECT_ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -48,30 +46,6 @@ ATTEMPTS = 3  # a run that Lighthouse itself gives up on (a DevTools time-out on
 
 class AuditError(RuntimeError):
     pass
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass
-
-
-@contextmanager
-def serve(root: Path):
-    """The site at http://127.0.0.1:PORT/ for as long as the block runs."""
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def site_pages(site: Path) -> list[str]:

@@ -318,12 +318,15 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
                 "reads": reads}
 
 
-def write_atomically(target: Path, text: str) -> None:
+def write_atomically(target: Path, content: str | bytes) -> None:
     """Replace `target` in one rename; a failed write (a full disk) leaves the old file and no temp file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(target.suffix + ".tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            temporary.write_bytes(content)
+        else:
+            temporary.write_text(content, encoding="utf-8")
         temporary.replace(target)
     finally:
         temporary.unlink(missing_ok=True)
@@ -453,7 +456,7 @@ def _render_language(source: Path, target: Path, book_dir: Path, data_dir: Path,
     with open(log, "w", encoding="utf-8") as stream:
         status = subprocess.run(
             [sys.executable, "-m", "belarus_trade.render", str(source), str(target), str(doctrees), str(data_dir),
-             fingerprint, language, str(book_dir / LOCALE_DIR.name)],
+             fingerprint, language, str(book_dir / LOCALE_DIR.name), str(book_dir)],
             stdout=stream, stderr=subprocess.STDOUT, env={**os.environ, "NO_COLOR": "1"},
         ).returncode
     plain = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8"))

@@ -151,6 +151,20 @@ def join_years(years) -> str:
     return tr("{items} and {last}").format(items=", ".join(years[:-1]), last=years[-1])
 
 
+def year_span(years) -> str:
+    """Years as runs, "2000–2020, 2023", or "none"."""
+    years = sorted(set(int(y) for y in years))
+    if not years:
+        return tr("none")
+    runs, start, previous = [], years[0], years[0]
+    for year in years[1:] + [None]:
+        if year is None or year != previous + 1:
+            runs.append(str(start) if start == previous else f"{start}–{previous}")
+            start = year
+        previous = year
+    return ", ".join(runs)
+
+
 def years_outside(start_year: int, end_year: int, first: int, last: int) -> str:
     """The years a chapter's text discusses (`first`–`last`) that an edition's window leaves out,
     as the edition note prints them: "none", "2000–2011" or "2000–2004 and 2023–2024"."""
@@ -175,22 +189,63 @@ ARTICLE_RUSSIA_FIGURES = {
 }
 # The source of each value (English in the frames; a chart translates its copy with `tr`).
 IMF_SOURCE = N_("IMF DOTS, Belarus-reported")
+IMF_ESTIMATE_SOURCE = N_("IMF, estimated by the IMF")  # a year the IMF flags as its own estimate (either flow)
 ARTICLE_SOURCE = N_("Article's figures")
 DERIVED_SOURCE = N_("Article, derived (turnover − exports)")
 ARTICLE_2024_SOURCE = N_("Article's figures; imports: Article, derived (turnover − exports)")
 
 
+def russia_estimated_years(dots: pd.DataFrame) -> set[int]:
+    """Years in which the IMF flags Belarus's exports to or imports from Russia as estimated."""
+    rows = dots[(dots.reporter == BELARUS) & (dots.partner == RUSSIA) & dots.estimated]
+    return {int(year) for year in rows.year}
+
+
+TRADE_SOURCE_NAMES = {IMF_SOURCE: N_("Belarus's reports to the IMF"), IMF_ESTIMATE_SOURCE: N_("the IMF's own estimates"),
+                      ARTICLE_SOURCE: N_("the article's figures")}
+
+
+def trade_source_years(trade: pd.DataFrame, start_year: int, end_year: int) -> dict[str, list[int]]:
+    """The years of `belarus_russia_trade` within the window, by source (IMF_SOURCE,
+    IMF_ESTIMATE_SOURCE, ARTICLE_SOURCE) and, under DERIVED_SOURCE, the years whose imports are
+    derived: the text and source lines say what they use from this, so a refresh changes them too."""
+    years_of = {source: [] for source in (*TRADE_SOURCE_NAMES, DERIVED_SOURCE)}
+    for year, source in trade.source.items():
+        if start_year <= year <= end_year:
+            years_of[ARTICLE_SOURCE if source.startswith(ARTICLE_SOURCE) else source].append(int(year))
+            if DERIVED_SOURCE in source:
+                years_of[DERIVED_SOURCE].append(int(year))
+    return years_of
+
+
+def trade_sources_note(trade: pd.DataFrame, start_year: int, end_year: int) -> str:
+    """Which source gives which years of `belarus_russia_trade` within the window, for a chart's source line."""
+    years_of = trade_source_years(trade, start_year, end_year)
+    parts = [tr("{source} for {years}").format(source=tr(name), years=year_span(years_of[source]))
+             for source, name in TRADE_SOURCE_NAMES.items() if years_of[source]]
+    note = (tr("Trade with Russia: {sources}.").format(sources="; ".join(parts)) if parts
+            else tr("No figures for trade with Russia in this edition."))
+    if years_of[DERIVED_SOURCE]:
+        note += " " + tr("Imports for {years} are the article's turnover minus its exports.").format(
+            years=year_span(years_of[DERIVED_SOURCE]))
+    return note
+
+
 def belarus_russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
     """Exports, imports, balance and turnover (bn USD) by year, with the source of each value.
 
-    Years with no source (2022, and any IMF gap) are simply absent: they are shown as missing,
-    never interpolated. Imports for 2024 follow from the article's turnover and exports.
+    The IMF's series win wherever they exist, so a refresh that brings official years after 2020
+    replaces the article's figures for those years. A year the IMF flags as estimated is labelled
+    so: it is not what Belarus reported. Years with no source (2022, and any IMF gap) are simply
+    absent: they are shown as missing, never interpolated. Imports for 2024 follow from the
+    article's turnover and exports.
     """
     imf = pd.DataFrame({
         "exports": belarus_flows(dots, "exports_fob")[RUSSIA],
         "imports": belarus_flows(dots, "imports_cif")[RUSSIA],
     }).dropna() / 1000
-    imf["source"] = IMF_SOURCE
+    estimated = russia_estimated_years(dots)
+    imf["source"] = [IMF_ESTIMATE_SOURCE if year in estimated else IMF_SOURCE for year in imf.index]
     article = {}
     for (flow, year), figure_id in ARTICLE_RUSSIA_FIGURES.items():
         article.setdefault(year, {"source": ARTICLE_SOURCE})[flow] = quoted(figures, figure_id)

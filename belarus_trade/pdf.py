@@ -5,36 +5,16 @@ footer carries page numbers and the captions keep the article's figure numbers.
 """
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 from .build import chapters
+from .localsite import serve
 from .paths import BOOK_DIR
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;"><span class="title"></span>'
           ' · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve(site: Path):
-    """The built site on a local port, for as long as the block runs."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
 
 
 def chromium_path() -> str:
@@ -57,7 +37,7 @@ def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR) -> Path:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
         page = browser.new_page()
         for relative in pages:
-            page.goto(f"{base}/{relative}", wait_until="load")
+            page.goto(f"{base}{relative}", wait_until="load")
             page.emulate_media(media="print")
             # Static chart images are lazy on screen; printing needs every one of them loaded.
             page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")

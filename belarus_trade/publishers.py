@@ -1,7 +1,8 @@
 """Fetch and parse the publishers' data (World Bank WDI, IMF IMTS and WEO, UN Comtrade, UNCTADstat) into tidy frames.
 
-Everything here is written against the publishers' documented response formats and tested
-offline on hand-written fixtures; nothing in this module has been run against the live APIs.
+Everything here is written against the publishers' documented response formats and tested offline,
+on hand-written fixtures and on answers the servers really sent, recorded by other projects
+(tests/fixtures/publishers/real/); nothing in this module has been run against the live APIs from here.
 Every failure is a `PublisherError` with a one-line message naming publisher and series and a
 `kind` the build can act on (retry later, keep the snapshot, or stop because the format moved).
 """
@@ -35,7 +36,9 @@ IMF_COUNTRY_CODELIST_URL = "https://api.imf.org/external/sdmx/3.0/structure/code
 IMF_HEADERS = {"Accept": "application/json"}
 IMF_FLOWS = {"XG_FOB_USD": "exports_fob", "MG_CIF_USD": "imports_cif"}
 IMF_REQUIRED_DIMENSIONS = ("COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY", "TIME_PERIOD")
+IMF_ALL_CODES = "*"
 IMF_STATUS_ATTRIBUTES = ("STATUS", "OBS_STATUS")
+IMF_ESTIMATED_DERIVATIONS = frozenset({"SE", "SEME", "SEHI", "SP"})
 IMF_COLUMNS = ["reporter", "partner", "flow", "year", "value_musd", "estimated"]
 
 
@@ -342,6 +345,13 @@ def fetch_wdi(
 #   no data is HTTP 200 with a dataSet that has no `series`. Because names are absent, country
 #   names come from the IMF codelist CL_COUNTRY (structure/codelist/IMF/CL_COUNTRY/+, whose
 #   codes carry `name`, e.g. BLR "Belarus, Republic of").
+# * Recorded answers (tests/fixtures/publishers/real/): an IMTS answer (XML, OpenBB's cassette)
+#   carries DERIVATION_TYPE on each observation and no STATUS; JSON data answers (imfp's
+#   recordings) list DERIVATION_TYPE as an observation attribute with `values`, indexed. The
+#   IMTS availability answer lists 242 partner codes; 14 aggregates among them (GX170..GX901,
+#   TX126..TX910) have no name in CL_COUNTRY 1.5.1, which names G998 "European Union (EU)".
+# * A wildcard key position is `*` in SDMX 3.0 (empty in 2.1: amattioc/SDMX issue 209); the
+#   recorded IMF queries of imfp and imf.data use `*`.
 # * IMTS dimensions COUNTRY.INDICATOR.COUNTERPART_COUNTRY.FREQUENCY and indicator codes
 #   XG_FOB_USD / MG_CIF_USD (SDMX-CSV headers of IMTS downloads in public pipelines).
 # Assumed:
@@ -353,7 +363,11 @@ def fetch_wdi(
 #   compares periods as strings or as dates. IMF clients disagree on suffixes ("2000-A1"), so
 #   the years are also filtered client-side.
 # * An observation is estimated when its STATUS (or OBS_STATUS) is "E" or is named "...estimat...",
-#   the SDMX code for estimated values; the IMF's own status codelist was not available to check.
+#   or when its DERIVATION_TYPE is an IMF staff estimate or projection (SE, SEME, SEHI, SP). The
+#   codes' meanings come from public notes on CL_DERIVATION_TYPE (O reported official data,
+#   M mixed, SE staff estimate, SP staff projection, ...), not from a recorded copy of the
+#   codelist. "M" (mixed, seen on USA's World and EU totals) is not an estimate, as DOTS flagged
+#   none of its World rows.
 
 def imf_trade_url(
     reporters: str | Iterable[str], indicators: str | Iterable[str], partners: str | Iterable[str],
@@ -372,8 +386,12 @@ def imf_trade_url(
 
 
 def imf_trade_key(reporters, indicators, partners) -> str:
-    """The IMTS series key COUNTRY.INDICATOR.COUNTERPART_COUNTRY.FREQUENCY, annual frequency."""
-    return ".".join("+".join(_as_list(codes)) for codes in (reporters, indicators, partners, "A"))
+    """The IMTS series key COUNTRY.INDICATOR.COUNTERPART_COUNTRY.FREQUENCY, annual; an empty position is `*`.
+
+    SDMX 3.0 wildcards a position with `*`; an empty position is reported to answer HTTP 200 with no series.
+    """
+    return ".".join("+".join(code for code in _as_list(codes) if code) or IMF_ALL_CODES
+                    for codes in (reporters, indicators, partners, "A"))
 
 
 def parse_imf_country_names(message: dict, *, series: str = "CL_COUNTRY") -> dict[str, str]:
@@ -426,7 +444,7 @@ def parse_imf_sdmx_json(
     rows = []
     for codes, attrs, raw_value in observations:
         value = _number(raw_value)
-        if value is None:
+        if value is None or _unnamed_aggregate(codes, country_names):
             continue
         indicator = _value_code(codes["INDICATOR"])
         if indicator not in IMF_FLOWS:
@@ -442,7 +460,7 @@ def parse_imf_sdmx_json(
             IMF_FLOWS[indicator],
             int(period),
             value * multiplier / 1e6,
-            any(_is_estimate(attrs.get(name)) for name in IMF_STATUS_ATTRIBUTES),
+            _is_estimated(attrs),
         ))
     if not rows:
         raise fail("empty", "every observation in the response is missing")
@@ -509,11 +527,27 @@ def _number(raw) -> float | None:
     return None if value != value else value
 
 
-def _is_estimate(attribute) -> bool:
-    if not attribute or attribute[0] is None:
-        return False
-    code, name = attribute
-    return str(code).upper() == "E" or "estimat" in (name or "").lower()
+def _is_estimated(attributes: dict) -> bool:
+    """Whether the IMF marks an observation as estimated, by its status or its derivation type."""
+    for name in IMF_STATUS_ATTRIBUTES:
+        code, label = attributes.get(name) or (None, None)
+        if code is not None and (str(code).upper() == "E" or "estimat" in (label or "").lower()):
+            return True
+    derivation = (attributes.get("DERIVATION_TYPE") or (None, None))[0]
+    return str(derivation).upper() in IMF_ESTIMATED_DERIVATIONS
+
+
+def _unnamed_aggregate(codes: dict, country_names: Mapping[str, str] | None) -> bool:
+    """An observation of a country group the IMF leaves unnamed (GX170, TX126): left out, not a format change.
+
+    IMF country codes are ISO 3166 alpha-3; groups are longer (G001, GX170). An unnamed
+    three-letter code is still an error, since a country must not vanish silently.
+    """
+    return any(
+        len(code := str(_value_code(codes[dimension]))) != 3
+        and not (_label(codes[dimension]) or (country_names or {}).get(code))
+        for dimension in ("COUNTRY", "COUNTERPART_COUNTRY")
+    )
 
 
 def _country_name(component_value: dict, country_names: Mapping[str, str] | None, fail) -> str:
@@ -532,13 +566,18 @@ def fetch_imf_trade(
     """Annual goods trade between reporters and partners, years start..end, in million USD.
 
     Country names come from the IMF codelist CL_COUNTRY unless `country_names` maps codes to the
-    labels the caller wants (for instance the snapshot's DOTS-era labels).
+    labels the caller wants (for instance the snapshot's DOTS-era labels). Unnamed country groups
+    are left out, but a reporter or partner asked for by code must have a name.
     """
     series = f"IMTS {imf_trade_key(reporters, indicators, partners)}"
     message = _get_as(get, imf_trade_url(reporters, indicators, partners, start, end), "IMF", series, headers=IMF_HEADERS)
     if country_names is None:
         codelist = _get_as(get, IMF_COUNTRY_CODELIST_URL, "IMF", "CL_COUNTRY", headers=IMF_HEADERS)
         country_names = parse_imf_country_names(codelist)
+    unnamed = [code for code in (*_as_list(reporters), *_as_list(partners))
+               if code and code != IMF_ALL_CODES and not country_names.get(code)]
+    if unnamed:
+        raise PublisherError("IMF", series, "schema_changed", f"no name for requested country code(s) {', '.join(unnamed)} in the codelist")
     frame = parse_imf_sdmx_json(message, country_names=country_names, series=series)
     frame = frame[frame["year"].between(int(start), int(end))].reset_index(drop=True)
     if frame.empty:
@@ -660,7 +699,9 @@ def fetch_comtrade_sitc(
 #   Diversification index, Concentration index`, compared case-insensitively because pipelines
 #   spell it "Concentration Index"; `Economy` is the UNCTAD (M49-based) economy code, kept as text.
 # * Exports are the rows whose Flow Label is "Exports"; missing indices are empty cells.
-# * The CSV is UTF-8, possibly with a byte-order mark.
+# * The CSV is UTF-8, possibly with a byte-order mark. One public pipeline falls back to latin-1;
+#   guessing would turn names such as "Côte d'Ivoire" into mojibake silently, so any other
+#   encoding is refused as a format change. (No recorded bulk file was found to settle it.)
 # The archive is unpacked with py7zr (in the lock; imported only by this refresh).
 
 UNCTAD_CONCENTRATION_URL = "https://unctadstat-api.unctad.org/bulkdownload/US.ConcentDiversIndices/US_ConcentDiversIndices"
@@ -719,20 +760,32 @@ def fetch_unctad_concentration(
                 raise fail("over_limit", f"the archive ({_size(len(archive))}) would unpack to {_size(declared)}, above the {_size(max_unpacked)} limit")
             unpacked = py7zr.io.BytesIOFactory(max_unpacked)
             seven_zip.extract(targets=names, factory=unpacked)
-            csv_text = unpacked.get(names[0]).read().decode("utf-8-sig")
+            csv_bytes = unpacked.get(names[0]).read()
     except (py7zr.exceptions.ArchiveError, lzma.LZMAError, EOFError) as err:  # cut short, or corrupt packed data
         raise fail("schema_changed", f"bulk file is a damaged 7z archive ({err})") from None
-    return parse_unctad_concentration(csv_text)
+    return parse_unctad_concentration(decode_unctad_csv(csv_bytes))
+
+
+def decode_unctad_csv(csv_bytes: bytes, *, series: str = UNCTAD_CONCENTRATION_SERIES) -> str:
+    """The bulk CSV as text: UTF-8 (a byte-order mark allowed); anything else is a format change, not a crash."""
+    try:
+        return csv_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise PublisherError("UNCTAD", series, "schema_changed",
+                             f"bulk CSV is not UTF-8 (byte {csv_bytes[err.start:err.start + 1]!r} at offset {err.start})") from None
 
 
 # --- IMF DataMapper API v1 (World Economic Outlook) -------------------------------------------------
 #
 # Verified (DataMapper API help as summarised by public clients): GET
 # https://www.imf.org/external/datamapper/api/v1/{indicator}/{ISO3}/{ISO3}... answers
-# {"values": {"NGDPD": {"BLR": {"2023": 71.9, ...}, ...}}} (usually with an "api" header);
+# {"values": {"NGDPD": {"BLR": {"2023": 71.9, ...}, ...}}, "api": {"version": "1", ...}};
 # NGDPD is "GDP, current prices" in billions of US dollars; years include WEO projections.
-# Assumed: a query with no data answers without `values` (or with an empty one) and null values
-# may appear for years without data; both are handled as missing, not as a format change.
+# Recorded answers quoted by public projects show that the server ignores the countries in the
+# path and `?periods=` (NGDPD/DEU?periods=1991 answers every economy from SDN, 1980, on), so
+# the answer is filtered to the economies asked for. An unknown country answers only the "api"
+# header. One project's fixture has an empty-string economy with null inside values.NGDPD.
+# Assumed: null values may appear for years without data; they are missing, not a format change.
 
 WEO_BASE = "https://www.imf.org/external/datamapper/api/v1"
 WEO_GDP_INDICATOR = "NGDPD"
@@ -744,8 +797,13 @@ def weo_url(countries: str | Iterable[str], indicator: str = WEO_GDP_INDICATOR) 
     return "/".join([WEO_BASE, indicator, *_as_list(countries)])
 
 
-def parse_weo_gdp(message, *, series: str = f"WEO {WEO_GDP_INDICATOR}") -> pd.DataFrame:
-    """Tidy rows `iso3, year, gdp_usd` (US dollars, converted from the published billions)."""
+def parse_weo_gdp(message, *, economies: Iterable[str] | None = None, series: str = f"WEO {WEO_GDP_INDICATOR}") -> pd.DataFrame:
+    """Tidy rows `iso3, year, gdp_usd` (US dollars, converted from the published billions).
+
+    With `economies`, the others in the answer are skipped unread, so that a quirk in an economy
+    the book does not use cannot fail the refresh.
+    """
+    wanted = None if economies is None else set(_as_list(economies))
     fail = partial(PublisherError, "IMF", series)
     if not isinstance(message, dict) or not ({"values", "api"} & message.keys()):
         raise fail("schema_changed", "response lacks the documented values object")
@@ -757,6 +815,8 @@ def parse_weo_gdp(message, *, series: str = f"WEO {WEO_GDP_INDICATOR}") -> pd.Da
         raise fail("schema_changed", f"values.{WEO_GDP_INDICATOR} is not an object")
     rows = []
     for iso3, by_year in countries.items():
+        if (wanted is not None and iso3 not in wanted) or (iso3 == "" and by_year is None):  # "": a placeholder, not an economy
+            continue
         if not isinstance(by_year, dict):
             raise fail("schema_changed", f"values.{WEO_GDP_INDICATOR}.{iso3} is not a year -> value object")
         for year, billions in by_year.items():
@@ -773,10 +833,13 @@ def parse_weo_gdp(message, *, series: str = f"WEO {WEO_GDP_INDICATOR}") -> pd.Da
 
 
 def fetch_weo_gdp(countries: str | Iterable[str], *, get: Callable = http_get_json) -> pd.DataFrame:
-    """WEO GDP in current US dollars for the countries; a country the IMF does not return is `empty`."""
+    """WEO GDP in current US dollars for the countries, and only them (the server may answer every economy).
+
+    A country the IMF does not return is `empty`.
+    """
     codes = _as_list(countries)
     series = f"WEO {WEO_GDP_INDICATOR} {'/'.join(codes)}"
-    frame = parse_weo_gdp(_get_as(get, weo_url(codes), "IMF", series), series=series)
+    frame = parse_weo_gdp(_get_as(get, weo_url(codes), "IMF", series), economies=codes, series=series)
     absent = [code for code in codes if code not in set(frame["iso3"])]
     if absent:
         raise PublisherError("IMF", series, "empty", f"no observations for {', '.join(absent)}")

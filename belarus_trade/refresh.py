@@ -1,8 +1,10 @@
-"""Refresh the snapshot from the publishers: fetch → validate → replace, never the other way round.
+"""Refresh the snapshot from the publishers: fetch → validate → diff → replace, never the other way round.
 
 Each job fetches one resource's series, writes a candidate file, validates it against the
 manifest's schema and against the file it would replace (coverage may grow, not shrink), and
-only then swaps it in and records its checksum, coverage and retrieval date. A failed or
+prints its diff against the snapshot (`changes`: years, series, largest revisions). Only when
+every job has been tried are the validated candidates swapped in, each with its checksum,
+coverage and retrieval date recorded; a dry run stops before that and changes nothing. A failed or
 partial fetch leaves the last good file in place and says which series failed and why; with
 no network the whole refresh stops after the first attempt with one line. Every request goes
 through `publishers.http_get_bytes` under hard `publishers.Limits` (time per request and per run,
@@ -20,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import methods, publishers
+from .changes import TOP, ResourceChanges, compare, format_changes, year_field
 from .data import DataError, pending_descriptor, read_manifest, resolve_data_dir, validate_file
 from .snapshot import record
 
@@ -33,14 +36,16 @@ CONCENTRATION_ECONOMIES = {str(methods.BELARUS_M49), *methods.CONCENTRATION_CLOS
 
 # The snapshot keeps the IMF's DOTS-era labels, which the book's methods use; IMTS codes of
 # the countries the methods name are mapped back to them (other partners keep IMTS labels).
+# CL_COUNTRY names G998 "European Union (EU)"; any "European Union ..." label becomes the DOTS one.
+EU_LABEL = "European Union"
 DOTS_LABELS = {
     "BLR": "Belarus, Rep. of", "RUS": "Russian Federation", "CHN": "China, P.R.: Mainland",
     "ARM": "Armenia, Rep. of", "AZE": "Azerbaijan, Rep. of", "GEO": "Georgia", "KAZ": "Kazakhstan, Rep. of",
     "KGZ": "Kyrgyz Rep.", "MDA": "Moldova, Rep. of", "TJK": "Tajikistan, Rep. of", "TKM": "Turkmenistan",
-    "UKR": "Ukraine", "UZB": "Uzbekistan, Rep. of", "G001": "World",
+    "UKR": "Ukraine", "UZB": "Uzbekistan, Rep. of", "G001": "World", "G998": EU_LABEL,
 }
-MIRROR_REPORTERS = [code for code in DOTS_LABELS if code not in ("BLR", "G001")]
-REQUIRED_IMF_PARTNERS = ["World", "Russian Federation", "China, P.R.: Mainland", "European Union"]
+MIRROR_REPORTERS = [code for code in DOTS_LABELS if code not in ("BLR", "G001", "G998")]
+REQUIRED_IMF_PARTNERS = ["World", "Russian Federation", "China, P.R.: Mainland", EU_LABEL]
 
 
 @dataclass
@@ -54,7 +59,7 @@ class Job:
 @dataclass
 class Outcome:
     resource: str
-    status: str  # "added", "replaced", "unchanged", "failed", "offline" (no connection could be made)
+    status: str  # "added", "replaced", "unchanged", "failed", "offline" (no connection could be made); dry run: "would add", "would replace"
     detail: str
 
 
@@ -66,11 +71,16 @@ def fetch_wdi_snapshot(start: int, end: int, get=publishers.http_get_json, max_p
 
 def fetch_imf_snapshot(start: int, end: int, get=publishers.http_get_json) -> pd.DataFrame:
     codelist = publishers._get_as(get, publishers.IMF_COUNTRY_CODELIST_URL, "IMF", "CL_COUNTRY", headers=publishers.IMF_HEADERS)
-    names = {**publishers.parse_imf_country_names(codelist), **DOTS_LABELS}
-    by_partner = publishers.fetch_imf_trade("BLR", "", start, end, country_names=names, get=get)
+    names = {**dots_labels(publishers.parse_imf_country_names(codelist)), **DOTS_LABELS}
+    by_partner = publishers.fetch_imf_trade("BLR", publishers.IMF_ALL_CODES, start, end, country_names=names, get=get)
     mirror = publishers.fetch_imf_trade(MIRROR_REPORTERS, "BLR", start, end, country_names=names, get=get)
     frame = pd.concat([by_partner, mirror], ignore_index=True)
     return frame.sort_values(["reporter", "partner", "flow", "year"], ignore_index=True)
+
+
+def dots_labels(names: dict[str, str | None]) -> dict[str, str | None]:
+    """The codelist's names with every European Union variant ("European Union (EU)") under the one DOTS label."""
+    return {code: EU_LABEL if (name or "").startswith(EU_LABEL) else name for code, name in names.items()}
 
 
 def fetch_weo_snapshot(start: int, end: int, get=publishers.http_get_json) -> pd.DataFrame:
@@ -134,61 +144,105 @@ def default_jobs(get=publishers.http_get_json, get_bytes=publishers.http_get_byt
     ]
 
 
+@dataclass
+class Candidate:
+    """A fetched series, written beside the file it would replace, validated and compared with it."""
+
+    resource: str
+    path: Path
+    target: Path
+    held: bool  # the snapshot has a file of this series
+    same_bytes: bool
+    changes: ResourceChanges
+
+
 def refresh(data_dir: Path | None = None, jobs: list[Job] | None = None, today: dt.date | None = None,
-            log=print, limits: publishers.Limits = publishers.LIMITS) -> list[Outcome]:
-    """Run each job; replace a file only after its candidate validated. Returns one outcome per job.
+            log=print, limits: publishers.Limits = publishers.LIMITS, dry_run: bool = False, top: int = TOP) -> list[Outcome]:
+    """Fetch and validate every series, print each candidate's diff against the snapshot (its `top`
+    largest revisions), and only then swap in the candidates that validated; with `dry_run`, stop
+    after the diffs and change nothing. Returns one outcome per job.
 
     Without `jobs`, the project's jobs fetch within `limits`, their run time counted from now.
     """
     data_dir = resolve_data_dir(data_dir)
     today = today or dt.date.today()
-    outcomes = []
-    for job in jobs if jobs is not None else default_jobs(*publishers.bounded_getters(limits, log), limits):
-        if outcomes and outcomes[-1].status == "offline":
-            outcomes.append(Outcome(job.resource, "offline", "skipped: no network"))
-            continue
-        outcome = _run(job, data_dir, today)
-        outcomes.append(outcome)
+    prepared: list[Candidate | Outcome] = []
+    try:
+        for job in jobs if jobs is not None else default_jobs(*publishers.bounded_getters(limits, log), limits):
+            if prepared and isinstance(prepared[-1], Outcome) and prepared[-1].status == "offline":
+                prepared.append(Outcome(job.resource, "offline", "skipped: no network"))
+                continue
+            prepared.append(_prepare(job, data_dir, today, log, top))
+        outcomes = [_settle(item, data_dir, today, dry_run) if isinstance(item, Candidate) else item for item in prepared]
+    finally:
+        for item in prepared:
+            if isinstance(item, Candidate):
+                item.path.unlink(missing_ok=True)
+    for outcome in outcomes:
         if outcome.status != "offline":
             log(f"{outcome.resource}: {outcome.status} — {outcome.detail}")
     return outcomes
 
 
-def _run(job: Job, data_dir: Path, today: dt.date) -> Outcome:
+def _kept(held: dict | None) -> str:
+    return f"kept the snapshot retrieved {held.get('retrieved')}" if held else "the snapshot still lacks this series"
+
+
+def _prepare(job: Job, data_dir: Path, today: dt.date, log, top: int) -> Candidate | Outcome:
+    """Fetch, write the candidate, validate it and print its diff; nothing in the snapshot changes."""
     manifest = read_manifest(data_dir)
     held = next((r for r in manifest["resources"] if r["name"] == job.resource), None)
     descriptor = held or pending_descriptor(manifest, job.resource)
     target = data_dir / descriptor["path"]
-    kept = f"kept the snapshot retrieved {held.get('retrieved')}" if held else "the snapshot still lacks this series"
     try:
         fetched = job.fetch(FIRST_YEAR.get(job.resource, 2000), today.year)
     except publishers.PublisherError as error:
         status = "offline" if error.kind == "offline" else "failed"
-        return Outcome(job.resource, status, f"{error}; {kept}")
+        return Outcome(job.resource, status, f"{error}; {_kept(held)}")
+    year = year_field(descriptor["schema"])
+    span = f", {fetched[year].min()}–{fetched[year].max()}" if year in fetched and len(fetched) else ""
+    log(f"{job.resource}: fetched {len(fetched)} rows{span}")
     candidate = target.with_name(f".candidate-{target.name}")
     columns = [field["name"] for field in descriptor["schema"]["fields"]]
     _write_csv(fetched[columns], candidate)
     try:
         unchecked = {key: value for key, value in descriptor.items() if key != "hash"}
         new = validate_file(candidate, unchecked)
+        old = validate_file(target, unchecked) if held else None
+        changes = compare(job.resource, old, new, descriptor["schema"])
+        log(format_changes(changes, top))
         if held:
             series_key = [k for k in descriptor["schema"]["primaryKey"] if k != "year"]
-            _check_coverage(job.resource, series_key, job.tracked(validate_file(target, unchecked)), job.tracked(new))
+            _check_coverage(job.resource, series_key, job.tracked(old), job.tracked(new))
         if job.check:
             job.check(new)
     except DataError as error:
         candidate.unlink(missing_ok=True)
-        return Outcome(job.resource, "failed", f"candidate rejected: {error}; {kept}")
-    if held and candidate.read_bytes() == target.read_bytes():
-        candidate.unlink()
-        record(target.name, data_dir, retrieved=today.isoformat())
-        return Outcome(job.resource, "unchanged", f"same values; retrieval date set to {today.isoformat()}")
-    os.replace(candidate, target)
-    entry = record(target.name, data_dir, retrieved=today.isoformat())
+        return Outcome(job.resource, "failed", f"candidate rejected: {error}; {_kept(held)}")
+    except BaseException:  # a bug or an interrupt: no candidate is left in the data folder
+        candidate.unlink(missing_ok=True)
+        raise
+    same_bytes = bool(held) and candidate.read_bytes() == target.read_bytes()
+    return Candidate(job.resource, candidate, target, bool(held), same_bytes, changes)
+
+
+def _settle(candidate: Candidate, data_dir: Path, today: dt.date, dry_run: bool) -> Outcome:
+    """Swap a validated candidate in and record it, or (dry run) only say what would happen."""
+    if candidate.same_bytes:
+        if dry_run:
+            return Outcome(candidate.resource, "unchanged", "same values; dry run: retrieval date not recorded")
+        record(candidate.target.name, data_dir, retrieved=today.isoformat())
+        return Outcome(candidate.resource, "unchanged", f"same values; retrieval date set to {today.isoformat()}")
+    if dry_run:
+        changes = candidate.changes
+        return Outcome(candidate.resource, "would replace" if candidate.held else "would add",
+                       f"{changes.new_rows} rows; dry run: the snapshot keeps its file")
+    os.replace(candidate.path, candidate.target)
+    entry = record(candidate.target.name, data_dir, retrieved=today.isoformat())
     coverage = entry.get("coverage", {})
     # Known gaps are written by people; a refresh may have filled some of them.
-    review = "; its known_gaps in the manifest may be out of date" if held and entry.get("known_gaps") else ""
-    return Outcome(job.resource, "replaced" if held else "added",
+    review = "; its known_gaps in the manifest may be out of date" if candidate.held and entry.get("known_gaps") else ""
+    return Outcome(candidate.resource, "replaced" if candidate.held else "added",
                    f"{coverage.get('rows')} rows, {coverage.get('first_year')}–{coverage.get('last_year')}{review}")
 
 
@@ -211,11 +265,16 @@ def _check_coverage(resource: str, key: list[str], old: pd.DataFrame, new: pd.Da
         raise DataError(f"{resource}: candidate covers less than the snapshot for {series} ({int(lost.sum())} series shrink)")
 
 
-def summary(outcomes: list[Outcome]) -> tuple[str, int]:
+def summary(outcomes: list[Outcome], dry_run: bool = False) -> tuple[str, int]:
     """One line for the analyst and an exit status: 0 all refreshed, 1 some failed, 2 offline."""
     if outcomes and all(o.status == "offline" for o in outcomes):
         return "offline: no network reached the publishers; the snapshot is unchanged", 2
     failed = [o for o in outcomes if o.status in ("failed", "offline")]
+    if dry_run:
+        changing = [o.resource for o in outcomes if o.status in ("would replace", "would add")]
+        would = f"{', '.join(changing)} would change" if changing else "no series would change"
+        not_fetched = f"; {', '.join(o.resource for o in failed)} failed (see the lines above)" if failed else ""
+        return f"dry run: {would}{not_fetched}; nothing in the data folder was changed", 1 if failed else 0
     if failed:
         return f"refresh incomplete: {', '.join(o.resource for o in failed)} not refreshed (see the lines above); nothing else changed", 1
     return f"refreshed {len(outcomes)} resources", 0

@@ -12,10 +12,11 @@ from .i18n import LANGUAGES, SOURCE_LANGUAGE
 
 
 def render(book_dir: Path, output_dir: Path, doctree_dir: Path, data_dir: Path, fingerprint: str = "",
-           language: str = SOURCE_LANGUAGE, locale_dir: Path | None = None) -> int:
+           language: str = SOURCE_LANGUAGE, locale_dir: Path | None = None, records_dir: Path | None = None) -> int:
     """`fingerprint` (the package and environment) is a config value that invalidates the saved
     doctrees, so a change to the book's Sphinx extension re-reads every page. A translated
-    `language` is rendered with the gettext catalogues of `locale_dir`."""
+    `language` is rendered with the gettext catalogues of `locale_dir`; its What changed page
+    compares the editions and chapters of `records_dir`, the source-language book."""
     from jupyter_book.sphinx import build_sphinx
 
     return build_sphinx(
@@ -29,6 +30,7 @@ def render(book_dir: Path, output_dir: Path, doctree_dir: Path, data_dir: Path, 
             "language": language,
             "locale_dirs": [str(locale_dir or book_dir / "locales")],
             "belarus_trade_editions": edition_roots(language),
+            "belarus_trade_records_dir": str(records_dir or book_dir),
         },
         warningiserror=False, keep_going=True, quiet=True,
     )
@@ -43,5 +45,5 @@ def edition_roots(language: str) -> dict[str, str]:
 
 if __name__ == "__main__":
     book, output, doctrees, data = map(Path, sys.argv[1:5])
-    fingerprint, language, locales = sys.argv[5:8]
-    sys.exit(render(book, output, doctrees, data, fingerprint, language, Path(locales)))
+    fingerprint, language, locales, records = sys.argv[5:9]
+    sys.exit(render(book, output, doctrees, data, fingerprint, language, Path(locales), Path(records)))

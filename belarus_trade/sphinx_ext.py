@@ -7,6 +7,7 @@
   when the chapter executed, as escaped text; a missing value is a build error.
 - Captions: a `**Figure N.**` / `**Table N.**` paragraph right after a named figure output
   becomes that figure's caption.
+- The What changed page: the `what-changed` directive (`what_changed`, issue 12).
 
 - Pages (issue 11): the Vega bundle only on pages that draw a chart, a meta description on
   every page, the root page's content served as `index.html` itself (no redirect hop),
@@ -385,6 +386,7 @@ def setup(app):
     app.add_config_value("belarus_trade_editions", {}, "html")  # language -> its site's top, from this site's top
     app.connect("config-inited", _use_language)
     app.setup_extension("myst_nb")
+    app.setup_extension("belarus_trade.what_changed")
     app.add_role("eval", StoredExpressionRole(), override=True)
     app.add_transform(TranslatableExerciseTitles)
     app.add_transform(TranslatedExercisesInRegistry)

@@ -341,6 +341,7 @@ def last_good_book():
     }
 
 
+@pytest.mark.slow  # builds the real book first (minutes when its notebooks are stale)
 @pytest.mark.parametrize("file_name", BUILD_CASES)
 def test_build_stops_on_bad_data_and_keeps_the_last_good_book(tmp_path, last_good_book, file_name):
     case = case_named(file_name)

@@ -11,13 +11,10 @@ list and the built `chapters/*.html` agree, so a new chapter cannot go untested.
 from __future__ import annotations
 
 import csv
-import functools
-import http.server
 import io
 import math
 import re
 import shutil
-import threading
 import urllib.parse
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +24,7 @@ import pytest
 import yaml
 
 from belarus_trade.data import snapshot_id
+from belarus_trade.localsite import serve
 from belarus_trade.paths import BOOK_DIR
 
 CHROMIUM = shutil.which("chromium")
@@ -65,20 +63,10 @@ def toc_pages(book_dir: Path = BOOK_DIR) -> list[str]:
 
 CONTENT_PAGES = toc_pages()                       # intro, chapters, bibliography
 CHAPTER_PAGES = sorted(p for p in CONTENT_PAGES if p.startswith("chapters/"))
-ALL_PAGES = ["index.html"] + CONTENT_PAGES        # index.html only redirects to the root page
+ALL_PAGES = ["index.html"] + CONTENT_PAGES        # index.html is the root page itself, its URLs re-based
 
 
 # --- site, browser and page fixtures -------------------------------------------------------
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        pass  # a browser dropping a connection is not a test failure; bad statuses are checked
-
 
 @dataclass
 class Site:
@@ -92,13 +80,8 @@ def site(built_site, tmp_path_factory) -> Site:
     # and deletes this folder, which would pull the pages from under the server.
     root = tmp_path_factory.mktemp("site") / "html"
     shutil.copytree(built_site, root)
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Site(root, f"http://127.0.0.1:{server.server_address[1]}/")
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve(root) as url:
+        yield Site(root, url)
 
 
 @pytest.fixture(scope="module")
@@ -592,6 +575,10 @@ def test_figure_2d_draws_every_case(open_page, viewport):
     assert single_year, "the snapshot has single-year cases (2022): the test would not test them"
     assert len(bars) == len(records)
     assert [size for size in bars if size[0] < 1 or size[1] < 1] == [], "a case is drawn with no visible bar"
+    # Every case's label is shown whole (on two lines on a phone), none cut with "…".
+    labels = chart.evaluate("""c => [...c.querySelectorAll('.bt-chart-live g.role-axis[aria-label^="Y-axis"] g.role-axis-label text')]
+        .map(text => [...text.querySelectorAll('tspan')].map(t => t.textContent).join(' ') || text.textContent)""")
+    assert sorted(labels) == sorted(r["case"] for r in records)
 
 
 # --- 11. accessibility of the chart box: an image with a name and nothing to operate inside --

@@ -183,7 +183,7 @@ def test_figure_3_has_no_2022_row_and_marks_every_source(imf_dots, article_figur
     plotted = c.russia_trade_plotted(imf_dots, article_figures, 2000, 2024)
     assert 2022 not in set(plotted.year)
     assert plotted.source.notna().all() and (plotted.source != "").all()
-    assert set(plotted.source) == set(c.SOURCE_LABELS.values())
+    assert set(plotted.source) == set(c.SOURCE_LABELS.values()) - {c.SOURCE_LABELS[m.IMF_ESTIMATE_SOURCE]}
     by = plotted.set_index(["year", "series"]).source
     assert by[(2020, "Exports to Russia")] == c.SOURCE_LABELS[m.IMF_SOURCE]
     assert by[(2021, "Exports to Russia")] == c.SOURCE_LABELS[m.ARTICLE_SOURCE]
@@ -195,8 +195,8 @@ def test_figure_3_has_no_2022_row_and_marks_every_source(imf_dots, article_figur
     assert seg[(2021, "Exports to Russia")] != seg[(2023, "Exports to Russia")]
     assert seg[(2023, "Exports to Russia")] == seg[(2024, "Exports to Russia")]
     assert c.missing_years(plotted.year, 2000, 2024) == [2022]
-    assert c.year_span(plotted.year[plotted.source != c.SOURCE_LABELS[m.IMF_SOURCE]]) == "2021, 2023–2024"
-    assert c.year_span([]) == "none"
+    assert m.year_span(plotted.year[plotted.source != c.SOURCE_LABELS[m.IMF_SOURCE]]) == "2021, 2023–2024"
+    assert m.year_span([]) == "none"
     assert c.russia_trade_plotted(imf_dots, article_figures, 1990, 1999).empty
 
 
@@ -456,3 +456,14 @@ def test_chapter_runs_with_end_year_2020(tmp_path):
     assert shown["range_window"] == "2012–2020"
     assert shown["i18n.number(structure.food_export_share_2021_pct, 1)"] == "nan"
     assert "2021" not in json.dumps(specs["fig-5-exports-structure"]["datasets"])
+
+
+def test_figure_3_marks_the_imfs_own_estimates_apart_from_belarus_reports(imf_dots, article_figures):
+    estimated_2020 = imf_dots.copy()
+    blr_rus_2020 = (estimated_2020.reporter == m.BELARUS) & (estimated_2020.partner == m.RUSSIA) & (estimated_2020.year == 2020)
+    estimated_2020.loc[blr_rus_2020, "estimated"] = True
+    plotted = c.russia_trade_plotted(estimated_2020, article_figures, 2000, 2024).set_index(["year", "series"])
+    assert plotted.source[(2020, "Exports to Russia")] == c.SOURCE_LABELS[m.IMF_ESTIMATE_SOURCE]
+    assert plotted.source[(2019, "Exports to Russia")] == c.SOURCE_LABELS[m.IMF_SOURCE]
+    assert c.SOURCE_SHAPES[c.SOURCE_LABELS[m.IMF_ESTIMATE_SOURCE]] not in {
+        c.SOURCE_SHAPES[label] for key, label in c.SOURCE_LABELS.items() if key != m.IMF_ESTIMATE_SOURCE}

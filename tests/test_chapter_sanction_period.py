@@ -11,6 +11,7 @@ import pytest
 
 from belarus_trade import combined_method as cm
 from belarus_trade import data
+from belarus_trade import methods as m
 from belarus_trade.chapters import sanction_period as chapter
 from belarus_trade.inline import stored_text
 from belarus_trade.paths import DATA_DIR, PROJECT_ROOT
@@ -396,3 +397,35 @@ def test_figure_3b_selection_is_named(notebook):
     assert 'name="pick_flow"' in source and '"fig-3b-combined-backtest"' in source
     html = "".join(spec["outputs"][0]["data"]["application/vnd.belarus-trade.figure+html"])
     assert '"name": "pick_flow"' in html
+
+
+# --- after 2020: the IMF's series where a refresh brought them, else the article's figures ------
+
+def with_official_years(imf_dots: pd.DataFrame, estimated_years=()) -> pd.DataFrame:
+    """The snapshot plus Belarus's trade with Russia for 2021–2023, as an IMTS refresh would add it
+    (test values, not data); years in `estimated_years` carry the IMF's estimate flag."""
+    added = [{"reporter": BY, "partner": RU, "flow": flow, "year": year, "value_musd": value,
+              "estimated": year in estimated_years}
+             for year in (2021, 2022, 2023)
+             for flow, value in (("exports_fob", 20000.0 + year), ("imports_cif", 23000.0 + year))]
+    return pd.concat([imf_dots, pd.DataFrame(added)], ignore_index=True)
+
+
+def test_after_2020_the_offline_snapshot_rests_on_the_article(imf_dots, article_figures):
+    sources = chapter.trade_sources(imf_dots, article_figures, 2000, 2024)
+    assert (sources.imf_years, sources.article_years, sources.missing_years) == ("none", "2021, 2023–2024", "2022")
+
+
+def test_official_years_replace_the_articles_figures_and_the_text_says_so(imf_dots, article_figures):
+    refreshed = with_official_years(imf_dots, estimated_years={2023})
+    trade = m.belarus_russia_trade(refreshed, article_figures)
+    assert trade.at[2021, "exports"] == pytest.approx(22.021)  # the IMF's value, not the article's estimate
+    assert trade.at[2021, "source"] == m.IMF_SOURCE
+    assert trade.at[2023, "source"] == m.IMF_ESTIMATE_SOURCE
+    assert trade.at[2024, "source"].startswith(m.ARTICLE_SOURCE)
+    sources = chapter.trade_sources(refreshed, article_figures, 2000, 2024)
+    assert (sources.imf_years, sources.article_years, sources.missing_years) == ("2021–2023", "2024", "none")
+    assert chapter.direct_last_year(refreshed, 2000, 2024) == 2022  # 2023 is the IMF's estimate, not a report
+    assert m.trade_sources_note(trade, 2019, 2024) == (
+        "Trade with Russia: Belarus's reports to the IMF for 2019–2022; the IMF's own estimates for 2023; "
+        "the article's figures for 2024. Imports for 2024 are the article's turnover minus its exports.")

@@ -675,8 +675,12 @@ def test_progress_shows_a_line_per_request_and_per_series(data_copy, publisher):
     outcomes = refresh(data_copy, [job], today=TODAY, log=lines.append)
     assert [o.status for o in outcomes] == ["unchanged"]
     requests = [f"http://{server.netloc}{path}" for path in server.paths]
-    assert len(requests) == 8 and lines[-1] == f"wdi: unchanged — same values; retrieval date set to {TODAY.isoformat()}"
-    for line, url in zip(lines[:-1], requests, strict=True):
+    assert len(requests) == 8 and lines[-3:] == [
+        "wdi: fetched 196 rows, 2000–2024",
+        "wdi: 196 → 196 rows; no key added or removed, no value revised",
+        f"wdi: unchanged — same values; retrieval date set to {TODAY.isoformat()}",
+    ]
+    for line, url in zip(lines[:-3], requests, strict=True):
         assert line.startswith(f"  GET {url}: ") and line.endswith(" s")
         assert " KiB in " in line or " bytes in " in line
 

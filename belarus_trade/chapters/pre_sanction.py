@@ -41,9 +41,11 @@ NOT_HELD = N_("not in this snapshot")
 
 SOURCE_LABELS = {
     m.IMF_SOURCE: "IMF DOTS, Belarus-reported",
+    m.IMF_ESTIMATE_SOURCE: "IMF, estimated by the IMF",
     m.ARTICLE_SOURCE: "Article's figures",
     m.DERIVED_SOURCE: "Article, derived (turnover − exports)",
 }
+SOURCE_SHAPES = dict(zip(SOURCE_LABELS.values(), ["circle", "diamond", "square", "triangle-up"]))  # Figure 3's markers
 SERIES = ["Exports to Russia", "Imports from Russia", "Balance"]
 
 
@@ -57,20 +59,6 @@ def year_axis(first: int, last: int, step: int = 4) -> alt.X:
         scale=alt.Scale(domain=[first - 0.5, last + 0.5], nice=False, zero=False),
         axis=alt.Axis(format="d", values=ticks, labelAngle=0, grid=False),
     )
-
-
-def year_span(years) -> str:
-    """Years as runs, "2000–2020, 2023", or "none"."""
-    years = sorted(set(int(y) for y in years))
-    if not years:
-        return "none"
-    runs, start, previous = [], years[0], years[0]
-    for year in years[1:] + [None]:
-        if year is None or year != previous + 1:
-            runs.append(str(start) if start == previous else f"{start}–{previous}")
-            start = year
-        previous = year
-    return ", ".join(runs)
 
 
 def join_words(words) -> str:
@@ -136,7 +124,7 @@ def russia_trade_plotted(dots: pd.DataFrame, figures: pd.DataFrame, start_year: 
     plotted = m.within(russia_trade(dots, figures), max(start_year, FIRST_YEAR), end_year).reset_index(drop=True)
     if plotted.empty:
         return plotted.assign(segment=pd.Series(dtype=object))
-    family = np.where(plotted.source == SOURCE_LABELS[m.IMF_SOURCE], "IMF", "article")
+    family = np.where(plotted.source.isin([SOURCE_LABELS[m.IMF_SOURCE], SOURCE_LABELS[m.IMF_ESTIMATE_SOURCE]]), "IMF", "article")
     plotted["segment"] = year_runs(plotted.assign(source_family=family), ["series", "source_family"])
     return plotted.round({"bn_usd": 3})
 

@@ -64,10 +64,32 @@ def _unavailable(cls):
 # --- the statistics gap and the back-test ------------------------------------------------------
 
 def direct_last_year(imf_dots: pd.DataFrame, start_year: int, end_year: int) -> int | None:
-    """Last year of the edition in which Belarus reported its exports to Russia to the IMF."""
+    """Last year of the edition in which Belarus reported its exports to Russia to the IMF (a
+    value the IMF flags as its own estimate is not a report)."""
     own = m.belarus_flows(imf_dots, "exports_fob")[cm.RUSSIA].dropna()
     own = own.loc[(own.index >= start_year) & (own.index <= end_year)]
+    own = own.drop(index=list(m.russia_estimated_years(imf_dots)), errors="ignore")
     return int(own.index.max()) if len(own) else None
+
+
+@dataclass(frozen=True)
+class TradeSources:
+    """Which source gives Belarus's trade with Russia in the years after the last report, so the
+    text says what it uses: the IMF's series where a refresh brought them, else the article's."""
+    imf_years: str       # years after 2020 the IMF's series cover ("none" in the offline snapshot)
+    article_years: str   # years after 2020 that rest on the article's figures
+    missing_years: str   # years after 2020 that neither source covers
+
+
+def trade_sources(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, start_year: int, end_year: int,
+                  after: int = 2020) -> TradeSources:
+    trade = m.belarus_russia_trade(imf_dots, article_figures)
+    first = max(start_year, after + 1)
+    years_of = m.trade_source_years(trade, first, end_year)
+    imf = years_of[m.IMF_SOURCE] + years_of[m.IMF_ESTIMATE_SOURCE]
+    article = years_of[m.ARTICLE_SOURCE]
+    return TradeSources(m.year_span(imf), m.year_span(article),
+                        m.year_span([y for y in range(first, end_year + 1) if y not in imf + article]))
 
 
 def backtest_window(start_year: int, end_year: int) -> tuple[int, int]:

@@ -105,6 +105,28 @@
     if (typeof spec.height === "number") spec.height = Math.max(spec.height, 30 + Math.round(fontSize * 1.45) * lines.length);
   }
 
+  // Category labels on the y axis (Figure 2d's cases) longer than the narrow layout's label
+  // space are set on two lines, broken at the last space that fits, instead of cut with "…";
+  // each row then gets the height of two lines.
+  var LABEL_CHAR_PX = 11 * 0.56;  // average width of a character at the narrow layout's 11 px
+  var TWO_LINE_STEP = 30;         // px per row with two-line labels
+
+  function wrapCategoryLabels(spec, view, labelLimit) {
+    var y = isObject(view.encoding) ? view.encoding.y : null;
+    if (!isObject(y) || (y.type !== "nominal" && y.type !== "ordinal") || typeof y.field !== "string") return;
+    var rows = isObject(view.data) && isObject(spec.datasets) ? spec.datasets[view.data.name] : null;
+    if (!Array.isArray(rows)) return;
+    var perLine = Math.floor(labelLimit / LABEL_CHAR_PX);
+    var longest = rows.reduce(function (most, row) { return Math.max(most, String(row[y.field]).length); }, 0);
+    if (longest <= perLine) return;
+    var cut = "lastindexof(substring(datum.label, 0, " + perLine + "), ' ')";
+    y.axis = isObject(y.axis) ? y.axis : {};
+    y.axis.labelExpr = "length(datum.label) <= " + perLine + " || " + cut + " < 1 ? datum.label : " +
+      "[substring(datum.label, 0, " + cut + "), substring(datum.label, " + cut + " + 1)]";
+    y.axis.labelLimit = labelLimit;
+    spec.height = { step: TWO_LINE_STEP };
+  }
+
   function darkConfig(background) {
     var rule = "#4a525d", soft = "#9aa3ad";
     return {
@@ -164,6 +186,7 @@
           if (isObject(definition.axis) && definition.axis.labelLimit > labelLimit) definition.axis.labelLimit = labelLimit;
         });
         rewrap(view, spec, width);
+        wrapCategoryLabels(spec, view, labelLimit);
       }
       if (dark) lightenInks(view);
     });

@@ -1,0 +1,86 @@
+"""Published editions: the record of every number in the prose with its sentence, the kept data
+copies, and `publish` refusing a stale build or an edition with nothing new."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from belarus_trade import editions
+from belarus_trade.build import BuildError, read_notebook
+from belarus_trade.data import read_manifest
+from belarus_trade.inline import INLINE_EXPRESSION
+from belarus_trade.paths import BOOK_DIR
+
+MARKDOWN = """**1. Russia became the main market.** It took {eval}`share`% of exports in
+{eval}`year` (see {ref}`Figure A <fig-a>` and the *IMF* data {cite}`imfdots`). The U.S. and the
+EU, e.g. Germany, took less: {eval}`rest`%.
+
+- **Imports.** {eval}`share`% came from Russia.
+
+:::{note} Edition
+This page covers {eval}`year`.
+:::
+"""
+SHOWN = {"share": "65.2", "year": "2024", "rest": "<i>3.5</i>"}
+
+
+def test_each_number_is_recorded_with_its_sentence_as_plain_text():
+    assert editions.numbers_in_markdown(MARKDOWN, SHOWN) == [
+        ("share", "It took 65.2% of exports in 2024 (see Figure A and the IMF data)."),
+        ("year", "It took 65.2% of exports in 2024 (see Figure A and the IMF data)."),
+        ("rest", "The U.S. and the EU, e.g. Germany, took less: <i>3.5</i>%."),
+        ("share", "65.2% came from Russia."),
+        ("year", "This page covers 2024."),
+    ]
+
+
+def test_a_number_without_a_stored_value_is_an_error():
+    with pytest.raises(BuildError, match=r"chapter intro: no stored value for \{eval\}`rest`; run `make book` first"):
+        editions.numbers_in_markdown(MARKDOWN, {"share": "1", "year": "2"}, "intro")
+
+
+def test_committed_edition_records_this_snapshot_and_every_number():
+    (first,) = editions.read_editions(BOOK_DIR)
+    current = editions.current_record(BOOK_DIR)
+    assert first["edition"] == 1 and editions.same_content(first, current)
+    manifest = {r["name"]: r for r in read_manifest()["resources"]}
+    assert {name: entry["hash"] for name, entry in first["resources"].items()} == {name: r["hash"] for name, r in manifest.items()}
+    for entry in first["resources"].values():
+        kept = gzip.decompress(editions.copy_path(BOOK_DIR, entry["hash"]).read_bytes())
+        assert kept == (BOOK_DIR.parent / "data" / entry["path"]).read_bytes()
+    introduction = read_notebook(BOOK_DIR / "chapters" / "introduction.ipynb")
+    expressions = [e for cell in introduction["cells"] if cell["cell_type"] == "markdown"
+                   for e in INLINE_EXPRESSION.findall("".join(cell["source"]))]
+    assert [n["expression"] for n in first["numbers"] if n["chapter"] == "introduction"] == expressions
+
+
+def test_publish_refuses_when_nothing_changed_and_appends_when_something_did(project_copy):
+    book, data = project_copy / "book", project_copy / "data"
+    with pytest.raises(BuildError, match="nothing changed since edition 1"):
+        editions.publish_edition(book, data)
+    record_path = editions.editions_dir(book) / "edition-001.json"
+    first = json.loads(record_path.read_text(encoding="utf-8"))
+    first["numbers"][0]["shown"] = "1999"  # edition 1 showed another number here
+    record_path.write_text(json.dumps(first), encoding="utf-8")
+    copies = sorted((editions.editions_dir(book) / editions.COPIES_DIR).iterdir())
+    second = editions.publish_edition(book, data)
+    assert second["edition"] == 2 and second["date"] and second["numbers"][0]["shown"] != "1999"
+    assert json.loads((editions.editions_dir(book) / "edition-002.json").read_text(encoding="utf-8")) == second
+    assert sorted((editions.editions_dir(book) / editions.COPIES_DIR).iterdir()) == copies, "the same files are not kept twice"
+    with pytest.raises(BuildError, match="nothing changed since edition 2"):
+        editions.publish_edition(book, data)
+
+
+def test_publish_refuses_a_stale_chapter(project_copy):
+    book, data = project_copy / "book", project_copy / "data"
+    (editions.editions_dir(book) / "edition-001.json").unlink()
+    path = book / "chapters" / "introduction.ipynb"
+    notebook = read_notebook(path)
+    code = next(cell for cell in notebook["cells"] if cell["cell_type"] == "code" and "parameters" not in cell["metadata"].get("tags", []))
+    code["source"] = ["first_year = 2013\n", *code["source"]]
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"^chapters not executed with the current data and code: introduction; run `make book` first$"):
+        editions.publish_edition(book, data)
+    assert not list(editions.editions_dir(book).glob(editions.RECORD_GLOB))
