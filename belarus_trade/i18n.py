@@ -54,8 +54,8 @@ def catalogue_path(language: str):
 
 
 @functools.cache
-def _catalogue(language: str) -> dict[str, str]:
-    """msgid → msgstr of the code catalogue; fuzzy and empty entries do not count as translated."""
+def _catalogue(language: str) -> dict:
+    """msgid (or (msgctxt, msgid)) → msgstr of the code catalogue; fuzzy and empty entries do not count as translated."""
     from babel.messages.pofile import read_po
 
     path = catalogue_path(language)
@@ -63,7 +63,7 @@ def _catalogue(language: str) -> dict[str, str]:
         return {}
     with open(path, "rb") as stream:
         catalogue = read_po(stream)
-    return {m.id: m.string for m in catalogue if m.id and m.string and not m.fuzzy}
+    return {(m.context, m.id) if m.context else m.id: m.string for m in catalogue if m.id and m.string and not m.fuzzy}
 
 
 def tr(message: str) -> str:
@@ -72,6 +72,14 @@ def tr(message: str) -> str:
     if _language == SOURCE_LANGUAGE:
         return message
     return _catalogue(_language).get(message, message)
+
+
+def trc(context: str, message: str) -> str:
+    """`message` in the current language, where the same English words need different translations
+    in different sentences (gettext's msgctxt): `trc("energy_vs_deficit", "more than")`."""
+    if _language == SOURCE_LANGUAGE:
+        return message
+    return _catalogue(_language).get((context, message), message)
 
 
 def N_(message: str) -> str:

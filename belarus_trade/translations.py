@@ -23,7 +23,7 @@ from .i18n import CODE_DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE
 from .paths import BOOK_DIR, PROJECT_ROOT
 
 PACKAGE_DIR = PROJECT_ROOT / "belarus_trade"
-KEYWORDS = {"tr": None, "N_": None}
+KEYWORDS = {"tr": None, "N_": None, "trc": ((1, "c"), 2)}  # trc(context, message): msgctxt
 # Text the book itself wrote into its data (resource → columns), shown translated with `tr`.
 DATA_TEXT = {"union_state_agreements": ("area", "agreement", "summary")}
 
@@ -43,9 +43,9 @@ def extract_pages(book_dir: Path, pot_dir: Path) -> None:
         raise RuntimeError(f"Sphinx's gettext builder failed with status {status}")
 
 
-def code_messages(book_dir: Path) -> list[str]:
-    """Every string the package and the chapters' code cells mark with `tr` or `N_`, the book's title, and
-    the words of the data the book wrote itself (`DATA_TEXT`)."""
+def code_entries(book_dir: Path) -> list[tuple[str | None, str]]:
+    """(context, message) of every string the package and the chapters' code cells mark with `tr`, `trc`
+    or `N_`, the book's title, and the words of the data the book wrote itself (`DATA_TEXT`)."""
     import yaml
     from babel.messages.extract import extract
 
@@ -53,17 +53,17 @@ def code_messages(book_dir: Path) -> list[str]:
     for notebook in sorted((book_dir / "chapters").glob("*.ipynb")):
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         sources += ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
-    messages = [yaml.safe_load((book_dir / "_config.yml").read_text(encoding="utf-8"))["title"]]
+    entries = [(None, yaml.safe_load((book_dir / "_config.yml").read_text(encoding="utf-8"))["title"])]
     for source in sources:
         # IPython magics are not Python; chapters have none, but a line starting with % would stop the parser.
-        messages += [message for _, message, _, _ in extract("python", io.BytesIO(source.encode()), keywords=KEYWORDS)
-                     if isinstance(message, str)]
+        entries += [(context, message) for _, message, _, context in extract("python", io.BytesIO(source.encode()), keywords=KEYWORDS)
+                    if isinstance(message, str)]
     from .data import load
 
     for resource, columns in DATA_TEXT.items():
         frame = load(resource)
-        messages += [str(value) for column in columns for value in frame[column].dropna()]
-    return list(dict.fromkeys(messages))
+        entries += [(None, str(value)) for column in columns for value in frame[column].dropna()]
+    return list(dict.fromkeys(entries))
 
 
 def write_code_template(book_dir: Path, pot_dir: Path) -> Path:
@@ -71,8 +71,8 @@ def write_code_template(book_dir: Path, pot_dir: Path) -> Path:
     from babel.messages.pofile import write_po
 
     catalogue = Catalog(project="belarus-trade-book")
-    for message in code_messages(book_dir):
-        catalogue.add(message)
+    for context, message in code_entries(book_dir):
+        catalogue.add(message, context=context)
     pot = pot_dir / f"{CODE_DOMAIN}.pot"
     pot_dir.mkdir(parents=True, exist_ok=True)
     with open(pot, "wb") as stream:

@@ -195,12 +195,12 @@ def _revision_row(revision: Revision) -> list[str]:
 
 
 def _paragraph(text: str) -> nodes.paragraph:
-    return nodes.paragraph(text, text)
+    return nodes.paragraph(text, text, translatable=False)  # already in the page's language (`tr`)
 
 
 def _section(identifier: str, title: str, body: list[nodes.Node]) -> nodes.section:
     section = nodes.section(ids=[f"what-changed-{identifier}"])
-    section += nodes.title(title, title)
+    section += nodes.title(title, title, translatable=False)
     section += body
     return section
 
@@ -222,7 +222,7 @@ def _depart_scroll_region(translator, node) -> None:
 def _table(caption: str, header: list[str], rows: list[list], classes: tuple[str, ...] = ()) -> scroll_region:
     """A table whose cells hold text or a ready node; text stays text, whatever it contains."""
     table = nodes.table(classes=["bt-changes", *classes])
-    table += nodes.title(caption, caption)
+    table += nodes.title(caption, caption, translatable=False)
     group = nodes.tgroup(cols=len(header))
     table += group
     group += [nodes.colspec(colwidth=1) for _ in header]
@@ -236,7 +236,7 @@ def _row(cells: list) -> nodes.row:
     row = nodes.row()
     for cell in cells:
         content = cell if isinstance(cell, nodes.Node) else nodes.Text(str(cell))
-        row += nodes.entry("", nodes.paragraph("", "", content))
+        row += nodes.entry("", nodes.paragraph("", "", content, translatable=False))
     return row
 
 

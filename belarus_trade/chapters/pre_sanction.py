@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import methods as m
 from ..charts import WIDTH, year_runs
-from ..i18n import N_
+from ..i18n import N_, tr
 
 # The article's pre-sanction decade: from the Single Economic Space (2012) to the last year before 2022.
 DECADE = (2012, 2021)
@@ -64,7 +64,7 @@ def year_axis(first: int, last: int, step: int = 4) -> alt.X:
 def join_words(words) -> str:
     """"a", "a and b", "a, b and c"; "" for none."""
     words = [str(w) for w in words]
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+    return tr("{items} and {last}").format(items=", ".join(words[:-1]), last=words[-1]) if len(words) > 1 else "".join(words)
 
 
 def decade_window(start_year: int, end_year: int) -> tuple[int, int]:
