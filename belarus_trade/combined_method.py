@@ -30,6 +30,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from .i18n import N_
 from .methods import BELARUS, RUSSIA, belarus_flows
 
 GEORGIA = "Georgia"
@@ -61,13 +62,13 @@ def _without(members, *dropped):
 
 # Alternative definitions of the CIS total and of the subtracted set: (total members, subtracted).
 SENSITIVITY_VARIANTS = {
-    "Book's default: CIS total of 10 (with Turkmenistan and Ukraine, without Georgia); subtract the article's 8": (
+    N_("Book's default: CIS total of 10 (with Turkmenistan and Ukraine, without Georgia); subtract the article's 8"): (
         CIS_TOTAL, ARTICLE_SUBTRACTED),
-    "CIS total also counts Georgia (11 countries); subtract the 8": ((*CIS_TOTAL, GEORGIA), ARTICLE_SUBTRACTED),
-    "CIS total without Turkmenistan (Russia + the 8); subtract the 8": (_without(CIS_TOTAL, TURKMENISTAN), ARTICLE_SUBTRACTED),
-    "Ukraine outside the CIS: neither in the total nor subtracted": (
+    N_("CIS total also counts Georgia (11 countries); subtract the 8"): ((*CIS_TOTAL, GEORGIA), ARTICLE_SUBTRACTED),
+    N_("CIS total without Turkmenistan (Russia + the 8); subtract the 8"): (_without(CIS_TOTAL, TURKMENISTAN), ARTICLE_SUBTRACTED),
+    N_("Ukraine outside the CIS: neither in the total nor subtracted"): (
         _without(CIS_TOTAL, UKRAINE), _without(ARTICLE_SUBTRACTED, UKRAINE)),
-    "Ukraine left in the total but not subtracted": (CIS_TOTAL, _without(ARTICLE_SUBTRACTED, UKRAINE)),
+    N_("Ukraine left in the total but not subtracted"): (CIS_TOTAL, _without(ARTICLE_SUBTRACTED, UKRAINE)),
 }
 
 
@@ -201,8 +202,8 @@ def sensitivity(dots: pd.DataFrame, start_year: int, end_year: int, variants=Non
 
 # --- consistency of printed figures --------------------------------------------------------------
 
-CONSISTENT = "consistent within rounding"
-INCONSISTENT = "inconsistent"
+CONSISTENT = N_("consistent within rounding")
+INCONSISTENT = N_("inconsistent")
 
 
 def printed_decimals(text: str) -> int:

@@ -20,14 +20,15 @@ from .. import combined_method as cm
 from .. import data
 from .. import methods as m
 from ..charts import year_runs
-from ..i18n import N_
+from ..i18n import N_, tr
 
 # Chart labels (legend entries and table values).
-FLOW_LABELS = {"exports_fob": "Exports to Russia", "imports_cif": "Imports from Russia"}
-ACTUAL = "Belarus-reported (actual)"
-ESTIMATE = "Combined-method estimate"
-ERROR = "Error: estimate − actual"
-SERIES_ORDER = ["Exports to Russia", "Imports from Russia", "Balance"]
+# English in the frames (the notebook looks them up); the cell that draws a chart translates a copy with `tr`.
+FLOW_LABELS = {"exports_fob": N_("Exports to Russia"), "imports_cif": N_("Imports from Russia")}
+ACTUAL = N_("Belarus-reported (actual)")
+ESTIMATE = N_("Combined-method estimate")
+ERROR = N_("Error: estimate − actual")
+SERIES_ORDER = [N_("Exports to Russia"), N_("Imports from Russia"), N_("Balance")]
 # The customs union of Belarus, Kazakhstan and Russia came into force in 2010.
 CUSTOMS_UNION_YEAR = 2010
 
@@ -122,10 +123,10 @@ def estimate_above_actual(backtest: pd.DataFrame) -> pd.Series:
 def lean(years_above: int, years: int) -> str:
     """Which way an estimate errs most often: "above", "below" or "on either side of" the actual value."""
     if years_above * 2 > years:
-        return "above"
+        return N_("above")
     if years_above * 2 < years:
-        return "below"
-    return "on either side of"
+        return N_("below")
+    return N_("on either side of")
 
 
 def error_shares(imf_dots: pd.DataFrame, first_year: int, last_year: int, flow: str = "exports_fob") -> pd.Series:
@@ -138,9 +139,18 @@ def error_shares(imf_dots: pd.DataFrame, first_year: int, last_year: int, flow: 
     return (absolute / absolute.sum() * 100).sort_values(ascending=False, kind="stable")
 
 
+# The CIS countries' IMF labels as a sentence names them.
+COUNTRY_NAMES = {
+    "Armenia, Rep. of": N_("Armenia"), "Azerbaijan, Rep. of": N_("Azerbaijan"), "Kazakhstan, Rep. of": N_("Kazakhstan"),
+    "Kyrgyz Rep.": N_("Kyrgyzstan"), "Moldova, Rep. of": N_("Moldova"), "Tajikistan, Rep. of": N_("Tajikistan"),
+    cm.UKRAINE: N_("Ukraine"), "Uzbekistan, Rep. of": N_("Uzbekistan"), cm.TURKMENISTAN: N_("Turkmenistan"),
+    cm.GEORGIA: N_("Georgia"), cm.RUSSIA: N_("Russia"),
+}
+
+
 def country_name(label: str) -> str:
-    """IMF labels read as plain names: 'Kazakhstan, Rep. of' → 'Kazakhstan'."""
-    return label.split(",")[0]
+    """IMF labels read as plain names, in the current language: 'Kazakhstan, Rep. of' → 'Kazakhstan'."""
+    return tr(COUNTRY_NAMES.get(label, label.split(",")[0]))
 
 
 def error_by_period(backtest: pd.DataFrame, flow: str = "exports_fob", break_year: int = CUSTOMS_UNION_YEAR) -> pd.DataFrame:
@@ -179,12 +189,12 @@ def deficit_years(backtest: pd.DataFrame) -> int:
 def sensitivity_table(sensitivity: pd.DataFrame) -> pd.DataFrame:
     """Table 1b's columns from `cm.sensitivity`."""
     return pd.DataFrame({
-        "Definition of the CIS total and of the countries subtracted": sensitivity.variant,
-        "Flow": sensitivity.flow.map(FLOW_LABELS),
-        "Median |error|, %": sensitivity.median_abs_pct.round(2),
-        "Mean error, %": sensitivity.mean_pct.round(2),
-        "Worst year": sensitivity.worst_year.astype(int),
-        "Error in worst year, %": sensitivity.worst_pct.round(2),
+        tr("Definition of the CIS total and of the countries subtracted"): sensitivity.variant.map(tr),
+        tr("Flow"): sensitivity.flow.map(FLOW_LABELS).map(tr),
+        tr("Median |error|, %"): sensitivity.median_abs_pct.round(2),
+        tr("Mean error, %"): sensitivity.mean_pct.round(2),
+        tr("Worst year"): sensitivity.worst_year.astype(int),
+        tr("Error in worst year, %"): sensitivity.worst_pct.round(2),
     })
 
 
@@ -281,10 +291,10 @@ def size_against(value: float, typical_error: float) -> str:
     """How a growth rate compares with the method's typical error: "far larger than" (over three
     times), "larger than" or "within"."""
     if not m.available(value, typical_error):
-        return "n/a"
+        return UNAVAILABLE
     if abs(value) > 3 * typical_error:
-        return "far larger than"
-    return "larger than" if abs(value) > typical_error else "within"
+        return N_("far larger than")
+    return N_("larger than") if abs(value) > typical_error else N_("within")
 
 
 @dataclass(frozen=True)
@@ -374,12 +384,12 @@ def shares_2024_agree(year: Year2024, tolerance_pp: float = 0.15) -> dict[str, b
             for name, k in (("turnover", "t"), ("exports", "x"), ("imports", "m"))}
 
 
-def words(items, none: str = "none") -> str:
-    """'exports', 'turnover and exports': names joined as a sentence lists them."""
+def words(items, none: str = N_("none")) -> str:
+    """'exports', 'turnover and exports': names joined as a sentence lists them (in the current language)."""
     items = [str(i) for i in items]
     if not items:
-        return none
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+        return tr(none)
+    return items[0] if len(items) == 1 else tr("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 # --- Figure 3c: exports, imports and balance around the break -----------------------------------
@@ -396,10 +406,10 @@ def trade_around_break(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, wd
     rows = []
     for year, row in trade.iterrows():
         source = row.source.split(";")[0]
-        for series, value, total_column in (("Exports to Russia", row.exports, "exports"),
-                                            ("Imports from Russia", row.imports, "imports"), ("Balance", row.balance, None)):
+        for series, value, total_column in ((SERIES_ORDER[0], row.exports, "exports"),
+                                            (SERIES_ORDER[1], row.imports, "imports"), (SERIES_ORDER[2], row.balance, None)):
             share = value / totals.at[year, total_column] * 100 if total_column and year in totals.index else math.nan
-            derived = series != "Exports to Russia" and "derived" in row.source and year == 2024
+            derived = series != SERIES_ORDER[0] and "derived" in row.source and year == 2024
             rows.append({"year": int(year), "series": series, "bn_usd": round(float(value), 3),
                          "source": m.DERIVED_SOURCE if derived else source,
                          "russia_share_pct": round(share, 1) if not math.isnan(share) else None})
@@ -446,53 +456,56 @@ def _raw_values(resource: str, key: list[str], data_dir=None) -> dict:
 
 
 # Table 1c's "Checked against" column.
-OWN = "article's own figures"
-WITH_WDI = "article's levels, World Bank totals"
-TABLE1_WDI = "Table 1 vs article's levels, World Bank totals"
+OWN = N_("article's own figures")
+WITH_WDI = N_("article's levels, World Bank totals")
+TABLE1_WDI = N_("Table 1 vs article's levels, World Bank totals")
+# Table 1c's relations of Table 1's shares, one per flow and year (the year filled in).
+TABLE1_RELATIONS = {"export": N_("Table 1: Russia's share of exports {year}, %"),
+                    "import": N_("Table 1: Russia's share of imports {year}, %")}
 
 
 def article_relations() -> list[cm.Relation]:
     """The arithmetic claims of the article's sanction-period pages (and the EU figures they rest on)."""
     R = functools.partial(cm.Relation, basis=OWN)
     relations = [
-        R("Exports to Russia, growth 2021→2023, %", "exports_to_russia_growth_2021_2023_pct_change",
+        R(N_("Exports to Russia, growth 2021→2023, %"), "exports_to_russia_growth_2021_2023_pct_change",
           ("exports_to_russia_2021_bn_usd", "exports_to_russia_2023_bn_usd"), cm.growth_pct, "({1} / {0} − 1) × 100", 2023,
           first_year=2021),
-        R("Imports from Russia, growth 2021→2023, %", "imports_from_russia_growth_2021_2023_pct_change",
+        R(N_("Imports from Russia, growth 2021→2023, %"), "imports_from_russia_growth_2021_2023_pct_change",
           ("imports_from_russia_2021_bn_usd", "imports_from_russia_2023_bn_usd"), cm.growth_pct, "({1} / {0} − 1) × 100", 2023,
           first_year=2021),
-        R("Turnover 2023 = exports + imports, bn USD", "turnover_with_russia_2023_bn_usd",
+        R(N_("Turnover 2023 = exports + imports, bn USD"), "turnover_with_russia_2023_bn_usd",
           ("exports_to_russia_2023_bn_usd", "imports_from_russia_2023_bn_usd"), cm.total, "{0} + {1}", 2023),
-        R("Balance 2023 = exports − imports, bn USD", "trade_balance_with_russia_2023_bn_usd",
+        R(N_("Balance 2023 = exports − imports, bn USD"), "trade_balance_with_russia_2023_bn_usd",
           ("exports_to_russia_2023_bn_usd", "imports_from_russia_2023_bn_usd"), cm.difference, "{0} − {1}", 2023),
-        R("Turnover 2024 from 2023 level and stated growth, bn USD", "turnover_with_russia_2024_bn_usd",
+        R(N_("Turnover 2024 from 2023 level and stated growth, bn USD"), "turnover_with_russia_2024_bn_usd",
           ("turnover_with_russia_2023_bn_usd", "turnover_with_russia_growth_2024_pct_change"), cm.grown_level,
           "{0} × (1 + {1}/100)", 2024, first_year=2023),
-        R("Exports 2024 from 2023 level and stated growth, bn USD", "exports_to_russia_2024_bn_usd",
+        R(N_("Exports 2024 from 2023 level and stated growth, bn USD"), "exports_to_russia_2024_bn_usd",
           ("exports_to_russia_2023_bn_usd", "exports_to_russia_growth_2024_pct_change"), cm.grown_level,
           "{0} × (1 + {1}/100)", 2024, first_year=2023),
-        R("Balance 2024 = exports − implied imports, million USD", "trade_balance_with_russia_2024_musd",
+        R(N_("Balance 2024 = exports − implied imports, million USD"), "trade_balance_with_russia_2024_musd",
           ("exports_to_russia_2024_bn_usd", "turnover_with_russia_2024_bn_usd"), _balance_from_turnover,
           "({0} − ({1} − {0})) × 1000", 2024, scale=1000),
-        R("Exports to the EU, fall 2021→2023, times", "exports_to_eu_fall_2021_2023_times",
+        R(N_("Exports to the EU, fall 2021→2023, times"), "exports_to_eu_fall_2021_2023_times",
           ("exports_to_eu_2021_bn_usd", "exports_to_eu_2023_bn_usd"), cm.ratio, "{0} / {1}", 2023, first_year=2021),
-        R("EU car exports to Belarus, rise 2021→2023, \"almost\" times", "car_imports_from_eu_growth_2021_2023_times",
+        R(N_("EU car exports to Belarus, rise 2021→2023, \"almost\" times"), "car_imports_from_eu_growth_2021_2023_times",
           ("car_imports_from_eu_2023_bn_usd_restated", "car_imports_from_eu_2021_musd_restated"), cm.ratio, "{0} × 1000 / {1}", 2023,
           scale=1000, qualifier="almost", first_year=2021),
-        R("Russia's share of Belarus's goods turnover 2024, %", "russia_share_of_goods_trade_2024_pct",
+        R(N_("Russia's share of Belarus's goods turnover 2024, %"), "russia_share_of_goods_trade_2024_pct",
           ("turnover_with_russia_2024_bn_usd", "wdi_exports_2024", "wdi_imports_2024"), _share_of_sum,
           "{0} / ({1} + {2}) × 100", 2024, basis=WITH_WDI),
-        R("Russia's share of Belarus's goods exports 2024, %", "russia_share_of_goods_exports_2024_pct",
+        R(N_("Russia's share of Belarus's goods exports 2024, %"), "russia_share_of_goods_exports_2024_pct",
           ("exports_to_russia_2024_bn_usd", "wdi_exports_2024"), cm.share_pct, "{0} / {1} × 100", 2024, basis=WITH_WDI),
-        R("Russia's share of Belarus's goods imports 2024, %", "russia_share_of_goods_imports_2024_pct",
+        R(N_("Russia's share of Belarus's goods imports 2024, %"), "russia_share_of_goods_imports_2024_pct",
           ("turnover_with_russia_2024_bn_usd", "exports_to_russia_2024_bn_usd", "wdi_imports_2024"), _imports_share,
           "({0} − {1}) / {2} × 100", 2024, basis=WITH_WDI),
     ]
     for year in (2021, 2023):
         relations += [
-            R(f"Table 1: Russia's share of exports {year}, %", f"table1_export_RU_{year}",
+            R(TABLE1_RELATIONS["export"].format(year=year), f"table1_export_RU_{year}",
               (f"exports_to_russia_{year}_bn_usd", f"wdi_exports_{year}"), cm.share_pct, "{0} / {1} × 100", year, basis=TABLE1_WDI),
-            R(f"Table 1: Russia's share of imports {year}, %", f"table1_import_RU_{year}",
+            R(TABLE1_RELATIONS["import"].format(year=year), f"table1_import_RU_{year}",
               (f"imports_from_russia_{year}_bn_usd", f"wdi_imports_{year}"), cm.share_pct, "{0} / {1} × 100", year, basis=TABLE1_WDI),
         ]
     return relations
@@ -525,12 +538,22 @@ def checked_relations(article_figures: pd.DataFrame, article_table1: pd.DataFram
 def consistency_table(checked: pd.DataFrame) -> pd.DataFrame:
     """Table 1c's columns from `checked_relations`."""
     return pd.DataFrame({
-        "Relation": checked.relation,
-        "Computed as": checked.formula,
-        "Stated": checked.stated_printed,
-        "Implied": checked.implied.round(2),
-        "Difference": checked.difference.round(2),
-        "Rounding allows": checked.tolerance.round(2),
-        "Verdict": checked.verdict,
-        "Checked against": checked.basis,
+        tr("Relation"): checked.relation.map(relation_name),
+        tr("Computed as"): checked.formula,
+        tr("Stated"): checked.stated_printed,
+        tr("Implied"): checked.implied.round(2),
+        tr("Difference"): checked.difference.round(2),
+        tr("Rounding allows"): checked.tolerance.round(2),
+        tr("Verdict"): checked.verdict.map(tr),
+        tr("Checked against"): checked.basis.map(tr),
     })
+
+
+def relation_name(name: str) -> str:
+    """A relation's English name (as `article_relations` gives it) in the current language."""
+    for template in TABLE1_RELATIONS.values():
+        head, tail = template.split("{year}")
+        year = name[len(head):len(name) - len(tail)]
+        if name.startswith(head) and name.endswith(tail) and year.isdigit():
+            return tr(template).format(year=year)
+    return tr(name)
