@@ -263,8 +263,8 @@ def belarus_russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFr
 BELARUS_M49, RUSSIA_M49 = 112, 643
 # The economies of the article's Figure 6 besides Belarus, by the article's reading of them:
 # China and Germany close to Belarus, Kazakhstan and Russia well above it.
-CONCENTRATION_CLOSE = {"156": "China", "276": "Germany"}
-CONCENTRATION_ABOVE = {"398": "Kazakhstan", str(RUSSIA_M49): "Russia"}
+CONCENTRATION_CLOSE = {"156": N_("China"), "276": N_("Germany")}
+CONCENTRATION_ABOVE = {"398": N_("Kazakhstan"), str(RUSSIA_M49): N_("Russia")}
 
 WORLD_BANK_GDP = N_("World Bank WDI")
 WEO_GDP = N_("IMF WEO")

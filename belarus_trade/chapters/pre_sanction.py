@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import methods as m
 from ..charts import WIDTH, year_runs
-from ..i18n import N_, tr
+from ..i18n import N_, number, tr
 
 # The article's pre-sanction decade: from the Single Economic Space (2012) to the last year before 2022.
 DECADE = (2012, 2021)
@@ -39,14 +39,15 @@ ABOUT_SIX_PCT = (5.5, 6.5)
 # A display for a value the snapshot or the edition does not hold.
 NOT_HELD = N_("not in this snapshot")
 
+# Frames keep these English labels (the notebook looks them up); a chart's cell translates its copy with `tr`.
 SOURCE_LABELS = {
-    m.IMF_SOURCE: "IMF DOTS, Belarus-reported",
-    m.IMF_ESTIMATE_SOURCE: "IMF, estimated by the IMF",
-    m.ARTICLE_SOURCE: "Article's figures",
-    m.DERIVED_SOURCE: "Article, derived (turnover − exports)",
+    m.IMF_SOURCE: N_("IMF DOTS, Belarus-reported"),
+    m.IMF_ESTIMATE_SOURCE: N_("IMF, estimated by the IMF"),
+    m.ARTICLE_SOURCE: N_("Article's figures"),
+    m.DERIVED_SOURCE: N_("Article, derived (turnover − exports)"),
 }
 SOURCE_SHAPES = dict(zip(SOURCE_LABELS.values(), ["circle", "diamond", "square", "triangle-up"]))  # Figure 3's markers
-SERIES = ["Exports to Russia", "Imports from Russia", "Balance"]
+SERIES = [N_("Exports to Russia"), N_("Imports from Russia"), N_("Balance")]
 
 
 # --- small helpers the cells share ----------------------------------------------------------------
@@ -138,10 +139,10 @@ def missing_years(years, first: int, last: int) -> list[int]:
 # --- Table 3a: the ranges the article gives for 2012-2021 -----------------------------------------
 
 RANGE_MEASURES = {
-    "deficit_min": ("Smallest yearly deficit", "trade_deficit_with_russia_min_bn_usd"),
-    "deficit_max": ("Largest yearly deficit", "trade_deficit_with_russia_max_bn_usd"),
-    "turnover_min": ("Lowest yearly turnover", "turnover_with_russia_min_bn_usd"),
-    "turnover_max": ("Highest yearly turnover", "turnover_with_russia_max_bn_usd"),
+    "deficit_min": (N_("Smallest yearly deficit"), "trade_deficit_with_russia_min_bn_usd"),
+    "deficit_max": (N_("Largest yearly deficit"), "trade_deficit_with_russia_max_bn_usd"),
+    "turnover_min": (N_("Lowest yearly turnover"), "turnover_with_russia_min_bn_usd"),
+    "turnover_max": (N_("Highest yearly turnover"), "turnover_with_russia_max_bn_usd"),
 }
 # The article gives its ranges to one decimal: a difference up to this is rounding.
 ROUNDING_BN = 0.05
@@ -183,12 +184,12 @@ def ranges_frame(ranges: dict, figures: pd.DataFrame) -> pd.DataFrame:
     for key, (label, figure_id) in RANGE_MEASURES.items():
         stated, computed = m.quoted(figures, figure_id), ranges[f"{key}_bn"]
         rows.append({
-            "Measure": label,
-            "Article, bn USD": stated,
-            "Computed, bn USD": round(computed, 2) if m.available(computed) else math.nan,
-            "Difference, bn USD": round(computed - stated, 2) if m.available(computed) else math.nan,
-            "Year": str(ranges[f"{key}_year"]) if m.available(ranges[f"{key}_year"]) else "–",
-            "Source of the computed value": ranges[f"{key}_source"] or "not in this edition",
+            tr("Measure"): tr(label),
+            tr("Article, bn USD"): stated,
+            tr("Computed, bn USD"): round(computed, 2) if m.available(computed) else math.nan,
+            tr("Difference, bn USD"): round(computed - stated, 2) if m.available(computed) else math.nan,
+            tr("Year"): str(ranges[f"{key}_year"]) if m.available(ranges[f"{key}_year"]) else "–",
+            tr("Source of the computed value"): tr(ranges[f"{key}_source"]) if ranges[f"{key}_source"] else tr("not in this edition"),
         })
     return pd.DataFrame(rows)
 
@@ -257,25 +258,26 @@ def mirror_gap(dots: pd.DataFrame, reporter: str, partner: str) -> pd.DataFrame:
     return gaps
 
 
-SHORT = {m.BELARUS: "Belarus", m.RUSSIA: "Russia"}
+SHORT = {m.BELARUS: N_("Belarus"), m.RUSSIA: N_("Russia")}
 DIRECTION_LABELS = {
-    f"{m.BELARUS} -> {m.RUSSIA}": "Belarus → Russia",
-    f"{m.RUSSIA} -> {m.BELARUS}": "Russia → Belarus",
+    f"{m.BELARUS} -> {m.RUSSIA}": N_("Belarus → Russia"),
+    f"{m.RUSSIA} -> {m.BELARUS}": N_("Russia → Belarus"),
 }
 MIRROR_SERIES = {
-    ("Belarus → Russia", "exporter"): "Belarus's exports to Russia (Belarus-reported, FOB)",
-    ("Belarus → Russia", "importer"): "Russia's imports from Belarus (Russia-reported, CIF)",
-    ("Russia → Belarus", "importer"): "Belarus's imports from Russia (Belarus-reported, CIF)",
-    ("Russia → Belarus", "exporter"): "Russia's exports to Belarus (Russia-reported, FOB)",
+    ("Belarus → Russia", "exporter"): N_("Belarus's exports to Russia (Belarus-reported, FOB)"),
+    ("Belarus → Russia", "importer"): N_("Russia's imports from Belarus (Russia-reported, CIF)"),
+    ("Russia → Belarus", "importer"): N_("Belarus's imports from Russia (Belarus-reported, CIF)"),
+    ("Russia → Belarus", "exporter"): N_("Russia's exports to Belarus (Russia-reported, FOB)"),
 }
-IMPLAUSIBLE = "implausible gap (incomplete report?)"
+IMPLAUSIBLE = N_("implausible gap (incomplete report?)")
+REPORT_MISSING = {"Belarus": N_("Belarus's report missing"), "Russia": N_("Russia's report missing")}
 
 
 def _flag(row) -> str:
     if not m.available(row.exporter_reported):
-        return f"{SHORT[row.exporter]}'s report missing"
+        return REPORT_MISSING[SHORT[row.exporter]]
     if not m.available(row.importer_reported):
-        return f"{SHORT[row.importer]}'s report missing"
+        return REPORT_MISSING[SHORT[row.importer]]
     low, high = PLAUSIBLE_RATIO_PCT
     return IMPLAUSIBLE if row.ratio_pct < low or row.ratio_pct > high else ""
 
@@ -314,16 +316,23 @@ def ratio_frame(gaps: pd.DataFrame) -> pd.DataFrame:
     def column(value, direction):
         return wide[(value, direction)] if (value, direction) in wide.columns else pd.Series(math.nan, index=wide.index)
 
+    def header(direction, text):
+        return tr("{direction}: {column}").format(direction=tr(direction), column=tr(text))
+
     return pd.DataFrame({
-        "Year": wide.index.astype(int),
-        f"{by_ru}: Belarus's report, bn USD": (column("exporter_reported", by_ru) / 1000).round(3).values,
-        f"{by_ru}: Russia's report, bn USD": (column("importer_reported", by_ru) / 1000).round(3).values,
-        f"{by_ru}: importer ÷ exporter, %": column("ratio_pct", by_ru).round(2).values,
-        f"{ru_by}: Russia's report, bn USD": (column("exporter_reported", ru_by) / 1000).round(3).values,
-        f"{ru_by}: Belarus's report, bn USD": (column("importer_reported", ru_by) / 1000).round(3).values,
-        f"{ru_by}: importer ÷ exporter, %": column("ratio_pct", ru_by).round(2).values,
-        "Note": notes.reindex(wide.index).fillna("").values,
+        tr("Year"): wide.index.astype(int),
+        header(by_ru, "Belarus's report, bn USD"): (column("exporter_reported", by_ru) / 1000).round(3).values,
+        header(by_ru, "Russia's report, bn USD"): (column("importer_reported", by_ru) / 1000).round(3).values,
+        header(by_ru, "importer ÷ exporter, %"): column("ratio_pct", by_ru).round(2).values,
+        header(ru_by, "Russia's report, bn USD"): (column("exporter_reported", ru_by) / 1000).round(3).values,
+        header(ru_by, "Belarus's report, bn USD"): (column("importer_reported", ru_by) / 1000).round(3).values,
+        header(ru_by, "importer ÷ exporter, %"): column("ratio_pct", ru_by).round(2).values,
+        tr("Note"): [tr(note) if note else "" for note in notes.reindex(wide.index).fillna("")],
     }).reset_index(drop=True)
+
+
+# Table 3b's column words (its headers are "{direction}: {column}").
+RATIO_COLUMNS = (N_("Belarus's report, bn USD"), N_("Russia's report, bn USD"), N_("importer ÷ exporter, %"))
 
 
 def mirror_summary(gaps: pd.DataFrame, start_year: int, end_year: int) -> dict:
@@ -337,8 +346,8 @@ def mirror_summary(gaps: pd.DataFrame, start_year: int, end_year: int) -> dict:
     numbers = {
         "first_year": int(decade.year.min()) if len(decade) else math.nan,
         "last_year": int(decade.year.max()) if len(decade) else math.nan,
-        "russia_missing_years": sorted({int(y) for y in gaps.loc[flags == "Russia's report missing", "year"]}),
-        "belarus_missing_years": sorted({int(y) for y in gaps.loc[flags == "Belarus's report missing", "year"]}),
+        "russia_missing_years": sorted({int(y) for y in gaps.loc[flags == REPORT_MISSING["Russia"], "year"]}),
+        "belarus_missing_years": sorted({int(y) for y in gaps.loc[flags == REPORT_MISSING["Belarus"], "year"]}),
         "implausible_years": sorted({int(y) for y in gaps.loc[flags == IMPLAUSIBLE, "year"]}),
         "agree_years": [int(y) for y, ok in agree.items() if ok],
     }
@@ -390,10 +399,15 @@ def transit_frame(wdi: pd.DataFrame, figures: pd.DataFrame, start_year: int, end
     gdp = m.wdi_series(wdi, "BLR", GDP) / 1e9
     gdp = gdp.loc[(gdp.index >= first) & (gdp.index <= last)]
     share = transit / gdp * 100
-    shown = pd.DataFrame({"Year": gdp.index.astype(int), "GDP, bn USD (WDI)": gdp.round(2).values,
-                          f"{transit:.1f} bn USD as % of GDP": share.round(2).values})
-    shown["Rounds to the article's ~6%"] = np.where(share.between(*ABOUT_SIX_PCT, inclusive="left").values, "yes", "no")
+    shown = pd.DataFrame({tr("Year"): gdp.index.astype(int), tr("GDP, bn USD (WDI)"): gdp.round(2).values,
+                          transit_column(transit): share.round(2).values})
+    shown[tr("Rounds to the article's ~6%")] = np.where(share.between(*ABOUT_SIX_PCT, inclusive="left").values, tr("yes"), tr("no"))
     return shown.reset_index(drop=True)
+
+
+def transit_column(transit_bn: float) -> str:
+    """Table 3c's column of the article's transit figure as a share of GDP (its highlighted column)."""
+    return tr("{value} bn USD as % of GDP").format(value=number(transit_bn, 1))
 
 
 def transit_numbers(wdi: pd.DataFrame, figures: pd.DataFrame, start_year: int, end_year: int) -> dict:
@@ -430,15 +444,16 @@ def transit_numbers(wdi: pd.DataFrame, figures: pd.DataFrame, start_year: int, e
 # section for 2012 and 2021 from Belarus's own reports, with the article's quoted shares as marks
 # beside them. Without it they show only the shares the article quotes, and say so.
 
-FUELS = "Mineral fuels (SITC 3)"
-MACHINERY = "Machinery, transport eq. (SITC 7)"
-FOOD = "Food products"
-CRUDE = "Crude oil (2019, ITC)"
-GAS = "Natural gas (2019, ITC)"
-OTHER = "All other sections"
-UNCTAD_BASIS = "UNCTAD, author's calculation"
-ITC_BASIS = "ITC Trade Map 2019, author's calculation"
-NOT_OFFLINE = "not in the snapshot; UN Comtrade fills it after a refresh"
+# Labels of Figures 4 and 5 (English in the frames; the chart's cell translates its copy).
+FUELS = N_("Mineral fuels (SITC 3)")
+MACHINERY = N_("Machinery, transport eq. (SITC 7)")
+FOOD = N_("Food products")
+CRUDE = N_("Crude oil (2019, ITC)")
+GAS = N_("Natural gas (2019, ITC)")
+OTHER = N_("All other sections")
+UNCTAD_BASIS = N_("UNCTAD, author's calculation")
+ITC_BASIS = N_("ITC Trade Map 2019, author's calculation")
+NOT_OFFLINE = N_("not in the snapshot; UN Comtrade fills it after a refresh")
 
 STRUCTURE = {
     "imports": {
@@ -450,7 +465,7 @@ STRUCTURE = {
             (CRUDE, 2019, "crude_oil_share_of_russia_exports_to_belarus_2019_pct", ITC_BASIS),
             (GAS, 2019, "natural_gas_share_of_russia_exports_to_belarus_2019_pct", ITC_BASIS),
         ],
-        "notes": [(FUELS, 2021, "level not quoted; share fell by almost half, 2012 → 2021")],
+        "notes": [(FUELS, 2021, N_("level not quoted; share fell by almost half, 2012 → 2021"))],
         "groups": [FUELS, CRUDE, GAS, MACHINERY, OTHER],
     },
     "exports": {
@@ -470,10 +485,10 @@ MACHINERY_VALUES = {2012: "machinery_exports_to_russia_2012_bn_usd", 2021: "mach
 
 # SITC Rev. 3 sections, as the figures label them.
 SITC_SECTIONS = {
-    "0": "0 Food and live animals", "1": "1 Beverages and tobacco", "2": "2 Crude materials, exc. fuels",
-    "3": "3 Mineral fuels", "4": "4 Animal and vegetable oils", "5": "5 Chemicals",
-    "6": "6 Manufactured goods by material", "7": "7 Machinery and transport eq.",
-    "8": "8 Miscellaneous manufactures", "9": "9 Not classified elsewhere",
+    "0": N_("0 Food and live animals"), "1": N_("1 Beverages and tobacco"), "2": N_("2 Crude materials, exc. fuels"),
+    "3": N_("3 Mineral fuels"), "4": N_("4 Animal and vegetable oils"), "5": N_("5 Chemicals"),
+    "6": N_("6 Manufactured goods by material"), "7": N_("7 Machinery and transport eq."),
+    "8": N_("8 Miscellaneous manufactures"), "9": N_("9 Not classified elsewhere"),
 }
 # The section each quoted share is set beside. The article's "food products" is probably UNCTAD's
 # food group (SITC 0, 1, 4 and 22), so beside section 0 alone it is an approximate comparison.
