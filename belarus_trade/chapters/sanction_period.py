@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import math
+import re
 from dataclasses import dataclass, fields
 
 import pandas as pd
@@ -20,7 +21,7 @@ from .. import combined_method as cm
 from .. import data
 from .. import methods as m
 from ..charts import year_runs
-from ..i18n import N_, tr
+from ..i18n import N_, number, tr
 
 # Chart labels (legend entries and table values).
 # English in the frames (the notebook looks them up); the cell that draws a chart translates a copy with `tr`.
@@ -539,14 +540,20 @@ def consistency_table(checked: pd.DataFrame) -> pd.DataFrame:
     """Table 1c's columns from `checked_relations`."""
     return pd.DataFrame({
         tr("Relation"): checked.relation.map(relation_name),
-        tr("Computed as"): checked.formula,
-        tr("Stated"): checked.stated_printed,
+        tr("Computed as"): checked.formula.map(_decimal_mark),
+        tr("Stated"): checked.stated_printed.map(_decimal_mark),
         tr("Implied"): checked.implied.round(2),
         tr("Difference"): checked.difference.round(2),
         tr("Rounding allows"): checked.tolerance.round(2),
         tr("Verdict"): checked.verdict.map(tr),
         tr("Checked against"): checked.basis.map(tr),
     })
+
+
+def _decimal_mark(text: str) -> str:
+    """Numbers printed into a text ("(8.0 / 5.2 − 1) × 100") with the current language's decimal mark."""
+    mark = number(0.5, 1)[1]
+    return re.sub(r"(?<=\d)\.(?=\d)", mark, text) if mark != "." else text
 
 
 def relation_name(name: str) -> str:
