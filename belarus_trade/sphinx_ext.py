@@ -6,7 +6,8 @@
 - Numbers: the `eval` role shows the value that `engine` stored beside the Markdown cell
   when the chapter executed, as escaped text; a missing value is a build error.
 - Captions: a `**Figure N.**` / `**Table N.**` paragraph right after a named figure output
-  becomes that figure's caption.
+  becomes that figure's caption; in a translated edition a link's "Figure N" takes the
+  language's word for a cross-reference ("рис. N").
 - The What changed page: the `what-changed` directive (`what_changed`, issue 12).
 
 - Pages (issue 11): the Vega bundle only on pages that draw a chart, a meta description on
@@ -35,13 +36,14 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxRole
 
 from . import i18n
 from .charts import FIGURE_MIMETYPE
-from .i18n import N_, tr
+from .i18n import N_, tr, trc
 from .inline import plain_text, stored_results
 from .paths import BUILD_DIR
 
@@ -366,6 +368,53 @@ class CaptionAfterFigure(SphinxTransform):
             figure += caption
 
 
+# A link's text naming a figure or table, "{ref}`Figure 3c <fig-3c>`".
+REFERENCE_TEXT = re.compile(r"^(Figure|Table) (\S+)$")
+SENTENCE_END = re.compile(r"(^|[.!?])\s*$")
+
+
+class ReferenceWordsInLanguage(SphinxTransform):
+    """A translation keeps a link's role verbatim (the gate checks it, since the role carries the
+    target), so "Figure 3c" would stay English in a translated sentence. The word takes the
+    language's form for a cross-reference instead ("рис. 3c": one form that fits every grammatical
+    case), capitalised where it starts a sentence."""
+
+    default_priority = 400  # after Sphinx's Locale transform (20), which brings the translated links
+
+    def apply(self, **kwargs):
+        if i18n.current() == i18n.SOURCE_LANGUAGE:
+            return
+        words = {"Figure": trc("cross-reference", "Figure"), "Table": trc("cross-reference", "Table")}
+        for reference in list(self.document.findall(addnodes.pending_xref)):
+            match = REFERENCE_TEXT.match(reference.astext())
+            if reference.get("reftype") != "ref" or not reference.get("refexplicit") or not match:
+                continue
+            word = words[match.group(1)]
+            if _starts_sentence(reference):
+                word = word[:1].upper() + word[1:]
+            text = next(reference.findall(nodes.Text))
+            text.parent.replace(text, nodes.Text(f"{word}\u00a0{match.group(2)}"))
+
+
+def _starts_sentence(node) -> bool:
+    """Whether `node` opens its paragraph (or title, caption) or follows a sentence's end."""
+    block = node.parent
+    while not isinstance(block, (nodes.paragraph, nodes.title, nodes.caption)) and block.parent is not None:
+        block = block.parent
+    before = []
+    for text in block.findall(nodes.Text):
+        if node in _ancestors(text):
+            break
+        before.append(text.astext())
+    return bool(SENTENCE_END.search("".join(before)))
+
+
+def _ancestors(node):
+    while node is not None:
+        yield node
+        node = node.parent
+
+
 def _next_paragraph(node):
     """The paragraph that follows `node` in reading order, skipping empty containers."""
     while node.parent is not None:
@@ -392,6 +441,7 @@ def setup(app):
     app.add_transform(TranslatedExercisesInRegistry)
     app.add_post_transform(ExerciseTitlesForGettext)
     app.add_transform(CaptionAfterFigure)
+    app.add_transform(ReferenceWordsInLanguage)
     app.connect("env-before-read-docs", _article_numbering)
     app.connect("builder-inited", _add_assets)
     app.connect("html-page-context", _finish_page)

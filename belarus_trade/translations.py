@@ -86,8 +86,26 @@ def update_catalogues(book_dir: Path = BOOK_DIR, languages=LANGUAGES[1:]) -> dic
 
     pot_dir = book_dir / "_build" / "gettext"
     extract_pages(book_dir, pot_dir)
-    write_code_template(book_dir, pot_dir)
-    return update(str(book_dir / LOCALE_DIR.name), str(pot_dir), tuple(languages), jobs=1)
+    code_template = write_code_template(book_dir, pot_dir)
+    status = update(str(book_dir / LOCALE_DIR.name), str(pot_dir), tuple(languages), jobs=1)
+    for language in languages:
+        _merge_contexts(code_template, book_dir / LOCALE_DIR.name / language / "LC_MESSAGES" / code_template.with_suffix(".po").name)
+    return status
+
+
+def _merge_contexts(template: Path, catalogue: Path) -> None:
+    """sphinx-intl writes a catalogue only when its set of msgids changed, so a known msgid in a new
+    msgctxt ("Figure" for a caption, and for a cross-reference) would never arrive: merge again,
+    keyed by (msgctxt, msgid)."""
+    from sphinx_intl import catalog
+
+    if not catalogue.is_file():
+        return
+    merged = catalog.load_po(str(catalogue))
+    keys = {(m.context, m.id) for m in merged if m.id}
+    catalog.update_with_fuzzy(merged, catalog.load_po(str(template)))
+    if {(m.context, m.id) for m in merged if m.id} != keys:
+        catalog.dump_po(str(catalogue), merged, width=76)
 
 
 @dataclass(frozen=True)

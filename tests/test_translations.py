@@ -3,7 +3,8 @@ sentence reaches a translated page.
 
 - Each catalogue of `book/locales/<language>/LC_MESSAGES` is complete: no empty and no fuzzy
   entry (what `msgfmt --statistics` reports), and each translation keeps the MyST roles of its
-  message (`{eval}`, `{ref}`, `{cite}`…) verbatim, since they carry the numbers and links.
+  message (`{eval}`, `{ref}`, `{cite}`…) verbatim, since they carry the numbers and links
+  (`{sub}` and `{sup}` only set type, and a formula's indices are translated).
 - The catalogues are current: the text the code marks (`tr`, `N_`) and, in the slow test, the
   pages' prose as Sphinx extracts it now, are all in the catalogues. An English sentence added
   without `make translations` and its translation turns these tests red.
@@ -25,7 +26,7 @@ from belarus_trade.translations import catalogue_states, code_entries, extract_p
 
 TRANSLATIONS = [language for language in LANGUAGES if language != SOURCE_LANGUAGE]
 CATALOGUES = sorted(path for language in TRANSLATIONS for path in (LOCALE_DIR / language / "LC_MESSAGES").rglob("*.po"))
-ROLE = re.compile(r"\{[a-z:-]+\}`[^`]*`")
+ROLE = re.compile(r"\{(?!sub\}|sup\})[a-z:-]+\}`[^`]*`")
 
 
 def _messages(path: Path) -> dict[str, str]:
