@@ -83,10 +83,13 @@ def _run(args) -> int:
         written = write_student_edition(PROJECT_ROOT / "student")
         print(f"student edition: {len(written)} notebooks in {PROJECT_ROOT / 'student'}")
     elif args.command == "pdf":
+        from .i18n import LANGUAGES, SOURCE_LANGUAGE
         from .paths import BUILD_DIR
         from .pdf import print_book
 
-        print(f"PDF ready: {print_book((BUILD_DIR / 'html').resolve(), BUILD_DIR / 'pdf')}")
+        for language in LANGUAGES:
+            output = BUILD_DIR / "pdf" if language == SOURCE_LANGUAGE else BUILD_DIR / "pdf" / language
+            print(f"PDF ready ({language}): {print_book((BUILD_DIR / 'html').resolve(), output, language=language)}")
     elif args.command == "refresh":
         from .refresh import refresh, summary
 

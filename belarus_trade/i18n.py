@@ -14,6 +14,7 @@ grouping and minus, and charts get the same conventions through `vega_locale()`.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import numbers
@@ -47,6 +48,18 @@ def use(language: str) -> None:
 
 def current() -> str:
     return _language
+
+
+@contextlib.contextmanager
+def speaking(language: str):
+    """`use(language)` for a block, then back to the language before it (a caller that writes
+    one edition's text must not change what later code writes)."""
+    previous = _language
+    use(language)
+    try:
+        yield
+    finally:
+        use(previous)
 
 
 def catalogue_path(language: str):

@@ -1,20 +1,29 @@
 """`make pdf`: the book printed to PDF by headless Chromium, one file per chapter and the whole book.
 
 Pages are printed with the print stylesheet, so every chart appears as its static image; the
-footer carries page numbers and the captions keep the article's figure numbers.
+footer carries page numbers and the captions keep the article's figure numbers. Each edition is
+printed from its own site (the Russian one from `html/ru/`), its footer in its language.
 """
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
+from . import i18n
 from .build import chapters
+from .i18n import tr
 from .localsite import serve
 from .paths import BOOK_DIR
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;"><span class="title"></span>'
-          ' · page <span class="pageNumber"></span> of <span class="totalPages"></span></div>')
+FOOTER = '<div style="font-size:8px;width:100%;text-align:center;color:#555;"><span class="title"></span> · {pages}</div>'
+
+
+def footer() -> str:
+    """The page footer in the current language; Chromium fills in the spans."""
+    words = html.escape(tr("page {page} of {pages}"))
+    return FOOTER.format(pages=words.format(page='<span class="pageNumber"></span>', pages='<span class="totalPages"></span>'))
 
 
 def chromium_path() -> str:
@@ -24,11 +33,16 @@ def chromium_path() -> str:
     return path
 
 
-def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR) -> Path:
-    """One PDF per chapter in `output`, and `output/book.pdf` joining them in table-of-contents order."""
+def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR, language: str = i18n.SOURCE_LANGUAGE) -> Path:
+    """One PDF per chapter of the `language` edition in `output`, and `output/book.pdf` joining
+    them in table-of-contents order."""
     from playwright.sync_api import sync_playwright
     from pypdf import PdfWriter
 
+    if language != i18n.SOURCE_LANGUAGE:
+        site = site / language
+    with i18n.speaking(language):
+        page_footer = footer()
     output.mkdir(parents=True, exist_ok=True)
     pages = [c.path.relative_to(book_dir).with_suffix(".html").as_posix() for c in chapters(book_dir)]
     pages.append("bibliography.html")
@@ -44,7 +58,7 @@ def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR) -> Path:
             page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
             target = output / (Path(relative).stem + ".pdf")
             page.pdf(path=str(target), format="A4", print_background=False, display_header_footer=True,
-                     header_template="<div></div>", footer_template=FOOTER,
+                     header_template="<div></div>", footer_template=page_footer,
                      margin={"top": "15mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
             written.append(target)
         browser.close()

@@ -174,13 +174,10 @@ def test_russian_charts_write_russian_text_and_numbers():
     use the decimal comma, in the text alternative, the table and the chart's Vega locale."""
     from belarus_trade import i18n
 
-    i18n.use("ru")
-    try:
+    with i18n.speaking("ru"):
         markup = figure().html()
         table_markup = DataTable("table-x", pd.DataFrame({"value": [1234.5]}), Attribution(["wdi"])).html()
         assert "Источник:" in markup and "Скачать данные (CSV)" in markup and "Текстовое описание" in markup
         assert "1,0% в 2020 г." in markup
         assert "1\u202f234,5" in table_markup
         assert figure().spec()["config"]["locale"]["number"]["decimal"] == ","
-    finally:
-        i18n.use("en")

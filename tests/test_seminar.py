@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from belarus_trade import i18n
 from belarus_trade.build import chapters, execute_chapter
+from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE, tr
 from belarus_trade.paths import PROJECT_ROOT
 from belarus_trade.student import SOLUTION_TAG, student_notebook, write_student_edition
 
@@ -127,18 +129,25 @@ def test_jupyterlab_starts_offline_with_the_project_kernel(tmp_path):
         server.wait(timeout=20)
 
 
-def test_pdf_has_every_chapter_with_numbered_figures_and_chart_images(built_site, tmp_path):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pdf_has_every_chapter_with_numbered_figures_and_chart_images(built_site, tmp_path, language):
+    """Each edition prints in its own language: captions, the chart images' words and the footer."""
     from pypdf import PdfReader
 
     from belarus_trade.pdf import print_book
 
-    book = print_book(built_site, tmp_path / "pdf")
+    output = tmp_path / "pdf"
+    book = print_book(built_site, output, language=language)
     reader = PdfReader(str(book))
-    per_chapter = {c.name: len(PdfReader(str(tmp_path / "pdf" / f"{c.name}.pdf")).pages) for c in CHAPTERS}
-    assert len(reader.pages) == sum(per_chapter.values()) + len(PdfReader(str(tmp_path / "pdf" / "bibliography.pdf")).pages)
+    per_chapter = {c.name: len(PdfReader(str(output / f"{c.name}.pdf")).pages) for c in CHAPTERS}
+    assert len(reader.pages) == sum(per_chapter.values()) + len(PdfReader(str(output / "bibliography.pdf")).pages)
     assert all(pages >= 1 for pages in per_chapter.values())
-    multivector = "".join(page.extract_text() for page in PdfReader(str(tmp_path / "pdf" / "multivector.pdf")).pages)
-    for caption in ("Figure 1.", "Figure 2.", "Table 1."):
+    multivector = "".join(page.extract_text() for page in PdfReader(str(output / "multivector.pdf")).pages)
+    with i18n.speaking(language):
+        figure, table, axis_title, first_page = tr("Figure"), tr("Table"), tr("% of GDP"), tr("page {page} of {pages}")
+    for caption in (f"{figure} 1.", f"{figure} 2.", f"{table} 1."):
         assert caption in multivector
-    assert "% of GDP" in multivector, "the axis title drawn inside Figure 1's static image"
-    assert re.search(r"page 1 of \d+", multivector)
+    assert axis_title in multivector, "the axis title drawn inside Figure 1's static image"
+    assert re.search(re.escape(first_page).replace(r"\{page\}", "1").replace(r"\{pages\}", r"\d+"), multivector)
+    if language != SOURCE_LANGUAGE:
+        assert "Figure 1." not in multivector and "page 1 of" not in multivector

@@ -124,11 +124,8 @@ def test_the_translated_page_lists_the_english_records_marked_as_english(page_pr
     assert TEXT["first_edition"] not in render(book, data, "ru").get_text(" ")  # its words are translated
     publish_older_edition(book, data)
     page = render(book, data, "ru")
-    i18n.use("ru")
-    try:
+    with i18n.speaking("ru"):
         caption, header, note = tr(TEXT["numbers_caption"]), [tr(h) for h in TEXT["numbers_header"]], tr(TEXT["records_language"])
-    finally:
-        i18n.use("en")
     assert caption != TEXT["numbers_caption"] and note in page.get_text(" ")
     numbers = table(page, caption)
     assert numbers[0] == header
