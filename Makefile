@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # axe-core (accessibility tests) and Lighthouse (`make audit`), pinned in package-lock.json.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: book test test-fast lint bench validate refresh publish edition lab student pdf clean browser audit node translations
+.PHONY: book test test-fast lint bench validate refresh publish edition lab lab-ru student pdf clean browser audit node translations
 
 book: $(STAMP)
 	$(PY) -m belarus_trade build
@@ -64,11 +64,19 @@ $(STAMP): requirements.txt pyproject.toml
 
 # JupyterLab on the chapters with the project's kernel; asks nothing of the network.
 LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --LabApp.extension_manager=readonly
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=book/chapters $(LAB_OFFLINE) $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(VENV)/bin/jupyter lab --notebook-dir=book/chapters $(LAB_OFFLINE) $(LAB_ROOT)
 
-# The student edition (solutions removed) in student/, ready to copy to classroom machines.
-student: $(STAMP)
+# The same for the Russian edition: its notebooks, Markdown translated and outputs from its own run,
+# written to book/_build/notebooks/ru by the build's Russian run and the catalogues.
+lab-ru: book
+	$(PY) -m belarus_trade notebooks ru
+	$(VENV)/bin/jupyter lab --notebook-dir=book/_build/notebooks/ru $(LAB_OFFLINE) $(LAB_ROOT)
+
+# The student edition (solutions removed), ready to copy to classroom machines: student/ in
+# English and student/ru/ in Russian, each with its own copy of the data.
+student: book
 	$(PY) -m belarus_trade student
 
 # The built book printed to PDF (book/_build/pdf/book.pdf and one file per chapter).

@@ -30,7 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     imports = commands.add_parser("import-shared", help="rebuild the snapshot from the shared reference extracts")
     imports.add_argument("shared_data", type=Path)
     commands.add_parser("bench", help="time clean and no-op builds and bare execution; weigh the page")
-    commands.add_parser("student", help="write the student edition (solutions removed) to student/")
+    commands.add_parser("student", help="write the student edition (solutions removed) to student/, the Russian one to student/ru/")
+    notebooks = commands.add_parser("notebooks", help="write a translated edition's notebooks (Markdown translated, outputs from its run)")
+    notebooks.add_argument("language", choices=["ru"], help="the edition's language")
     commands.add_parser("pdf", help="print the built book to PDF with headless Chromium (book/_build/pdf)")
     refresh = commands.add_parser("refresh", help="fetch every series from its publisher; replace a file only if it validates")
     refresh.add_argument("--dry-run", action="store_true", help="print each candidate's diff against the snapshot and change nothing")
@@ -77,11 +79,19 @@ def _run(args) -> int:
 
         print("imported:", ", ".join(import_reference_extracts(args.shared_data)))
     elif args.command == "student":
+        from .i18n import LANGUAGES, SOURCE_LANGUAGE
         from .paths import PROJECT_ROOT
         from .student import write_student_edition
 
-        written = write_student_edition(PROJECT_ROOT / "student")
-        print(f"student edition: {len(written)} notebooks in {PROJECT_ROOT / 'student'}")
+        for language in LANGUAGES:
+            output = PROJECT_ROOT / "student" if language == SOURCE_LANGUAGE else PROJECT_ROOT / "student" / language
+            written = write_student_edition(output, language=language)
+            print(f"student edition ({language}): {len(written)} notebooks in {output}")
+    elif args.command == "notebooks":
+        from .notebooks import notebooks_dir, write_notebooks
+
+        written = write_notebooks(args.language, notebooks_dir(args.language))
+        print(f"{len(written)} notebooks in {notebooks_dir(args.language)}")
     elif args.command == "pdf":
         from .i18n import LANGUAGES, SOURCE_LANGUAGE
         from .paths import BUILD_DIR

@@ -18,6 +18,7 @@ import contextlib
 import functools
 import math
 import numbers
+import re
 from decimal import Decimal
 
 from babel.numbers import format_decimal
@@ -93,6 +94,33 @@ def trc(context: str, message: str) -> str:
     if _language == SOURCE_LANGUAGE:
         return message
     return _catalogue(_language).get((context, message), message)
+
+
+REFERENCE_TEXT = re.compile(r"^(Figure|Table) (\S+)$")  # a link's text naming a figure or table
+ABBREVIATION = re.compile(r"\b[^\W\d_]{1,3}\.$")  # "см.", "г.", "e.g." ends no sentence
+
+
+def _ends_sentence(text: str) -> bool:
+    text = text.rstrip()
+    if not text or text[-1] in "!?":
+        return True
+    if not text.endswith("."):
+        return False
+    abbreviation = ABBREVIATION.search(text)
+    return not (abbreviation and abbreviation.group(0).islower())
+
+
+def cross_reference(text: str, text_before: str) -> str:
+    """A link's text "Figure 3c" in the current language's form for a cross-reference ("рис. 3c":
+    one form for every grammatical case), capitalised where it starts a sentence (`text_before`
+    is what precedes it in its paragraph). Other text is returned as it is."""
+    match = REFERENCE_TEXT.match(text)
+    if not match or _language == SOURCE_LANGUAGE:
+        return text
+    word = {"Figure": trc("cross-reference", "Figure"), "Table": trc("cross-reference", "Table")}[match.group(1)]
+    if _ends_sentence(text_before):
+        word = word[:1].upper() + word[1:]
+    return f"{word}\u00a0{match.group(2)}"
 
 
 def N_(message: str) -> str:

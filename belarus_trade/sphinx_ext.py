@@ -43,7 +43,7 @@ from sphinx.util.docutils import SphinxRole
 
 from . import i18n
 from .charts import FIGURE_MIMETYPE
-from .i18n import N_, tr, trc
+from .i18n import N_, tr
 from .inline import plain_text, stored_results
 from .paths import BUILD_DIR
 
@@ -368,36 +368,26 @@ class CaptionAfterFigure(SphinxTransform):
             figure += caption
 
 
-# A link's text naming a figure or table, "{ref}`Figure 3c <fig-3c>`".
-REFERENCE_TEXT = re.compile(r"^(Figure|Table) (\S+)$")
-SENTENCE_END = re.compile(r"(^|[.!?])\s*$")
-
-
 class ReferenceWordsInLanguage(SphinxTransform):
     """A translation keeps a link's role verbatim (the gate checks it, since the role carries the
-    target), so "Figure 3c" would stay English in a translated sentence. The word takes the
-    language's form for a cross-reference instead ("рис. 3c": one form that fits every grammatical
-    case), capitalised where it starts a sentence."""
+    target), so "Figure 3c" would stay English in a translated sentence: `i18n.cross_reference`
+    gives the language's form."""
 
     default_priority = 400  # after Sphinx's Locale transform (20), which brings the translated links
 
     def apply(self, **kwargs):
         if i18n.current() == i18n.SOURCE_LANGUAGE:
             return
-        words = {"Figure": trc("cross-reference", "Figure"), "Table": trc("cross-reference", "Table")}
         for reference in list(self.document.findall(addnodes.pending_xref)):
-            match = REFERENCE_TEXT.match(reference.astext())
-            if reference.get("reftype") != "ref" or not reference.get("refexplicit") or not match:
+            if reference.get("reftype") != "ref" or not reference.get("refexplicit"):
                 continue
-            word = words[match.group(1)]
-            if _starts_sentence(reference):
-                word = word[:1].upper() + word[1:]
             text = next(reference.findall(nodes.Text))
-            text.parent.replace(text, nodes.Text(f"{word}\u00a0{match.group(2)}"))
+            localised = i18n.cross_reference(reference.astext(), _text_before(reference))
+            text.parent.replace(text, nodes.Text(localised))
 
 
-def _starts_sentence(node) -> bool:
-    """Whether `node` opens its paragraph (or title, caption) or follows a sentence's end."""
+def _text_before(node) -> str:
+    """The text that precedes `node` in its paragraph (or title, caption)."""
     block = node.parent
     while not isinstance(block, (nodes.paragraph, nodes.title, nodes.caption)) and block.parent is not None:
         block = block.parent
@@ -406,7 +396,7 @@ def _starts_sentence(node) -> bool:
         if node in _ancestors(text):
             break
         before.append(text.astext())
-    return bool(SENTENCE_END.search("".join(before)))
+    return "".join(before)
 
 
 def _ancestors(node):

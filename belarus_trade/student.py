@@ -4,7 +4,8 @@ Exercises follow one convention (see CONTRIBUTING.md): every cell of a solution 
 `solution-start` and `solution-end` markers, its prose and its code — carries the tag
 `solution`; code cells students fill in carry the tag `exercise`. The student edition drops
 the `solution` cells and clears the outputs of `exercise` cells; everything else stays, so
-the notebooks still run from top to bottom.
+the notebooks still run from top to bottom. A translated edition's student notebooks start from
+its translated notebooks (`notebooks.translated_notebook`).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from .build import chapters
+from .i18n import SOURCE_LANGUAGE
 from .paths import BOOK_DIR, DATA_DIR
 
 SOLUTION_TAG = "solution"
@@ -32,7 +34,8 @@ def student_notebook(notebook: dict) -> dict:
     return {**notebook, "cells": cells, "metadata": metadata}
 
 
-def write_student_edition(output: Path, book_dir: Path = BOOK_DIR, data_dir: Path = DATA_DIR) -> list[Path]:
+def write_student_edition(output: Path, book_dir: Path = BOOK_DIR, data_dir: Path = DATA_DIR,
+                          language: str = SOURCE_LANGUAGE) -> list[Path]:
     """Student notebooks in `output/book/chapters` and a copy of the data in `output/data`: the
     same layout as the project, so each notebook's default `data_dir = "../../data"` works and
     the folder can be copied to classroom machines as it is."""
@@ -43,7 +46,13 @@ def write_student_edition(output: Path, book_dir: Path = BOOK_DIR, data_dir: Pat
     shutil.copytree(data_dir, data_out)
     written = []
     for chapter in chapters(book_dir):
-        notebook = student_notebook(json.loads(chapter.path.read_text(encoding="utf-8")))
+        if language == SOURCE_LANGUAGE:
+            notebook = json.loads(chapter.path.read_text(encoding="utf-8"))
+        else:
+            from .notebooks import translated_notebook
+
+            notebook = translated_notebook(chapter, language, book_dir)
+        notebook = student_notebook(notebook)
         target = chapters_out / chapter.path.name
         target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)

@@ -2,7 +2,8 @@
 
 - JupyterLab itself (the `make lab` command line, offline, on a free port) opens every chapter
   in Debian's chromium: every figure of the chapter's HTML page is drawn in the notebook, every
-  `{eval}` number shows its stored value, and no raw `{glue…}` placeholder is left.
+  `{eval}` number shows its stored value, and no raw `{glue…}` placeholder is left. The same
+  for the Russian edition's notebooks (`make lab-ru`).
 - `jupyter nbconvert --to html` (no execution, no JavaScript needed) shows every figure as an
   image.
 """
@@ -23,7 +24,9 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from belarus_trade.build import chapters
+from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE
 from belarus_trade.inline import stored_text
+from belarus_trade.notebooks import write_notebooks
 from belarus_trade.paths import PROJECT_ROOT
 
 CHAPTERS = chapters()
@@ -46,10 +49,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def jupyterlab(tmp_path_factory):
-    """`make lab`'s server, with every cell rendered at once (JupyterLab otherwise renders only
-    the cells in view), answering on a free local port."""
+@pytest.fixture(scope="module", params=LANGUAGES)
+def jupyterlab(request, tmp_path_factory):
+    """`make lab`'s server (`make lab-ru`'s for the Russian edition, on its notebooks), with every
+    cell rendered at once (JupyterLab otherwise renders only the cells in view), answering on a
+    free local port: (address, token, language, notebook folder)."""
+    language = request.param
+    notebook_dir = PROJECT_ROOT / "book" / "chapters"
+    if language != SOURCE_LANGUAGE:
+        request.getfixturevalue("built_site")  # the edition's run
+        notebook_dir = tmp_path_factory.mktemp(f"notebooks-{language}")
+        write_notebooks(language, notebook_dir)
     home = tmp_path_factory.mktemp("lab")
     settings = home / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
@@ -58,7 +68,7 @@ def jupyterlab(tmp_path_factory):
     makefile = (PROJECT_ROOT / "Makefile").read_text()
     offline = re.search(r"^LAB_OFFLINE := (.+)$", makefile, re.M).group(1).split()
     command = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", f"--port={port}",
-               f"--IdentityProvider.token={token}", "--notebook-dir=book/chapters", *offline]
+               f"--IdentityProvider.token={token}", f"--notebook-dir={notebook_dir}", *offline]
     command += ["--allow-root"] if os.geteuid() == 0 else []
     environment = {"HOME": str(home), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
                    "JUPYTER_RUNTIME_DIR": str(home), "JUPYTERLAB_SETTINGS_DIR": str(home / "settings")}
@@ -73,7 +83,7 @@ def jupyterlab(tmp_path_factory):
                 time.sleep(0.5)
         else:
             pytest.fail("JupyterLab did not answer within 60 s")
-        yield base, token
+        yield base, token, language, notebook_dir
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -93,9 +103,9 @@ def lab_browser():
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.name)
 def test_jupyterlab_draws_every_figure_and_shows_every_number(chapter, built_site, jupyterlab, lab_browser):
-    base, token = jupyterlab
-    expected = figures_in_page(built_site, chapter)
-    notebook = json.loads(chapter.path.read_text(encoding="utf-8"))
+    base, token, language, notebook_dir = jupyterlab
+    expected = figures_in_page(built_site if language == SOURCE_LANGUAGE else built_site / language, chapter)
+    notebook = json.loads((notebook_dir / chapter.path.name).read_text(encoding="utf-8"))
     values = sorted({value for value in stored_text(notebook).values() if value})
     page = lab_browser.new_page(viewport={"width": 1366, "height": 900})
     outside = []
@@ -103,7 +113,7 @@ def test_jupyterlab_draws_every_figure_and_shows_every_number(chapter, built_sit
                else (outside.append(route.request.url), route.abort()))
     try:
         # A workspace of its own, reset: JupyterLab would otherwise reopen the chapters opened before.
-        page.goto(f"{base}/lab/workspaces/{chapter.name}/tree/{chapter.path.name}?reset&token={token}")
+        page.goto(f"{base}/lab/workspaces/{language}-{chapter.name}/tree/{chapter.path.name}?reset&token={token}")
         page.wait_for_selector(".jp-Notebook .jp-MarkdownCell", timeout=60_000)
         page.wait_for_function(f"document.querySelectorAll({json.dumps(DRAWN_CHART)}).length >= {expected}",
                                timeout=60_000)

@@ -94,6 +94,25 @@ def test_student_notebooks_still_run(student_edition, tmp_path):
         assert all(o.get("output_type") != "error" for c in executed["cells"] for o in c.get("outputs", []))
 
 
+@pytest.mark.parametrize("language", [language for language in LANGUAGES if language != SOURCE_LANGUAGE])
+def test_translated_student_edition_is_in_its_language_and_runs(built_site, tmp_path, language):
+    """The Russian student edition: the Russian notebooks without solutions, each chapter's title
+    in Russian, and a chapter that runs from top to bottom on the edition's own copy of the data."""
+    output = tmp_path / language
+    written = write_student_edition(output, language=language)
+    assert sorted(p.name for p in written) == sorted(c.path.name for c in CHAPTERS)
+    for notebook_path in written:
+        notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+        assert not any(SOLUTION_TAG in tags(cell) for cell in notebook["cells"])
+        title = next(source(c) for c in notebook["cells"] if c["cell_type"] == "markdown").splitlines()[0]
+        assert re.search("[А-Яа-я]", title) and not re.search("[A-Za-z]{4,}", title), title
+    chapter = output / "book" / "chapters" / "multivector.ipynb"
+    execute_chapter(chapter, tmp_path / "run.ipynb", {}, output / "data", "student", tmp_path / "failed")
+    executed = json.loads((tmp_path / "run.ipynb").read_text(encoding="utf-8"))
+    assert all(o.get("output_type") != "error" for c in executed["cells"] for o in c.get("outputs", []))
+    assert "Источник:" in json.dumps(executed, ensure_ascii=False)  # the charts it drew speak Russian
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -14,6 +14,7 @@ sentence reaches a translated page.
 """
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -113,3 +114,86 @@ def test_translated_pages_have_no_english_sentence(built_site, language):
     found = {page.relative_to(built_site).as_posix(): latin_sentences(page.read_text(encoding="utf-8")) for page in pages}
     found = {page: runs for page, runs in found.items() if runs and "bibliography" not in page and "genindex" not in page}
     assert not found, "; ".join(f"{page}: {runs[:3]}" for page, runs in found.items())
+
+
+# --- a translated edition's notebooks (JupyterLab, the student edition) ----------------------
+
+MARKDOWN = """## Trade with Russia
+
+The share rose: see {ref}`Figure 3 <fig-3>`. {ref}`Table 1 <table-1>` gives
+the years, in `methods.shares`.
+
+- first point, which
+  runs on
+- second point
+
+Term
+: its definition
+
+| Year | Share |
+|---|---|
+| 2020 | high |
+
+:::{exercise} A short title
+:label: x-ex-1
+
+Do it.
+:::
+
+```python
+print("not prose")
+```
+"""
+RUSSIAN = {
+    "Trade with Russia": "Торговля с Россией",
+    "The share rose: see {ref}`Figure 3 <fig-3>`. {ref}`Table 1 <table-1>` gives the years, in `methods.shares`.":
+        "Доля выросла: см. {ref}`Figure 3 <fig-3>`. {ref}`Table 1 <table-1>` даёт годы, в `methods.shares`.",
+    "first point, which runs on": "первый пункт, который продолжается",
+    "second point": "второй пункт",
+    "Term": "Термин", "its definition": "его определение",
+    "Year": "Год", "Share": "Доля", "2020": "2020", "high": "высокая",
+    "A short title": "Короткое название", "Do it.": "Сделайте это.",
+}
+
+
+def test_markdown_is_translated_in_place_keeping_its_markup():
+    from belarus_trade import i18n
+    from belarus_trade.notebooks import translate_markdown
+
+    with i18n.speaking("ru"):
+        text, missing = translate_markdown(MARKDOWN, RUSSIAN)
+    assert not missing
+    assert text.startswith("## Торговля с Россией\n\nДоля выросла: см. {ref}`рис.\u00a03 <fig-3>`. "
+                           "{ref}`Табл.\u00a01 <table-1>` даёт годы, в `methods.shares`.\n\n")
+    assert "- первый пункт, который продолжается\n- второй пункт\n" in text
+    assert "Термин\n: его определение" in text
+    assert "| Год | Доля |\n|---|---|\n| 2020 | высокая |" in text
+    assert ":::{exercise} Короткое название\n:label: x-ex-1\n\nСделайте это.\n:::" in text
+    assert '```python\nprint("not prose")\n```' in text
+
+
+def test_markdown_without_a_translation_is_named():
+    from belarus_trade.notebooks import translate_markdown
+
+    text, missing = translate_markdown(MARKDOWN, {k: v for k, v in RUSSIAN.items() if k != "second point"})
+    assert missing == ["second point"] and "- second point" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_translated_notebooks_have_no_english_prose(built_site, language):
+    """Every chapter as a translated notebook (what `make lab-ru` opens): all its Markdown in the
+    language (a missing translation raises), the same code and outputs as the edition's run."""
+    from belarus_trade.build import chapters, executed_copy
+    from belarus_trade.notebooks import translated_notebook
+
+    for chapter in chapters():
+        notebook = translated_notebook(chapter, language)
+        executed = json.loads(executed_copy(chapter, BOOK_DIR, language).read_text(encoding="utf-8"))
+        assert [c["outputs"] for c in notebook["cells"] if c["cell_type"] == "code"] == \
+            [c["outputs"] for c in executed["cells"] if c["cell_type"] == "code"]
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "markdown":
+                prose = re.sub(r"\{[a-z:-]+\}`[^`]*`|`[^`]*`|\[[^\]]*\]\{\.language-en\}|^:[\w-]+:.*$", " ",
+                               "".join(cell["source"]), flags=re.M)
+                assert not LATIN_RUN.findall(prose), f"{chapter.name}: {LATIN_RUN.findall(prose)[:3]}"
