@@ -317,6 +317,10 @@ def test_edition_leaves_committed_notebooks_untouched(tmp_path):
     assert {p.name: p.read_bytes() for p in CHAPTERS_DIR.glob("*.ipynb")} == before
     executed = json.loads((tmp_path / "edition" / "book" / "chapters" / f"{CHAPTER}.ipynb").read_text())
     assert shown(executed, "openness_first_year") == "2005" and shown(executed, "goods_latest_year") == "2019"
+    # The Russian edition of the same window, built by the same command.
+    assert (site / "ru" / "chapters" / f"{CHAPTER}.html").exists()
+    russian = json.loads((tmp_path / "edition" / "book" / "_build" / "ru-source" / "chapters" / f"{CHAPTER}.ipynb").read_text())
+    assert shown(russian, "openness_first_year") == "2005" and shown(russian, "goods_latest_year") == "2019"
 
 
 @pytest.mark.parametrize("parameters, message", [
