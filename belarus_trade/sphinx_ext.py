@@ -101,16 +101,36 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
 CODE_PROMPTS = {"nb_code_prompt_show": N_("Show code cell {type}"), "nb_code_prompt_hide": N_("Hide code cell {type}")}
 
 
+SEARCH_PROMPT = N_("Search this book...")  # Jupyter Book's default search_bar_text
+TOGGLE_LABEL = N_("Toggle hidden content")  # sphinx-togglebutton's label of a folded block
+
+
 def _use_language(app, config) -> None:
-    """The render's language for the text this extension writes, and the book's title and myst-nb's
-    folded-cell labels in it (myst-nb reads its settings later, when the builder starts)."""
+    """The render's language for the text this extension writes, and the book's title, author, search
+    prompt and myst-nb's folded-cell labels in it (myst-nb reads its settings later, when the builder starts)."""
     i18n.use(config.language or i18n.SOURCE_LANGUAGE)
-    for name in ("html_title", "project"):
+    for name in ("html_title", "project", "author"):
         if getattr(config, name, None):
             setattr(config, name, tr(getattr(config, name)))
     if i18n.current() != i18n.SOURCE_LANGUAGE:
         for name, label in CODE_PROMPTS.items():
             setattr(config, name, tr(label))
+        config.html_theme_options = {**config.html_theme_options, "search_bar_text": tr(SEARCH_PROMPT)}
+
+
+def _translate_toc_captions(app, doctree) -> None:
+    """sphinx-external-toc inserts the root page's toctrees (their captions are the sidebar's part
+    titles) after Sphinx's Locale transform: translate their captions from the page's catalogue."""
+    from sphinx import locale
+    from sphinx.util.i18n import docname_to_domain
+
+    if i18n.current() == i18n.SOURCE_LANGUAGE:
+        return
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    catalogue, _ = locale.init([str(Path(app.srcdir) / folder) for folder in app.config.locale_dirs], app.config.language, domain)
+    for toctree in doctree.findall(addnodes.toctree):
+        if toctree.get("caption"):
+            toctree["caption"] = catalogue.gettext(toctree["caption"])
 
 
 def _add_assets(app) -> None:
@@ -130,6 +150,8 @@ def _finish_page(app, pagename, templatename, context, doctree) -> None:
     # docutils marks a citation list role="list" and its entries role="doc-biblioentry", which
     # a list may not own (and DPUB-ARIA 1.1 deprecates): the entries are list items.
     body = body.replace('role="doc-biblioentry"', 'role="listitem"')
+    # sphinx-togglebutton writes a folded block's label in English, whatever the language.
+    body = body.replace(f'aria-label="{TOGGLE_LABEL}"', f'aria-label="{html.escape(tr(TOGGLE_LABEL))}"')
     snapshot = snapshot_id(app.config.belarus_trade_data_dir or None)
     snapshot_line = tr("Built from data snapshot {hash} (latest retrieval {retrieved}).").format(**snapshot)
     body += f'<p class="bt-snapshot">{html.escape(snapshot_line)}</p>'
@@ -433,6 +455,7 @@ def setup(app):
     app.add_transform(CaptionAfterFigure)
     app.add_transform(ReferenceWordsInLanguage)
     app.connect("env-before-read-docs", _article_numbering)
+    app.connect("doctree-read", _translate_toc_captions, priority=600)  # after sphinx-external-toc's (500)
     app.connect("builder-inited", _add_assets)
     app.connect("html-page-context", _finish_page)
     app.connect("build-finished", _landing_page, priority=400)  # before sphinx-external-toc's redirect (500)

@@ -5,7 +5,9 @@ Two kinds of text are extracted, both into `book/_build/gettext/*.pot`:
 - the pages' prose, by Sphinx's gettext builder, one template per page (`gettext_compact` is off);
   a message keeps its MyST markup, `{eval}` roles included, which a translation keeps verbatim;
 - what the code writes (`i18n.tr` and `i18n.N_` in the package and in the chapters' code cells,
-  and the book's title), into `code.pot`.
+  and the book's title and author), into `code.pot`;
+- the theme's words: those of the book's own templates (`book/_templates`, by the gettext
+  builder) and `THEME_WORDS`, into `sphinx.pot` (Sphinx's domain for templates).
 
 sphinx-intl then merges the templates into `book/locales/<language>/LC_MESSAGES/`: a new English
 message arrives untranslated, a changed one fuzzy, so the translation gate (`catalogue_gaps`,
@@ -43,9 +45,29 @@ def extract_pages(book_dir: Path, pot_dir: Path) -> None:
         raise RuntimeError(f"Sphinx's gettext builder failed with status {status}")
 
 
+# Words of the theme's own templates that show on every page and that neither Sphinx nor the theme
+# translates into every language; the gettext builder only reads the book's templates (book/_templates).
+THEME_WORDS = ("Back to top",)  # pydata-sphinx-theme's layout.html
+
+
+def _add_theme_words(template: Path) -> None:
+    """The theme's words added to the template of Sphinx's own message domain (`sphinx.pot`)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    catalogue = Catalog(project="belarus-trade-book")
+    if template.is_file():
+        with open(template, "rb") as stream:
+            catalogue = read_po(stream)
+    for word in THEME_WORDS:
+        catalogue.add(word)
+    with open(template, "wb") as stream:
+        write_po(stream, catalogue, width=76)
+
+
 def code_entries(book_dir: Path) -> list[tuple[str | None, str]]:
     """(context, message) of every string the package and the chapters' code cells mark with `tr`, `trc`
-    or `N_`, the book's title, and the words of the data the book wrote itself (`DATA_TEXT`)."""
+    or `N_`, the book's title and author, and the words of the data the book wrote itself (`DATA_TEXT`)."""
     import yaml
     from babel.messages.extract import extract
 
@@ -53,7 +75,8 @@ def code_entries(book_dir: Path) -> list[tuple[str | None, str]]:
     for notebook in sorted((book_dir / "chapters").glob("*.ipynb")):
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         sources += ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
-    entries = [(None, yaml.safe_load((book_dir / "_config.yml").read_text(encoding="utf-8"))["title"])]
+    config = yaml.safe_load((book_dir / "_config.yml").read_text(encoding="utf-8"))
+    entries = [(None, config["title"]), (None, config["author"])]
     for source in sources:
         # IPython magics are not Python; chapters have none, but a line starting with % would stop the parser.
         entries += [(context, message) for _, message, _, context in extract("python", io.BytesIO(source.encode()), keywords=KEYWORDS)
@@ -86,6 +109,7 @@ def update_catalogues(book_dir: Path = BOOK_DIR, languages=LANGUAGES[1:]) -> dic
 
     pot_dir = book_dir / "_build" / "gettext"
     extract_pages(book_dir, pot_dir)
+    _add_theme_words(pot_dir / "sphinx.pot")
     code_template = write_code_template(book_dir, pot_dir)
     status = update(str(book_dir / LOCALE_DIR.name), str(pot_dir), tuple(languages), jobs=1)
     for language in languages:

@@ -86,24 +86,32 @@ LATIN_RUN = re.compile(r"\b[A-Za-z][A-Za-z'’-]*(?:[ ,;:]+[A-Za-z][A-Za-z'’-]
 SKIPPED_ELEMENTS = re.compile(
     r"<(script|style|pre|code|svg|math|noscript)\b.*?</\1>"
     r"|<(\w+)\b[^>]*\blang=\"en\"[^>]*>.*?</\2>"
-    r'|<(div|dl)\b[^>]*\bclass="[^"]*\b(citation|highlight|cell_input|bt-chart-spec)\b[^"]*"[^>]*>.*?</\3>',
+    r'|<(div|dl|span)\b[^>]*\bclass="[^"]*\b(citation|bibtex-citation|highlight|cell_input|bt-chart-spec)\b[^"]*"[^>]*>.*?</\3>',
     re.S)
 CITATION = re.compile(r"\[[^\[\]]*\b(?:1[89]|20)\d\d[a-z]?\s*\]")  # "[Author et al., 2025]" in the text
 
 
+READ_ALOUD = re.compile(r'\b(?:title|aria-label|placeholder|alt)="([^"]*)"')  # words a reader meets outside the text
+
+
 def latin_sentences(page_html: str) -> list[str]:
-    """Runs of Latin-script words in a page's article, outside code, citations and English-marked text."""
-    article = re.search(r"<article\b.*?</article>", page_html, re.S)
-    text = SKIPPED_ELEMENTS.sub(" ", article.group(0) if article else "")
-    text = re.sub(r"<[^>]+>", " ", text)
+    """Runs of Latin-script words a reader meets on a page (its text, the theme's around it, and
+    titles, labels and placeholders), outside code, citations and English-marked text."""
+    body = re.search(r"<body\b.*?</body>", page_html, re.S)
+    text = re.sub(r"<!--.*?-->", " ", body.group(0) if body else page_html, flags=re.S)
+    text = SKIPPED_ELEMENTS.sub(" ", text)
+    spoken = " | ".join(READ_ALOUD.findall(text))
+    text = re.sub(r"<[^>]+>", " ", text) + " | " + spoken
     text = CITATION.sub(" ", re.sub(r"&\w+;|&#\d+;", " ", text))
     return LATIN_RUN.findall(text)
 
 
 def test_latin_sentence_detector():
-    assert latin_sentences("<article><p>Доля России выросла. This sentence is English.</p></article>")
-    assert not latin_sentences('<article><p>По данным <span lang="en">World Bank Open Data</span> [Smith et al., 2020].</p>'
-                               "<pre>print('hello world again')</pre><code>make book now</code></article>")
+    assert latin_sentences("<body><p>Доля России выросла. This sentence is English.</p></body>")
+    assert latin_sentences('<body><button title="Toggle primary sidebar">≡</button></body>')
+    assert not latin_sentences('<body><p>По данным <span lang="en">World Bank Open Data</span> [Smith et al., 2020].</p>'
+                               "<pre>print('hello world again')</pre><code>make book now</code>"
+                               "<!-- a comment in the theme --></body>")
 
 
 @pytest.mark.slow
