@@ -144,7 +144,8 @@ def _finish_page(app, pagename, templatename, context, doctree) -> None:
         for language, href in _other_editions(app, pagename).items())
     if not re.search(r'<meta\s[^>]*name="description"', metatags):  # a page's front matter may set its own
         description = _description(pagename, doctree, context)
-        context["metatags"] = metatags + f'\n<meta name="description" content="{html.escape(description, quote=True)}" />'
+        metatags += f'\n<meta name="description" content="{html.escape(description, quote=True)}" />'
+    context["metatags"] = metatags
 
 
 def _file_name(js) -> str:
