@@ -48,6 +48,7 @@ from .inline import plain_text, stored_results
 from .paths import BUILD_DIR
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"  # the index and search pages, which show no `body`
 BUNDLE_NAME = "vega-bundle.js"
 CHARTS_SCRIPT = "bt-charts.js"  # draws the charts and sorts the tables
 PAGES_CSS = "bt-pages.css"
@@ -133,6 +134,11 @@ def _translate_toc_captions(app, doctree) -> None:
             toctree["caption"] = catalogue.gettext(toctree["caption"])
 
 
+def _add_templates(app, config) -> None:
+    """The index and search pages' templates, before the builder loads its templates."""
+    config.templates_path = [*config.templates_path, str(TEMPLATES_DIR)]
+
+
 def _add_assets(app) -> None:
     app.config.html_static_path.extend([str(STATIC_DIR), str(vega_bundle_dir(BUILD_DIR))])
     app.add_css_file("bt-charts.css")
@@ -155,7 +161,8 @@ def _finish_page(app, pagename, templatename, context, doctree) -> None:
     snapshot = snapshot_id(app.config.belarus_trade_data_dir or None)
     snapshot_line = tr("Built from data snapshot {hash} (latest retrieval {retrieved}).").format(**snapshot)
     body += f'<p class="bt-snapshot">{html.escape(snapshot_line)}</p>'
-    context["body"] = _language_links(app, pagename) + body
+    context["bt_languages"] = _language_links(app, pagename)  # for the templates of pages without a body
+    context["body"] = context["bt_languages"] + body
     charts, tables = bool(CHART_ELEMENT.search(body)), bool(TABLE_ELEMENT.search(body))
     context["script_files"] = [
         js for js in context.get("script_files", [])
@@ -168,7 +175,8 @@ def _finish_page(app, pagename, templatename, context, doctree) -> None:
         for language, href in _other_editions(app, pagename).items())
     if not re.search(r'<meta\s[^>]*name="description"', metatags):  # a page's front matter may set its own
         description = _description(pagename, doctree, context)
-        context["metatags"] = metatags + f'\n<meta name="description" content="{html.escape(description, quote=True)}" />'
+        metatags += f'\n<meta name="description" content="{html.escape(description, quote=True)}" />'
+    context["metatags"] = metatags
 
 
 def _file_name(js) -> str:
@@ -446,6 +454,7 @@ def setup(app):
     app.add_config_value("belarus_trade_fingerprint", "", "env")
     app.add_config_value("belarus_trade_editions", {}, "html")  # language -> its site's top, from this site's top
     app.connect("config-inited", _use_language)
+    app.connect("config-inited", _add_templates)
     app.setup_extension("myst_nb")
     app.setup_extension("belarus_trade.what_changed")
     app.add_role("eval", StoredExpressionRole(), override=True)

@@ -9,6 +9,8 @@ accessibility audits run, pinned in package.json and installed into node_modules
 Besides: the Vega bundle is loaded by the pages that draw a chart and by no other page, every page
 has a meta description, the landing page serves the book's first page without a redirect, and
 exercises and solutions are numbered.
+
+All of it in every language's edition (issue 13): the pages are test_browser.py's, in each edition.
 """
 from __future__ import annotations
 
@@ -17,19 +19,29 @@ import json
 import posixpath
 import re
 import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 # The browser, the local server over the built site and the page opener are test_browser.py's.
-from test_browser import CONTENT_PAGES, browser, open_page, site, wait_until_drawn  # noqa: F401  (fixtures)
+from test_browser import (  # noqa: F401  (fixtures)
+    CONTENT_PAGES,
+    EDITIONS,
+    SITE_PAGES,
+    browser,
+    edition_pages,
+    in_editions,
+    open_page,
+    site,
+    wait_until_drawn,
+)
 
 from belarus_trade.paths import PROJECT_ROOT
 
 AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BUNDLE = "_static/vega-bundle.js"
-GENERATED_PAGES = ["index.html", "genindex.html", "search.html"]  # built by Sphinx besides the TOC's pages
-PAGES = GENERATED_PAGES + CONTENT_PAGES
+PAGES = in_editions(SITE_PAGES)  # every built page of every edition
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 SCHEMES = ("light", "dark")
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -168,17 +180,20 @@ def test_every_page_has_a_meta_description(built_site, path):
     assert text == " ".join(text.split()) and "<" not in text, f"{path}: {text!r}"
 
 
-def test_page_descriptions_differ(built_site):
-    descriptions = [parse(built_site, p).meta["description"][0] for p in CONTENT_PAGES]
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_page_descriptions_differ(built_site, edition):
+    descriptions = [parse(built_site, p).meta["description"][0] for p in edition_pages(CONTENT_PAGES, edition)]
     assert len(set(descriptions)) == len(descriptions)
 
 
-def test_landing_page_is_the_first_page_without_a_redirect(built_site):
-    landing = parse(built_site, "index.html")
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_landing_page_is_the_first_page_without_a_redirect(built_site, edition):
+    folder = EDITIONS[edition]
+    landing = parse(built_site, folder + "index.html")
     assert "refresh" not in landing.meta
-    first = CONTENT_PAGES[0]
+    first = folder + CONTENT_PAGES[0]
     title = re.compile(r"<title>(.*?)</title>", re.S)
-    assert title.search((built_site / "index.html").read_text(encoding="utf-8")).group(1) == \
+    assert title.search((built_site / folder / "index.html").read_text(encoding="utf-8")).group(1) == \
         title.search((built_site / first).read_text(encoding="utf-8")).group(1)
 
 
@@ -197,8 +212,10 @@ def test_local_links_resolve(built_site, path):
     assert missing == [], f"{path}: {missing}"
 
 
-def test_landing_page_links_open_in_a_browser(open_page, site):  # noqa: F811
-    visit = open_page("index.html")
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_landing_page_links_open_in_a_browser(open_page, site, edition):  # noqa: F811
+    folder = EDITIONS[edition]
+    visit = open_page(folder + "index.html")
     page = visit.page
     wait_until_drawn(page)
     page.wait_for_load_state("networkidle")
@@ -207,26 +224,50 @@ def test_landing_page_links_open_in_a_browser(open_page, site):  # noqa: F811
     assert next_page.count() == 1
     next_page.click()
     page.wait_for_load_state()
-    assert page.url == site.url + CONTENT_PAGES[1]
+    assert page.url == site.url + folder + CONTENT_PAGES[1]
 
 
 # --- exercises are numbered ----------------------------------------------------------------
 
-MENTION = re.compile(r"\bExercise (\d+\.\d+)\b")
-EXERCISE_TITLE = re.compile(r"^Exercise (\d+(?:\.\d+)?) \((.+)\)$")
-SOLUTION_TITLE = re.compile(r"^Solution to Exercise (\d+(?:\.\d+)?) \((.+)\)$")
+@dataclass(frozen=True)
+class ExerciseWords:
+    """How an edition titles exercises and solutions, and how its prose names an exercise."""
+
+    mention: re.Pattern
+    exercise: re.Pattern
+    solution: re.Pattern
+    solution_word: str
 
 
-def test_exercises_and_solutions_are_numbered(built_site):
+EXERCISE_WORDS = {
+    "en": ExerciseWords(
+        mention=re.compile(r"\bExercise (\d+\.\d+)\b"),
+        exercise=re.compile(r"^Exercise (\d+(?:\.\d+)?) \((.+)\)$"),
+        solution=re.compile(r"^Solution to Exercise (\d+(?:\.\d+)?) \((.+)\)$"),
+        solution_word="Solution"),
+    # sphinx-exercise's Russian: "Упражнение 2.1 (...)", "Решение к Упражнение 2.1 (...)"; prose
+    # declines the word ("в упражнении 2.1").
+    "ru": ExerciseWords(
+        mention=re.compile(r"\b[Уу]пражнени\w* (\d+\.\d+)\b"),
+        exercise=re.compile(r"^Упражнение (\d+(?:\.\d+)?) \((.+)\)$"),
+        solution=re.compile(r"^Решение к Упражнение (\d+(?:\.\d+)?) \((.+)\)$"),
+        solution_word="Решение"),
+}
+assert set(EXERCISE_WORDS) == set(EDITIONS)
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_exercises_and_solutions_are_numbered(built_site, edition):
     """Titles read "Exercise 2.1 (...)" and "Solution to Exercise 2.1 (...)", and prose that names
-    an exercise by its number names one on the same page."""
+    an exercise by its number names one on the same page (in each edition's words)."""
+    words = EXERCISE_WORDS[edition]
     numbers: dict[str, str] = {}
     solutions = 0
-    for path in CONTENT_PAGES:
+    for path in edition_pages(CONTENT_PAGES, edition):
         before = set(numbers)
         for title in parse(built_site, path).titles:
-            exercise, solution = EXERCISE_TITLE.match(title), SOLUTION_TITLE.match(title)
-            if title.startswith("Solution"):
+            exercise, solution = words.exercise.match(title), words.solution.match(title)
+            if title.startswith(words.solution_word):
                 assert solution, f"{path}: {title!r}"
                 same = numbers.get(solution.group(1), "").replace("’", "'") == solution.group(2).replace("’", "'")  # smartquotes
                 assert same, f"{path}: {title!r} names no exercise before it"
@@ -237,8 +278,8 @@ def test_exercises_and_solutions_are_numbered(built_site):
             else:
                 assert not title.startswith("("), f"{path}: an exercise title without its number: {title!r}"
         text = re.sub(r"<[^>]+>", " ", (built_site / path).read_text(encoding="utf-8"))
-        named = set(MENTION.findall(text)) - set(numbers)
+        named = set(words.mention.findall(text)) - set(numbers)
         assert named == set(), f"{path} names exercises that are not on it: {sorted(named)}"
-        assert not set(MENTION.findall(text)) & before, f"{path} names an exercise of another page"
+        assert not set(words.mention.findall(text)) & before, f"{path} names an exercise of another page"
     assert len(numbers) >= 20 and solutions >= 20, (len(numbers), solutions)
     print(json.dumps(numbers, indent=1, ensure_ascii=False))
