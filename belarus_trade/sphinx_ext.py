@@ -48,7 +48,9 @@ from .inline import plain_text, stored_results
 from .paths import BUILD_DIR
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"  # the index and search pages, which show no `body`
+# The index and search pages, which show no `body`, and theme buttons whose titles the theme
+# leaves untranslatable (translated from locales/<language>/LC_MESSAGES/sphinx.po).
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 BUNDLE_NAME = "vega-bundle.js"
 CHARTS_SCRIPT = "bt-charts.js"  # draws the charts and sorts the tables
 PAGES_CSS = "bt-pages.css"
@@ -135,8 +137,8 @@ def _translate_toc_captions(app, doctree) -> None:
 
 
 def _add_templates(app, config) -> None:
-    """The index and search pages' templates, before the builder loads its templates."""
-    config.templates_path = [*config.templates_path, str(TEMPLATES_DIR)]
+    """The book's templates, before the builder loads its templates."""
+    config.templates_path = [str(TEMPLATES_DIR), *config.templates_path]  # first: before the theme's components
 
 
 def _add_assets(app) -> None:
@@ -449,7 +451,33 @@ def _next_paragraph(node):
     return None
 
 
+# Message domains of other extensions whose words the book corrects in a language: sphinx-exercise's
+# Russian "Решение к Упражнение 2.1" is not Russian grammar.
+CORRECTED_DOMAINS = ("exercise",)
+
+
+def _correct_extension_words(app) -> None:
+    """The book's catalogue of an extension's domain (locales/<language>/LC_MESSAGES/<domain>.po),
+    compiled and registered before the extension registers its own, so its translations come first."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    language = app.config.language
+    if not language or language == i18n.SOURCE_LANGUAGE:
+        return
+    compiled = BUILD_DIR / "locales"
+    for domain in CORRECTED_DOMAINS:
+        source = i18n.LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
+        if source.is_file():
+            target = compiled / language / "LC_MESSAGES" / f"{domain}.mo"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(source, "rb") as po, open(target, "wb") as mo:
+                write_mo(mo, read_po(po))
+            app.add_message_catalog(domain, str(compiled))
+
+
 def setup(app):
+    _correct_extension_words(app)  # before sphinx-exercise, which _config.yml loads after this extension
     app.add_config_value("belarus_trade_data_dir", "", "html")
     app.add_config_value("belarus_trade_fingerprint", "", "env")
     app.add_config_value("belarus_trade_editions", {}, "html")  # language -> its site's top, from this site's top

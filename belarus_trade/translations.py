@@ -6,7 +6,7 @@ Two kinds of text are extracted, both into `book/_build/gettext/*.pot`:
   a message keeps its MyST markup, `{eval}` roles included, which a translation keeps verbatim;
 - what the code writes (`i18n.tr` and `i18n.N_` in the package and in the chapters' code cells,
   and the book's title and author), into `code.pot`;
-- the theme's words: those of the book's own templates (`book/_templates`, by the gettext
+- the theme's words: those of the book's own templates (`belarus_trade/templates`, by the gettext
   builder) and `THEME_WORDS`, into `sphinx.pot` (Sphinx's domain for templates).
 
 sphinx-intl then merges the templates into `book/locales/<language>/LC_MESSAGES/`: a new English
@@ -46,8 +46,8 @@ def extract_pages(book_dir: Path, pot_dir: Path) -> None:
 
 
 # Words of the theme's own templates that show on every page and that neither Sphinx nor the theme
-# translates into every language; the gettext builder only reads the book's templates (book/_templates).
-THEME_WORDS = ("Back to top",)  # pydata-sphinx-theme's layout.html
+# translates into every language; the gettext builder only reads the book's templates (belarus_trade/templates).
+THEME_WORDS = ("Back to top", "Color mode", "System Settings", "Version warning")  # pydata-sphinx-theme's
 
 
 def _add_theme_words(template: Path) -> None:

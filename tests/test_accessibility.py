@@ -245,12 +245,12 @@ EXERCISE_WORDS = {
         exercise=re.compile(r"^Exercise (\d+(?:\.\d+)?) \((.+)\)$"),
         solution=re.compile(r"^Solution to Exercise (\d+(?:\.\d+)?) \((.+)\)$"),
         solution_word="Solution"),
-    # sphinx-exercise's Russian: "Упражнение 2.1 (...)", "Решение к Упражнение 2.1 (...)"; prose
+    # sphinx-exercise's Russian, as the book corrects it: "Упражнение 2.1 (...)", "Решение. Упражнение 2.1 (...)"; prose
     # declines the word ("в упражнении 2.1").
     "ru": ExerciseWords(
         mention=re.compile(r"\b[Уу]пражнени\w* (\d+\.\d+)\b"),
         exercise=re.compile(r"^Упражнение (\d+(?:\.\d+)?) \((.+)\)$"),
-        solution=re.compile(r"^Решение к Упражнение (\d+(?:\.\d+)?) \((.+)\)$"),
+        solution=re.compile(r"^Решение\. Упражнение (\d+(?:\.\d+)?) \((.+)\)$"),
         solution_word="Решение"),
 }
 assert set(EXERCISE_WORDS) == set(EDITIONS)

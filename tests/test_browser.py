@@ -551,26 +551,10 @@ LAYOUT_JS = """() => {
 
 # Known faults of the Russian edition's charts, in the chapters' own chart code (a fix re-executes
 # the chapter): strict, so each of these turns into a failure the day it is fixed.
-KNOWN_LAYOUT_FAULTS = {
-    ("ru/chapters/pre_sanction.html", "phone"):
-        "Figure 3's note 'десятилетие статьи, 2012–2021', left-aligned at 2011.5, runs past the chart's right edge on a phone",
-    ("ru/chapters/union_state.html", "desktop"):
-        "Figure 6a's legend at the bottom lays its long Russian labels out in one row, wider than the chart: "
-        "'интеллектуальная собственность' is cut at its right edge",
-}
-KNOWN_TABLE_FAULTS = {
-    "ru/chapters/union_state.html":
-        "Table 6a has no caption (in either edition), so its region is named only 'Таблица (прокручивается по горизонтали)'; "
-        "in English the table fits a phone's column and needs no name",
-}
-
-
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
-def test_charts_and_tables_fit_the_column(open_page, request, path, viewport, theme):
-    if (path, viewport) in KNOWN_LAYOUT_FAULTS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_LAYOUT_FAULTS[path, viewport]))
+def test_charts_and_tables_fit_the_column(open_page, path, viewport, theme):
     page = open_page(path, theme=theme, viewport=VIEWPORTS[viewport]).page
     wait_until_drawn(page)
     open_solutions(page)
@@ -596,9 +580,7 @@ def test_charts_and_tables_fit_the_column(open_page, request, path, viewport, th
 
 
 @pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
-def test_wide_tables_scroll_in_a_named_focusable_region_with_a_cue(open_page, request, path):
-    if path in KNOWN_TABLE_FAULTS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_TABLE_FAULTS[path]))
+def test_wide_tables_scroll_in_a_named_focusable_region_with_a_cue(open_page, path):
     page = open_page(path, viewport=VIEWPORTS["phone"]).page
     tables = page.locator(".bt-table")
     if tables.count() == 0:

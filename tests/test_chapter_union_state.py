@@ -295,11 +295,11 @@ def test_notebook_has_no_glue_and_names_its_figures():
     sources = ["".join(cell["source"]) for cell in notebook["cells"]]
     assert not any("{glue" in source or "publish(" in source or "publish_" in source for source in sources)
     names = [cell["metadata"].get("mystnb", {}).get("figure", {}).get("name") for cell in notebook["cells"]]
-    assert [n for n in names if n] == ["fig-6a-agreements", "fig-6b-investment", "fig-6c-ktes"]
+    assert [n for n in names if n] == ["table-6a", "fig-6a-agreements", "fig-6b-investment", "fig-6c-ktes"]
     for index, name in enumerate(names):
         if name:
             assert notebook["cells"][index]["metadata"]["tags"] == ["hide-input"]
-            assert "".join(notebook["cells"][index + 1]["source"]).startswith("**Figure 6")
+            assert "".join(notebook["cells"][index + 1]["source"]).startswith(("**Figure 6", "**Table 6"))
 
 
 def test_notebook_shows_the_findings(shown):
