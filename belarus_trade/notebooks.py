@@ -27,6 +27,7 @@ REFERENCE = re.compile(r"\{ref\}`([^`<]+?) <([^`>]+)>`")  # {ref}`Figure 3c <fig
 OPTION_LINE = re.compile(r"^:[\w-]+:")  # a directive's option (":label: ex-1"), never a message
 DIRECTIVE_INFO = re.compile(r"^(\{[\w:-]+\})\s*(.*)$")  # "{exercise} Title"
 LABEL_ARGUMENT = {"{solution}", "{solution-start}"}  # its argument names the exercise it solves: not text
+CODE_DIRECTIVES = {"{code-cell}", "{code-block}", "{code}"}
 
 
 @functools.cache
@@ -60,13 +61,13 @@ def _translate_lines(lines: list[str], start: int, end: int, messages: dict, mis
     tokens = _parser().parse("\n".join(lines[start:end]))
     edits = []  # (first line, last line + 1, new lines), applied from the bottom up
     searched_from = {}  # line → where its next one-line message is looked for (a table row's cells, in order)
-    for index, token in enumerate(tokens):
-        if token.map is None or token.level and token.type in ("colon_fence", "fence") and _inside_fence(tokens, index):
+    for token in tokens:  # a fence is one token: its body is parsed again, by _translate_directive
+        if token.map is None:
             continue
         first, last = start + token.map[0], start + token.map[1]
         if token.type in ("colon_fence", "fence") and DIRECTIVE_INFO.match(token.info):
             edits.append((first, last, _translate_directive(lines[first:last], token, messages, missing)))
-        elif token.type == "inline" and token.content.strip() and not _inside_fence(tokens, index):
+        elif token.type == "inline" and token.content.strip():
             message = token.content.replace("\n", " ").strip()
             if message not in messages:
                 missing.append(message)
@@ -85,15 +86,11 @@ def _localise_references(text: str) -> str:
     return REFERENCE.sub(lambda match: f"{{ref}}`{cross_reference(match.group(1), text[:match.start()])} <{match.group(2)}>`", text)
 
 
-def _inside_fence(tokens, index: int) -> bool:
-    """Block tokens of a fenced directive's body are parsed again with the body; skip them here."""
-    return any(t.type in ("colon_fence", "fence") and t.map and tokens[index].map
-               and t.map[0] < tokens[index].map[0] < t.map[1] for t in tokens[:index])
-
-
 def _translate_directive(block: list[str], token, messages: dict, missing: list) -> list[str]:
     """A fenced directive: its title translated, its options kept, its body translated as Markdown."""
     name, title = DIRECTIVE_INFO.match(token.info).groups()
+    if name in CODE_DIRECTIVES:
+        return block  # its argument is a language and its body code
     opening = block[0]
     if title and name not in LABEL_ARGUMENT:
         if title in messages:
@@ -105,8 +102,6 @@ def _translate_directive(block: list[str], token, messages: dict, missing: list)
     options = 0
     while options < len(body) and OPTION_LINE.match(body[options].strip()):
         options += 1
-    if name in ("{code-cell}", "{code-block}", "{code}"):
-        return block  # code is not translated
     translated = list(body)
     _translate_lines(translated, options, len(translated), messages, missing)
     return [opening, *translated, *closing]

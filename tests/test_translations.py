@@ -151,6 +151,10 @@ Do it.
 ```python
 print("not prose")
 ```
+
+```{code-block} python
+print("not prose either")
+```
 """
 RUSSIAN = {
     "Trade with Russia": "Торговля с Россией",
@@ -178,6 +182,7 @@ def test_markdown_is_translated_in_place_keeping_its_markup():
     assert "| Год | Доля |\n|---|---|\n| 2020 | высокая |" in text
     assert ":::{exercise} Короткое название\n:label: x-ex-1\n\nСделайте это.\n:::" in text
     assert '```python\nprint("not prose")\n```' in text
+    assert '```{code-block} python\nprint("not prose either")\n```' in text
 
 
 def test_markdown_without_a_translation_is_named():
