@@ -12,10 +12,13 @@ NODE_STAMP := node_modules/.installed
 book: $(STAMP)
 	$(PY) -m belarus_trade build
 
+# On TEST_JOBS workers (pytest-xdist; the tests of one page, one notebook or one JupyterLab server
+# share a worker: tests/conftest.py's scheduler), the 15 slowest tests listed at the end.
+TEST_JOBS ?= 2
 test: $(STAMP) browser $(NODE_STAMP) lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_JOBS) --durations=15
 
-# Unit, data, refresh and bad-input tests only (no book build, notebooks, browser): under a minute.
+# No kernel, Sphinx, browser, build or Python subprocess (conftest.py's slow fixtures): under 30 s.
 test-fast: $(STAMP) lint
 	$(PY) -m pytest -m "not slow" -p no:nbval -o addopts=-ra
 

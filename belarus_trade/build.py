@@ -536,11 +536,11 @@ def declared_parameters(notebook: dict) -> dict:
     return {}
 
 
-def check_edition_folder(output: Path, data_dir: Path) -> Path:
+def check_edition_folder(output: Path, data_dir: Path, book_dir: Path = BOOK_DIR) -> Path:
     """An edition goes to a new folder or replaces an earlier edition: never the project, its
     book or data (or a folder holding them), never a folder with other files."""
     output = Path(output).resolve()
-    for protected in (PROJECT_ROOT, BOOK_DIR, DATA_DIR, data_dir.resolve()):
+    for protected in (PROJECT_ROOT, BOOK_DIR, DATA_DIR, Path(book_dir).resolve(), data_dir.resolve()):
         if output == protected or output in protected.parents:
             raise BuildError(f"edition folder {output}: it holds {protected}, which an edition must not replace; choose a new folder")
         if protected != PROJECT_ROOT and protected in output.parents:
@@ -550,20 +550,21 @@ def check_edition_folder(output: Path, data_dir: Path) -> Path:
     return output
 
 
-def build_edition(output: Path, parameters: dict, data_dir: Path | None = None, jobs: int = 2, log=print) -> Path:
+def build_edition(output: Path, parameters: dict, data_dir: Path | None = None, jobs: int = 2, log=print,
+                  book_dir: Path = BOOK_DIR) -> Path:
     """A separate edition: the book copied beside `output`, executed with other parameters and
     rendered there, then moved into place; an earlier edition in `output` is replaced only after
     the new one built. The committed notebooks are not touched."""
     from .data import resolve_data_dir
 
     data_dir = resolve_data_dir(data_dir)
-    output = check_edition_folder(output, data_dir)
+    output = check_edition_folder(output, data_dir, book_dir)
     parameters = {**parameters, "data_dir": str(data_dir)}
-    check_parameters(chapters(BOOK_DIR), parameters, data_dir)
+    check_parameters(chapters(book_dir), parameters, data_dir)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     try:
-        shutil.copytree(BOOK_DIR, staging / "book", ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
+        shutil.copytree(book_dir, staging / "book", ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
         build(staging / "book", data_dir, parameters=parameters, jobs=jobs, log=log)
         (staging / EDITION_MARK).write_text(json.dumps(parameters, sort_keys=True) + "\n", encoding="utf-8")
         staging.chmod(0o755)

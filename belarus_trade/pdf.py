@@ -33,9 +33,9 @@ def chromium_path() -> str:
     return path
 
 
-def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR, language: str = i18n.SOURCE_LANGUAGE) -> Path:
+def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR, language: str = i18n.SOURCE_LANGUAGE, browser=None) -> Path:
     """One PDF per chapter of the `language` edition in `output`, and `output/book.pdf` joining
-    them in table-of-contents order."""
+    them in table-of-contents order; in `browser` (Playwright's) if given, else in a Chromium of its own."""
     from playwright.sync_api import sync_playwright
     from pypdf import PdfWriter
 
@@ -46,22 +46,14 @@ def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR, language: st
     output.mkdir(parents=True, exist_ok=True)
     pages = [c.path.relative_to(book_dir).with_suffix(".html").as_posix() for c in chapters(book_dir)]
     pages.append("bibliography.html")
-    written = []
-    with serve(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
-        page = browser.new_page()
-        for relative in pages:
-            page.goto(f"{base}{relative}", wait_until="load")
-            page.emulate_media(media="print")
-            # Static chart images are lazy on screen; printing needs every one of them loaded.
-            page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
-            page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
-            target = output / (Path(relative).stem + ".pdf")
-            page.pdf(path=str(target), format="A4", print_background=False, display_header_footer=True,
-                     header_template="<div></div>", footer_template=page_footer,
-                     margin={"top": "15mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
-            written.append(target)
-        browser.close()
+    with serve(site) as base:
+        if browser is not None:
+            written = _print_pages(browser, base, pages, output, page_footer)
+        else:
+            with sync_playwright() as playwright:
+                own = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
+                written = _print_pages(own, base, pages, output, page_footer)
+                own.close()
     book = PdfWriter()
     for part in written:
         book.append(str(part))
@@ -69,3 +61,21 @@ def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR, language: st
     with open(combined, "wb") as stream:
         book.write(stream)
     return combined
+
+
+def _print_pages(browser, base: str, pages: list[str], output: Path, page_footer: str) -> list[Path]:
+    written = []
+    page = browser.new_page()
+    for relative in pages:
+        page.goto(f"{base}{relative}", wait_until="load")
+        page.emulate_media(media="print")
+        # Static chart images are lazy on screen; printing needs every one of them loaded.
+        page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+        page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+        target = output / (Path(relative).stem + ".pdf")
+        page.pdf(path=str(target), format="A4", print_background=False, display_header_footer=True,
+                 header_template="<div></div>", footer_template=page_footer,
+                 margin={"top": "15mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
+        written.append(target)
+    page.close()
+    return written

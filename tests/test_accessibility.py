@@ -1,8 +1,8 @@
 """Reader experience of the built book (issue 11): accessibility, page weight and page metadata.
 
-Every built page is opened in Debian's chromium (offline, through test_browser.py's fixtures: a
-local server over a copy of the site, every request that leaves it aborted) at a desktop and a
-phone width, in the light and in the dark colour scheme, and axe-core — the engine Lighthouse's
+Every built page is opened in Debian's chromium (offline: a local server over a copy of the site,
+every request that leaves it aborted; one tour per page, `visits.tour`) at a desktop and a phone
+width, in the light and in the dark colour scheme, and axe-core — the engine Lighthouse's
 accessibility audits run, pinned in package.json and installed into node_modules/ by `npm ci`
 (`make test` does it) — must find no serious or critical violation.
 
@@ -10,7 +10,7 @@ Besides: the Vega bundle is loaded by the pages that draw a chart and by no othe
 has a meta description, the landing page serves the book's first page without a redirect, and
 exercises and solutions are numbered.
 
-All of it in every language's edition (issue 13): the pages are test_browser.py's, in each edition.
+All of it in every language's edition (issue 13).
 """
 from __future__ import annotations
 
@@ -23,43 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from visits import CONTENT_PAGES, EDITIONS, SITE_PAGES, STATES, VIEWPORTS, edition_pages, in_editions, wait_until_drawn
 
-# The browser, the local server over the built site and the page opener are test_browser.py's.
-from test_browser import (  # noqa: F401  (fixtures)
-    CONTENT_PAGES,
-    EDITIONS,
-    SITE_PAGES,
-    browser,
-    edition_pages,
-    in_editions,
-    open_page,
-    site,
-    wait_until_drawn,
-)
-
-from belarus_trade.paths import PROJECT_ROOT
-
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-BUNDLE = "_static/vega-bundle.js"
 PAGES = in_editions(SITE_PAGES)  # every built page of every edition
-VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
-SCHEMES = ("light", "dark")
-BLOCKING_IMPACTS = ("serious", "critical")
 DESCRIPTION_MAX = 160
-
-# pydata-sphinx-theme keeps the reader's choice in localStorage ("mode": light/dark/auto) and
-# applies it, as data-mode and data-theme on <html>, from an inline script at the top of <head>.
-THEME_STORAGE = ("mode", "theme")
-
-RUN_AXE = """async (impacts) => {
-    const result = await axe.run(document, {resultTypes: ["violations"]});
-    return result.violations
-        .filter(v => impacts.includes(v.impact))
-        .flatMap(v => v.nodes.map(n => ({
-            rule: v.id, impact: v.impact, target: n.target.join(" "),
-            summary: (n.failureSummary || "").split("\\n").slice(1, 2).join("").trim().slice(0, 160),
-        })));
-}"""
 
 
 def built_pages(site_root: Path) -> list[str]:
@@ -70,62 +37,38 @@ def test_every_built_page_is_audited(built_site):
     assert built_pages(built_site) == sorted(PAGES)
 
 
-def open_in_scheme(open_page, site, path: str, viewport: str, scheme: str):  # noqa: F811  (fixtures passed in)
-    """The page as a reader who chose `scheme` with the theme's switch sees it (the browser's own
-    preference is set to match)."""
-    stored = {"cookies": [], "origins": [{
-        "origin": site.url.rstrip("/"), "localStorage": [{"name": key, "value": scheme} for key in THEME_STORAGE]}]}
-    visit = open_page(path, viewport=VIEWPORTS[viewport], color_scheme=scheme, storage_state=stored)
-    assert visit.page.evaluate("document.documentElement.dataset.theme") == scheme
-    return visit
-
-
-def reveal_everything(page) -> None:
-    """What a reader can open is audited open: solutions, folded code and other <details>."""
-    page.evaluate("""() => {
-        document.querySelectorAll('.admonition.dropdown.toggle-hidden button.toggle-button').forEach(b => b.click());
-        document.querySelectorAll('details').forEach(d => { d.open = true; });
-    }""")
-    page.wait_for_timeout(800)  # togglebutton's transition (0.3 s), then the theme's tab-stop check (debounced 0.3 s)
-
-
-@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed: run `npm ci --no-audit --no-fund` (make test does)")
-@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("scheme", ("light", "dark"))
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("path", PAGES)
-def test_no_serious_accessibility_violations(open_page, site, path, viewport, scheme):  # noqa: F811
-    visit = open_in_scheme(open_page, site, path, viewport, scheme)
-    page = visit.page
-    wait_until_drawn(page)
-    reveal_everything(page)
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(RUN_AXE, list(BLOCKING_IMPACTS))
-    report = "\n".join(f"  {v['impact']:8} {v['rule']}: {v['target']}  {v['summary']}" for v in found)
-    assert visit.external == []
-    if found:
-        pytest.fail(f"{path} ({viewport}, {scheme}): {len(found)} serious/critical axe violations:\n{report}", pytrace=False)
+def test_no_serious_accessibility_violations(page_facts, path, viewport, scheme):
+    """axe-core on the page with everything a reader can open opened (solutions, folded code)."""
+    assert (viewport, scheme) in STATES
+    facts = page_facts(path)
+    state = facts.states[(viewport, scheme)]
+    if state.axe is None:
+        pytest.skip("axe-core is not installed: run `npm ci --no-audit --no-fund` (make test does)")
+    assert state.theme_shown == scheme
+    assert facts.not_drawn == [], f"charts not drawn: {facts.not_drawn}"
+    report = "\n".join(f"  {v['impact']:8} {v['rule']}: {v['target']}  {v['summary']}" for v in state.axe)
+    assert facts.external == []
+    if state.axe:
+        pytest.fail(f"{path} ({viewport}, {scheme}): {len(state.axe)} serious/critical axe violations:\n{report}", pytrace=False)
 
 
 # --- weight: the Vega bundle only where a chart is drawn -----------------------------------
 
-CHART_ELEMENT = re.compile(r'<div[^>]*\bclass="(?:[^"]*\s)?bt-chart(?:\s[^"]*)?"')
-
-
 @pytest.mark.parametrize("path", PAGES)
-def test_vega_bundle_loads_only_on_pages_with_charts(open_page, path):  # noqa: F811
-    visit = open_page(path)
-    page = visit.page
-    page.wait_for_load_state("networkidle")
-    charts = page.locator(".bt-chart").count()
-    assert charts == len(CHART_ELEMENT.findall(visit.page.content()))
-    fetched = [url for url in visit.requests if url.split("?")[0].endswith(BUNDLE)]
+def test_vega_bundle_loads_only_on_pages_with_charts(page_facts, path):
+    facts = page_facts(path)
+    charts = facts.chart_count
+    assert charts == facts.chart_elements_in_html
     if charts:
-        assert len(fetched) == 1, f"{path} draws {charts} charts but loads the bundle {len(fetched)} times"
-        wait_until_drawn(page)
+        assert facts.bundle_fetches == 1, f"{path} draws {charts} charts but loads the bundle {facts.bundle_fetches} times"
+        assert facts.not_drawn == [], f"charts not drawn: {facts.not_drawn}"
     else:
-        assert fetched == [], f"{path} draws no chart but loads the Vega bundle"
-        assert page.evaluate("typeof window.vegaEmbed") == "undefined"
-    assert visit.console == [] and visit.page_errors == []
+        assert facts.bundle_fetches == 0, f"{path} draws no chart but loads the Vega bundle"
+        assert facts.vega_embed == "undefined"
+    assert facts.console == [] and facts.page_errors == []
 
 
 # --- page metadata and the landing page (read from the files) -------------------------------
@@ -213,11 +156,11 @@ def test_local_links_resolve(built_site, path):
 
 
 @pytest.mark.parametrize("edition", list(EDITIONS))
-def test_landing_page_links_open_in_a_browser(open_page, site, edition):  # noqa: F811
+def test_landing_page_links_open_in_a_browser(open_page, site, edition):
     folder = EDITIONS[edition]
     visit = open_page(folder + "index.html")
     page = visit.page
-    wait_until_drawn(page)
+    assert wait_until_drawn(page) == []
     page.wait_for_load_state("networkidle")
     assert visit.bad_responses == [] and visit.external == [] and visit.console == []
     next_page = page.locator("a.right-next")

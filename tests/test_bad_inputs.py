@@ -12,13 +12,12 @@ import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from belarus_trade.build import BuildError, build
+from belarus_trade.__main__ import main
+from belarus_trade.build import BuildError
 from belarus_trade.data import PENDING_KEY, DataError, load, read_manifest, snapshot_id, validate_file, validate_package
 from belarus_trade.methods import ParameterError, check_years
 from belarus_trade.paths import BUILD_DIR, CHAPTERS_DIR, DATA_DIR, PROJECT_ROOT
@@ -226,16 +225,20 @@ def test_manifest_with_a_repeated_key_is_refused(tmp_path):
     assert_one_line(str(caught.value), r"datapackage\.json: manifest repeats the key 'path' within one object")
 
 
-def test_cli_refuses_a_manifest_path_outside_the_data_folder_without_showing_the_file(tmp_path):
+def cli(argv: list[str], capsys) -> tuple[int, str, str]:
+    """`python -m belarus_trade ARGV`, run in this process: (exit status, stdout, stderr)."""
+    status = main(argv)
+    printed = capsys.readouterr()
+    return status, printed.out, printed.err
+
+
+def test_cli_refuses_a_manifest_path_outside_the_data_folder_without_showing_the_file(tmp_path, capsys):
     data = edited_manifest(tmp_path, MANIFEST_CASES["absolute_path"][0])
-    result = subprocess.run(
-        [sys.executable, "-m", "belarus_trade", "validate", "--data-dir", str(data)],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
-    )
-    assert result.returncode == 1 and result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and re.search(MANIFEST_CASES["absolute_path"][1], lines[0]), result.stderr
-    assert "root:" not in result.stderr
+    status, out, err = cli(["validate", "--data-dir", str(data)], capsys)
+    assert status == 1 and out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1 and re.search(MANIFEST_CASES["absolute_path"][1], lines[0]), err
+    assert "root:" not in err
 
 
 @pytest.fixture
@@ -329,9 +332,8 @@ def case_named(file_name: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def last_good_book():
-    """Build the real book (incremental: quick when up to date) and record what a failed build must not touch."""
-    build(log=lambda message: None)
+def last_good_book(built_site):
+    """The real book as built, and what a failed build must not touch."""
     link = BUILD_DIR / "html"
     page = link / "chapters" / "multivector.html"
     notebook = CHAPTERS_DIR / "multivector.ipynb"
@@ -341,13 +343,12 @@ def last_good_book():
     }
 
 
-@pytest.mark.slow  # builds the real book first (minutes when its notebooks are stale)
 @pytest.mark.parametrize("file_name", BUILD_CASES)
-def test_build_stops_on_bad_data_and_keeps_the_last_good_book(tmp_path, last_good_book, file_name):
+def test_build_stops_on_bad_data_and_keeps_the_last_good_book(tmp_path, last_good_book, build_real_book, file_name):
     case = case_named(file_name)
     data, _ = with_bad_file(tmp_path, case)
     with pytest.raises(BuildError) as caught:
-        build(data_dir=data, log=lambda message: None)
+        build_real_book(data_dir=data)
     assert_one_line(str(caught.value), case["expected"])
     good = last_good_book
     assert os.readlink(good["link"]) == good["target"]
@@ -357,24 +358,19 @@ def test_build_stops_on_bad_data_and_keeps_the_last_good_book(tmp_path, last_goo
 
 
 @pytest.mark.parametrize("file_name", BUILD_CASES)
-def test_cli_validate_reports_one_error_line(tmp_path, file_name):
+def test_cli_validate_reports_one_error_line(tmp_path, capsys, file_name):
     case = case_named(file_name)
     data, _ = with_bad_file(tmp_path, case)
-    result = subprocess.run(
-        [sys.executable, "-m", "belarus_trade", "validate", "--data-dir", str(data)],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120,
-    )
-    assert result.returncode == 1
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    status, out, err = cli(["validate", "--data-dir", str(data)], capsys)
+    assert status == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
     assert re.search(case["expected"], lines[0])
 
 
-def test_cli_validate_accepts_the_real_snapshot():
-    result = subprocess.run(
-        [sys.executable, "-m", "belarus_trade", "validate"], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120
-    )
-    assert result.returncode == 0 and result.stderr == ""
+def test_cli_validate_accepts_the_real_snapshot(capsys):
+    status, out, err = cli(["validate"], capsys)
+    assert status == 0 and err == ""
     resources = json.loads((PROJECT_ROOT / "data" / "datapackage.json").read_text())["resources"]
-    assert result.stdout.startswith(f"ok: {len(resources)} files")
+    assert out.startswith(f"ok: {len(resources)} files")

@@ -80,30 +80,13 @@ def test_a_failed_write_leaves_the_old_notebook_and_no_temporary_file(tmp_path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chapter.ipynb"]
 
 
-HOLD_LOCK = textwrap.dedent("""
-    import sys, time
-    from pathlib import Path
-    from belarus_trade.build import one_build_at_a_time
-    with one_build_at_a_time(Path(sys.argv[1])):
-        print("holding", flush=True)
-        time.sleep(60)
-""")
-
-
 def test_a_second_build_is_refused_while_one_runs(project_copy):
     """Two `make book` started together once both said "book ready" over a deleted site."""
     build_dir = project_copy / "book" / "_build"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(build_dir)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "holding"
-        with pytest.raises(b.BuildError, match=f"another build of .* is running \\(process {holder.pid}\\)"):
+    with b.one_build_at_a_time(build_dir):  # the first build, in this process
+        with pytest.raises(b.BuildError, match=f"another build of .* is running \\(process {os.getpid()}\\)"):
             b.build(project_copy / "book", project_copy / "data", log=quiet)
         assert not (build_dir / "html").exists()
-    finally:
-        holder.kill()
-        holder.wait()
-    with b.one_build_at_a_time(build_dir):  # a killed holder leaves no stale lock
-        pass
 
 
 def descendants(pid: int) -> list[psutil.Process]:
@@ -121,11 +104,11 @@ KILLED_BUILD = textwrap.dedent("""
 """)
 
 
-@pytest.mark.slow
-def test_kill_9_of_a_build_ends_its_workers_and_kernels_and_changes_no_notebook(project_copy):
-    book = project_copy / "book"
+def test_kill_9_of_a_build_ends_its_workers_and_kernels_and_changes_no_notebook(small_book):
+    """Nothing of a killed build goes on: no worker or kernel, no notebook replaced, no lock left."""
+    book, data = small_book("chapters/multivector", "bibliography")
     before = {p.name: p.read_bytes() for p in (book / "chapters").glob("*.ipynb")}
-    build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(book), str(project_copy / "data")])
+    build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(book), str(data)])
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:  # wait until both workers run a kernel
@@ -142,28 +125,29 @@ def test_kill_9_of_a_build_ends_its_workers_and_kernels_and_changes_no_notebook(
         time.sleep(3)  # a surviving writer would have replaced a notebook by now
         assert {p.name: p.read_bytes() for p in (book / "chapters").glob("*.ipynb")} == before
         assert list((book / "chapters").glob("*.tmp")) == []
+        with b.one_build_at_a_time(book / "_build"):  # the killed build leaves no stale lock
+            pass
     finally:
         for process in descendants(build.pid):
             process.kill()
 
 
-@pytest.mark.slow
-def test_a_failed_edition_rebuild_keeps_the_earlier_edition(tmp_path):
-    edition = tmp_path / "edition"
-    site = b.build_edition(edition, {"start_year": 2005, "end_year": 2019}, log=quiet)
+def test_a_failed_edition_rebuild_keeps_the_earlier_edition(small_edition, tmp_path):
+    edition, site, book, _ = small_edition
     pages = tree_listing(site)
     assert "chapters/multivector.html" in pages
     page = (site / "chapters" / "multivector.html").read_text(encoding="utf-8")
-    assert str(DATA_DIR) not in page, "the edition's injected parameters (a local path) are on the page"
-    assert json.loads((edition / b.EDITION_MARK).read_text())["end_year"] == 2019
+    parameters = json.loads((edition / b.EDITION_MARK).read_text())
+    assert parameters["end_year"] == 2019
+    assert parameters["data_dir"] not in page, "the edition's injected parameters (a local path) are on the page"
 
     broken = tmp_path / "data"
     shutil.copytree(DATA_DIR, broken)
     (broken / "wdi_belarus_russia.csv").write_text("not,the,schema\n", encoding="utf-8")
     with pytest.raises(b.BuildError, match="data: "):
-        b.build_edition(edition, {"start_year": 2010, "end_year": 2020}, data_dir=broken, log=quiet)
+        b.build_edition(edition, {"start_year": 2010, "end_year": 2020}, data_dir=broken, book_dir=book, log=quiet)
     assert tree_listing(edition / "book" / "_build" / "html") == pages
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "edition"], "the failed build's folder was left behind"
+    assert [p.name for p in edition.parent.iterdir()] == ["edition"], "the failed build's folder was left behind"
 
 
 def tiny_notebook(folder: Path) -> Path:
@@ -177,7 +161,7 @@ def tiny_notebook(folder: Path) -> Path:
 
 
 @pytest.mark.parametrize("message, calls", [(b.KERNEL_START_FAILURE, 2), ("something else went wrong", 1)])
-def test_a_kernel_that_dies_at_start_is_started_again_and_nothing_else_is_retried(tmp_path, monkeypatch, message, calls):
+def test_a_kernel_that_dies_at_start_is_started_again_and_nothing_else_is_retried(tmp_path, monkeypatch, execute, message, calls):
     """Two kernels starting at once can race for a port (CI saw "Address already in use")."""
     import papermill
 
@@ -193,14 +177,14 @@ def test_a_kernel_that_dies_at_start_is_started_again_and_nothing_else_is_retrie
     source = tiny_notebook(tmp_path)
     if calls == 1:
         with pytest.raises(b.BuildError, match=message):
-            b.execute_chapter(source, tmp_path / "out.ipynb", {}, DATA_DIR, "fingerprint", tmp_path / "failed")
+            execute(source, tmp_path / "out.ipynb", {}, DATA_DIR, "fingerprint", tmp_path / "failed")
     else:
-        b.execute_chapter(source, tmp_path / "out.ipynb", {}, DATA_DIR, "fingerprint", tmp_path / "failed")
+        execute(source, tmp_path / "out.ipynb", {}, DATA_DIR, "fingerprint", tmp_path / "failed")
         assert json.loads((tmp_path / "out.ipynb").read_text())["cells"][0]["execution_count"] == 1
     assert len(seen) == calls
 
 
-def test_a_kernel_that_dies_mid_run_is_reported_without_naming_a_copy_that_does_not_exist(tmp_path):
+def test_a_kernel_that_dies_mid_run_is_reported_without_naming_a_copy_that_does_not_exist(tmp_path, execute):
     """A crashed kernel (a vl-convert panic once) used to name a `failed/` notebook never written."""
     import nbformat
 
@@ -209,7 +193,7 @@ def test_a_kernel_that_dies_mid_run_is_reported_without_naming_a_copy_that_does_
     notebook.cells.append(nbformat.v4.new_code_cell("import os\nos._exit(1)"))
     nbformat.write(notebook, source)
     with pytest.raises(b.BuildError) as caught:
-        b.execute_chapter(source, tmp_path / "out.ipynb", {}, DATA_DIR, "fingerprint", tmp_path / "failed")
+        execute(source, tmp_path / "out.ipynb", {}, DATA_DIR, "fingerprint", tmp_path / "failed")
     message = str(caught.value)
     kept = re.search(r"\((no executed copy|executed copy: (.+))[^()]*\)$", message)
     assert kept, message

@@ -431,13 +431,13 @@ def test_edition_outside_the_data_gives_empty_frames(imf_dots, article_figures):
     assert c.ratio_frame(c.belarus_russia_mirror(imf_dots, 2022, 2024)).empty
 
 
-def test_chapter_runs_with_end_year_2020(tmp_path):
+def test_chapter_runs_with_end_year_2020(tmp_path, execute):
     """Papermill with end_year=2020: every chart stops at 2020, and 2021 numbers become unavailable."""
     from belarus_trade import build as b
     from belarus_trade.paths import PROJECT_ROOT
 
     target = tmp_path / "pre_sanction.ipynb"
-    b.execute_chapter(CHAPTERS_DIR / "pre_sanction.ipynb", target, {"end_year": 2020},
+    execute(CHAPTERS_DIR / "pre_sanction.ipynb", target, {"end_year": 2020},
                       PROJECT_ROOT / "data", b.environment_fingerprint(), tmp_path / "failed")
     notebook = json.loads(target.read_text())
     specs = {key: spec for key, spec in stored_figures(notebook).items() if key != "pre-sanction-ex-4"}

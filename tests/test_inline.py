@@ -32,19 +32,21 @@ def test_value_shown_finds_a_variable_written_bare_or_formatted():
         value_shown(notebook, "share_pct")
 
 
-def run(tmp_path, cells):
-    import papermill
+@pytest.fixture
+def run(tmp_path, papermill):
+    """run(cells) -> the notebook of these cells as papermill's `belarus_trade` engine executed it."""
+    def execute(cells):
+        source, target = tmp_path / "in.ipynb", tmp_path / "out.ipynb"
+        notebook = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
+        source.write_text(json.dumps(notebook))
+        papermill.execute_notebook(str(source), str(target), engine_name="belarus_trade", progress_bar=False,
+                                   kernel_name="python3", extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        return json.loads(target.read_text())
+    return execute
 
-    source, target = tmp_path / "in.ipynb", tmp_path / "out.ipynb"
-    notebook = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
-    source.write_text(json.dumps(notebook))
-    papermill.execute_notebook(str(source), str(target), engine_name="belarus_trade", progress_bar=False,
-                               kernel_name="python3", extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
-    return json.loads(target.read_text())
 
-
-def test_engine_evaluates_each_cell_after_the_code_above_it(tmp_path):
-    executed = run(tmp_path, [
+def test_engine_evaluates_each_cell_after_the_code_above_it(run):
+    executed = run([
         nbformat.v4.new_code_cell("share = 35.44\nyear = 2012"),
         nbformat.v4.new_markdown_cell('In {eval}`year` the share was {eval}`f"{share:.1f}"`%.'),
         nbformat.v4.new_code_cell("year = 2024"),
@@ -60,6 +62,6 @@ def test_engine_evaluates_each_cell_after_the_code_above_it(tmp_path):
     assert stored_text(executed)["'<script>'"] == "<script>"  # stored as text; both readers escape it
 
 
-def test_a_failing_expression_stops_the_run_and_names_cell_and_expression(tmp_path):
+def test_a_failing_expression_stops_the_run_and_names_cell_and_expression(run):
     with pytest.raises(InlineExpressionError, match=r"markdown cell 1: \{eval\}`missing_name` failed with NameError"):
-        run(tmp_path, [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_markdown_cell("Value {eval}`missing_name`.")])
+        run([nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_markdown_cell("Value {eval}`missing_name`.")])

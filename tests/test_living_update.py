@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import pytest
 from bs4 import BeautifulSoup
 from test_publishers_real import RecordedServer, imts_message
 
@@ -19,8 +18,6 @@ from belarus_trade import methods, publishers, refresh
 from belarus_trade.data import load
 from belarus_trade.inline import stored_text
 from belarus_trade.what_changed import TEXT
-
-pytestmark = pytest.mark.slow  # builds the book twice in a copy of the project
 
 ADDED_YEARS = (2021, 2022, 2023)
 RUSSIA_CODE = "RUS"
@@ -57,8 +54,8 @@ def imts_job(data_dir, article_figures: pd.DataFrame) -> refresh.Job:
     return refresh.Job("imf_dots", fetch, refresh.require_partners, refresh.book_partners)
 
 
-def test_a_refresh_with_imts_years_after_2020_moves_exactly_what_reads_them(project_copy):
-    book, data = project_copy / "book", project_copy / "data"
+def test_a_refresh_with_imts_years_after_2020_moves_exactly_what_reads_them(small_book):
+    book, data = small_book("chapters/sanction_period", "what_changed", "bibliography")
     build_module.build(book, data, log=lambda message: None)
     before = {chapter.name: stored_text(build_module.read_notebook(chapter.path)) for chapter in build_module.chapters(book)}
     readers = {chapter.name for chapter in build_module.chapters(book)

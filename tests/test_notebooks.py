@@ -12,28 +12,19 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from belarus_trade.build import chapters
-from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE
+from belarus_trade.i18n import SOURCE_LANGUAGE
 from belarus_trade.inline import stored_text
-from belarus_trade.notebooks import write_notebooks
-from belarus_trade.paths import PROJECT_ROOT
 
 CHAPTERS = chapters()
-CHROMIUM = shutil.which("chromium")
 FIGURE_IN_PAGE = '<div class="bt-chart"'
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 # An output area that shows a chart: Vega drawn by JupyterLab, or the static image.
 DRAWN_CHART = (".jp-OutputArea-output.jp-RenderedVega5 .marks, "
                ".jp-OutputArea-output.jp-RenderedSVG svg, .jp-OutputArea-output.jp-RenderedImage img")
@@ -43,75 +34,13 @@ def figures_in_page(site: Path, chapter) -> int:
     return (site / "chapters" / f"{chapter.name}.html").read_text(encoding="utf-8").count(FIGURE_IN_PAGE)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module", params=LANGUAGES)
-def jupyterlab(request, tmp_path_factory):
-    """`make lab`'s server (`make lab-ru`'s for the Russian edition, on its notebooks), with every
-    cell rendered at once (JupyterLab otherwise renders only the cells in view), answering on a
-    free local port: (address, token, language, notebook folder)."""
-    language = request.param
-    notebook_dir = PROJECT_ROOT / "book" / "chapters"
-    if language != SOURCE_LANGUAGE:
-        request.getfixturevalue("built_site")  # the edition's run
-        notebook_dir = tmp_path_factory.mktemp(f"notebooks-{language}")
-        write_notebooks(language, notebook_dir)
-    home = tmp_path_factory.mktemp("lab")
-    settings = home / "settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    port, token = free_port(), "notebooks"
-    makefile = (PROJECT_ROOT / "Makefile").read_text()
-    offline = re.search(r"^LAB_OFFLINE := (.+)$", makefile, re.M).group(1).split()
-    command = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--notebook-dir={notebook_dir}", *offline]
-    command += ["--allow-root"] if os.geteuid() == 0 else []
-    environment = {"HOME": str(home), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-                   "JUPYTER_RUNTIME_DIR": str(home), "JUPYTERLAB_SETTINGS_DIR": str(home / "settings")}
-    server = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/api?token={token}", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not answer within 60 s")
-        yield base, token, language, notebook_dir
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:  # a loaded machine: JupyterLab's shutdown may outlast the wait
-            server.kill()
-            server.wait()
-
-
-@pytest.fixture(scope="module")
-def lab_browser():
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (`make browser` installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.name)
-def test_jupyterlab_draws_every_figure_and_shows_every_number(chapter, built_site, jupyterlab, lab_browser):
+def test_jupyterlab_draws_every_figure_and_shows_every_number(chapter, built_site, jupyterlab, browser):
     base, token, language, notebook_dir = jupyterlab
     expected = figures_in_page(built_site if language == SOURCE_LANGUAGE else built_site / language, chapter)
     notebook = json.loads((notebook_dir / chapter.path.name).read_text(encoding="utf-8"))
     values = sorted({value for value in stored_text(notebook).values() if value})
-    page = lab_browser.new_page(viewport={"width": 1366, "height": 900})
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
     outside = []
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                else (outside.append(route.request.url), route.abort()))

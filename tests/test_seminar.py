@@ -2,21 +2,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from belarus_trade import i18n
-from belarus_trade.build import chapters, execute_chapter
+from belarus_trade.build import chapters
 from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE, tr
-from belarus_trade.paths import PROJECT_ROOT
 from belarus_trade.student import SOLUTION_TAG, student_notebook, write_student_edition
 
 CHAPTERS = chapters()
@@ -86,16 +79,16 @@ def test_student_edition_has_no_solution_text(student_edition):
         assert "solution-start" not in student_text and "solution-end" not in student_text
 
 
-def test_student_notebooks_still_run(student_edition, tmp_path):
+def test_student_notebooks_still_run(student_edition, tmp_path, execute):
     output, written = student_edition
     for notebook in written:
-        execute_chapter(notebook, tmp_path / notebook.name, {}, output / "data", "student", tmp_path / "failed")
+        execute(notebook, tmp_path / notebook.name, {}, output / "data", "student", tmp_path / "failed")
         executed = json.loads((tmp_path / notebook.name).read_text())
         assert all(o.get("output_type") != "error" for c in executed["cells"] for o in c.get("outputs", []))
 
 
 @pytest.mark.parametrize("language", [language for language in LANGUAGES if language != SOURCE_LANGUAGE])
-def test_translated_student_edition_is_in_its_language_and_runs(built_site, tmp_path, language):
+def test_translated_student_edition_is_in_its_language_and_runs(built_site, tmp_path, execute, language):
     """The Russian student edition: the Russian notebooks without solutions, each chapter's title
     in Russian, and a chapter that runs from top to bottom on the edition's own copy of the data."""
     output = tmp_path / language
@@ -107,60 +100,32 @@ def test_translated_student_edition_is_in_its_language_and_runs(built_site, tmp_
         title = next(source(c) for c in notebook["cells"] if c["cell_type"] == "markdown").splitlines()[0]
         assert re.search("[А-Яа-я]", title) and not re.search("[A-Za-z]{4,}", title), title
     chapter = output / "book" / "chapters" / "multivector.ipynb"
-    execute_chapter(chapter, tmp_path / "run.ipynb", {}, output / "data", "student", tmp_path / "failed")
+    execute(chapter, tmp_path / "run.ipynb", {}, output / "data", "student", tmp_path / "failed")
     executed = json.loads((tmp_path / "run.ipynb").read_text(encoding="utf-8"))
     assert all(o.get("output_type") != "error" for c in executed["cells"] for o in c.get("outputs", []))
     assert "Источник:" in json.dumps(executed, ensure_ascii=False)  # the charts it drew speak Russian
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def test_jupyterlab_starts_offline_with_the_project_kernel(tmp_path):
+def test_jupyterlab_starts_offline_with_the_project_kernel(jupyterlab_on_chapters):
     """`make lab`'s command line: the server answers, serves the lab page and offers the project's kernel."""
-    port, token = free_port(), "seminar"
-    makefile = (PROJECT_ROOT / "Makefile").read_text()
-    offline = re.search(r"^LAB_OFFLINE := (.+)$", makefile, re.M).group(1).split()
-    command = [str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", f"--port={port}", f"--IdentityProvider.token={token}",
-               "--notebook-dir=book/chapters", *offline] + (["--allow-root"] if os.geteuid() == 0 else [])
-    server = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={"HOME": str(tmp_path), "PATH": str(Path(sys.executable).parent), "JUPYTER_RUNTIME_DIR": str(tmp_path)})
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(120):
-            try:
-                specs = json.load(urllib.request.urlopen(f"{base}/api/kernelspecs?token={token}", timeout=2))
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not answer within 60 s")
-        assert "python3" in specs["kernelspecs"]
-        page = urllib.request.urlopen(f"{base}/lab?token={token}", timeout=5).read().decode()
-        assert "jupyter-config-data" in page and "cdn.jsdelivr" not in page
-        contents = json.load(urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=5))
-        assert {c.path.name for c in CHAPTERS} <= {item["name"] for item in contents["content"]}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:  # a loaded machine: JupyterLab's shutdown may outlast the wait
-            server.kill()
-            server.wait()
+    base, token = jupyterlab_on_chapters
+    specs = json.load(urllib.request.urlopen(f"{base}/api/kernelspecs?token={token}", timeout=5))
+    assert "python3" in specs["kernelspecs"]
+    page = urllib.request.urlopen(f"{base}/lab?token={token}", timeout=5).read().decode()
+    assert "jupyter-config-data" in page and "cdn.jsdelivr" not in page
+    contents = json.load(urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=5))
+    assert {c.path.name for c in CHAPTERS} <= {item["name"] for item in contents["content"]}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_pdf_has_every_chapter_with_numbered_figures_and_chart_images(built_site, tmp_path, language):
+def test_pdf_has_every_chapter_with_numbered_figures_and_chart_images(built_site, browser, tmp_path, language):
     """Each edition prints in its own language: captions, the chart images' words and the footer."""
     from pypdf import PdfReader
 
     from belarus_trade.pdf import print_book
 
     output = tmp_path / "pdf"
-    book = print_book(built_site, output, language=language)
+    book = print_book(built_site, output, language=language, browser=browser)
     reader = PdfReader(str(book))
     per_chapter = {c.name: len(PdfReader(str(output / f"{c.name}.pdf")).pages) for c in CHAPTERS}
     assert len(reader.pages) == sum(per_chapter.values()) + len(PdfReader(str(output / "bibliography.pdf")).pages)

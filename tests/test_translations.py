@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 
 from belarus_trade.i18n import CODE_DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE
 from belarus_trade.paths import BOOK_DIR
-from belarus_trade.translations import catalogue_states, code_entries, extract_pages
+from belarus_trade.translations import catalogue_states, code_entries
 
 TRANSLATIONS = [language for language in LANGUAGES if language != SOURCE_LANGUAGE]
 CATALOGUES = sorted(path for language in TRANSLATIONS for path in (LOCALE_DIR / language / "LC_MESSAGES").rglob("*.po"))
@@ -69,12 +69,10 @@ def test_code_catalogue_holds_every_marked_string(language):
     assert not missing, f"not in the catalogue (run `make translations`): {sorted(missing)[:5]}"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("language", TRANSLATIONS)
-def test_page_catalogues_hold_every_message_of_the_pages(language, tmp_path):
-    extract_pages(BOOK_DIR, tmp_path)
-    for template in sorted(tmp_path.rglob("*.pot")):
-        catalogue = LOCALE_DIR / language / "LC_MESSAGES" / template.relative_to(tmp_path).with_suffix(".po")
+def test_page_catalogues_hold_every_message_of_the_pages(language, page_templates):
+    for template in sorted(page_templates.rglob("*.pot")):
+        catalogue = LOCALE_DIR / language / "LC_MESSAGES" / template.relative_to(page_templates).with_suffix(".po")
         missing = set(_messages(template)) - set(_messages(catalogue) if catalogue.exists() else {})
         assert not missing, f"{catalogue.name}: {len(missing)} messages not in the catalogue, first: {sorted(missing)[0][:120]!r}"
 
@@ -114,7 +112,6 @@ def test_latin_sentence_detector():
                                "<!-- a comment in the theme --></body>")
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("language", TRANSLATIONS)
 def test_translated_pages_have_no_english_sentence(built_site, language):
     pages = sorted((built_site / language).rglob("*.html"))
@@ -192,7 +189,6 @@ def test_markdown_without_a_translation_is_named():
     assert missing == ["second point"] and "- second point" in text
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("language", TRANSLATIONS)
 def test_translated_notebooks_have_no_english_prose(built_site, language):
     """Every chapter as a translated notebook (what `make lab-ru` opens): all its Markdown in the

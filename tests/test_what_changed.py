@@ -1,17 +1,15 @@
 """The What changed page: a first edition says so; a pair of editions lists the data revisions and
 the numbers of the text that moved, old → new, with chapter and sentence, all as escaped text.
 
-The fast tests render the page alone (Sphinx with MyST and the page's extension, in a
-subprocess) from a copy of the book's chapters, data and records; the slow one builds the whole
-book in a copy of the project."""
+Most tests render the page alone (Sphinx with MyST and the page's extension, in a subprocess)
+from a copy of the book's chapters, data and records; one reads the built book, where the page
+sits in the back matter."""
 from __future__ import annotations
 
 import gzip
 import hashlib
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -44,15 +42,19 @@ def page_project(tmp_path) -> tuple[Path, Path]:
     return book, data
 
 
-def render(book: Path, data: Path, language: str = "en") -> BeautifulSoup:
-    """Render the page as the book does, keeping Sphinx's saved environment between calls."""
-    out = book.parent / f"html-{language}"
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "-C", "-d", str(book.parent / f"doctrees-{language}"),
-               "-D", "extensions=myst_parser,belarus_trade.what_changed", "-D", "root_doc=what_changed", "-D", f"language={language}",
-               "-D", "exclude_patterns=chapters,editions", "-D", f"belarus_trade_data_dir={data}", str(book), str(out)]
-    run = subprocess.run(command, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    return BeautifulSoup((out / "what_changed.html").read_text(encoding="utf-8"), "html.parser")
+@pytest.fixture
+def render(sphinx):
+    """render(book, data, language="en") -> the page as the book renders it, keeping Sphinx's saved
+    environment between calls."""
+    def page(book: Path, data: Path, language: str = "en") -> BeautifulSoup:
+        out = book.parent / f"html-{language}"
+        run = sphinx(["-b", "html", "-q", "-W", "-C", "-d", str(book.parent / f"doctrees-{language}"),
+                      "-D", "extensions=myst_parser,belarus_trade.what_changed", "-D", "root_doc=what_changed",
+                      "-D", f"language={language}", "-D", "exclude_patterns=chapters,editions",
+                      "-D", f"belarus_trade_data_dir={data}", str(book), str(out)])
+        assert run.returncode == 0, run.stderr
+        return BeautifulSoup((out / "what_changed.html").read_text(encoding="utf-8"), "html.parser")
+    return page
 
 
 def publish_older_edition(book: Path, data: Path) -> None:
@@ -85,7 +87,7 @@ def table(page: BeautifulSoup, caption: str) -> list[list[str]]:
     return [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])] for row in found.find_all("tr")]
 
 
-def test_first_edition_says_so_and_a_new_edition_rerenders_the_page(page_project):
+def test_first_edition_says_so_and_a_new_edition_rerenders_the_page(page_project, render):
     book, data = page_project
     first = render(book, data)
     assert TEXT["first_edition"] in first.get_text(" ")
@@ -117,7 +119,7 @@ def test_first_edition_says_so_and_a_new_edition_rerenders_the_page(page_project
     assert revisions[1] == ["BLR / NY.GDP.MKTP.CD / 2023", "value", f"{gdp * 0.95:,.0f}", f"{gdp:,.0f}", f"+{gdp - gdp * 0.95:,.0f}", "+5.3%"]
 
 
-def test_the_translated_page_lists_the_english_records_marked_as_english(page_project):
+def test_the_translated_page_lists_the_english_records_marked_as_english(page_project, render):
     """The Russian page compares the same records; its own words are Russian, the recorded numbers
     and sentences (English text) are marked lang="en", and it says whose numbers they are."""
     book, data = page_project
@@ -145,19 +147,16 @@ def test_this_build_is_compared_with_the_last_edition_until_it_is_published(page
     assert shown.numbers_added == shown.numbers_removed == 0
 
 
-@pytest.mark.slow
-def test_book_has_the_what_changed_page_in_its_back_matter(project_copy):
-    from belarus_trade.build import build
-
-    build(project_copy / "book", project_copy / "data", log=lambda message: None)
-    site = project_copy / "book" / "_build" / "html"
+def test_book_has_the_what_changed_page_in_its_back_matter(built_site):
+    """The book as built says it is the first edition: the committed edition 1 records this build."""
+    site = built_site
     page = BeautifulSoup((site / "what_changed.html").read_text(encoding="utf-8"), "html.parser")
     assert TEXT["first_edition"] in page.get_text(" ")
     navigation = BeautifulSoup((site / "teaching.html").read_text(encoding="utf-8"), "html.parser").select("nav a")
     assert any(link.get("href", "").endswith("what_changed.html") for link in navigation)
 
 
-def test_hostile_text_in_revised_data_reaches_the_page_as_text(page_project):
+def test_hostile_text_in_revised_data_reaches_the_page_as_text(page_project, render):
     """Markup of every kind the pipeline parses, planted in a data file, is shown on the page as written."""
     book, data = page_project
     path = data / "union_state_agreements.csv"
@@ -174,7 +173,7 @@ def test_hostile_text_in_revised_data_reaches_the_page_as_text(page_project):
     assert page.select('[role="main"] :is(img, a[href^="javascript:"], iframe, object, embed, script, style)') == []
 
 
-def test_a_missing_copy_of_published_data_fails_the_page_with_one_line(page_project):
+def test_a_missing_copy_of_published_data_fails_the_page_with_one_line(page_project, render):
     book, data = page_project
     publish_older_edition(book, data)
     record_path = editions.editions_dir(book) / editions.RECORD_NAME.format(1)
