@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -139,15 +140,23 @@ def module_closure(notebook: dict) -> list[Path]:
             continue
         files.add(path)
         package = _module_name(path) if path.name == "__init__.py" else _module_name(path).rpartition(".")[0]
-        pending.add(package)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
-                module = f"{base}.{node.module}" if node.module else base
-                pending |= {module} | {f"{module}.{alias.name}" for alias in node.names}
-        pending |= imported_modules(path.read_text(encoding="utf-8"))
+        status = path.stat()
+        pending |= {package} | _imports_of_module(path, package, status.st_mtime_ns, status.st_size)
     return sorted(files)
+
+
+@functools.lru_cache(maxsize=256)
+def _imports_of_module(path: Path, package: str, mtime_ns: int, size: int) -> frozenset[str]:
+    """The package modules one module imports, relative imports resolved; parsed once per version
+    of the file (a build asks for every chapter in every language)."""
+    source = path.read_text(encoding="utf-8")
+    found = set(imported_modules(source))
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+            module = f"{base}.{node.module}" if node.module else base
+            found |= {module} | {f"{module}.{alias.name}" for alias in node.names}
+    return frozenset(found)
 
 
 def code_of(notebook: dict) -> str:
@@ -432,38 +441,57 @@ def site_stamp(book_dir: Path, data_dir: Path, fingerprint: str) -> str:
 
 def render_html(book_dir: Path, build_dir: Path, data_dir: Path, fingerprint: str = "") -> Path:
     """Sphinx build of every language into one fresh folder (the source language at its top, each
-    translation in its own subfolder); returns it. Doctrees persist so unchanged pages are not re-read."""
+    translation in its own subfolder); returns it. Doctrees persist so unchanged pages are not re-read.
+    The languages render at once, each Sphinx a process of its own with its own sources, doctrees,
+    log and output folder (a translation's is a subfolder the source language's Sphinx never reads)."""
     build_dir.mkdir(parents=True, exist_ok=True)
     target = Path(tempfile.mkdtemp(prefix="html-", dir=build_dir))
     target.chmod(0o755)  # mkdtemp creates it private; the site is meant to be served
+    renders = []
     try:
         for language in LANGUAGES:
             translated = language != SOURCE_LANGUAGE
-            _render_language(
+            renders.append(_Render(
                 sync_translated_source(book_dir, language) if translated else book_dir,
-                target / language if translated else target, book_dir, data_dir, fingerprint, language)
+                target / language if translated else target, book_dir, data_dir, fingerprint, language))
+        for render in renders:
+            render.finish()
     except BaseException:
+        for render in renders:
+            render.stop()
         shutil.rmtree(target, ignore_errors=True)
         raise
     return target
 
 
-def _render_language(source: Path, target: Path, book_dir: Path, data_dir: Path, fingerprint: str, language: str) -> None:
-    translated = language != SOURCE_LANGUAGE
-    build_dir = book_dir / "_build"
-    log = build_dir / (f"sphinx-{language}.log" if translated else "sphinx.log")
-    doctrees = build_dir / (f".doctrees-{language}" if translated else ".doctrees")
-    with open(log, "w", encoding="utf-8") as stream:
-        status = subprocess.run(
-            [sys.executable, "-m", "belarus_trade.render", str(source), str(target), str(doctrees), str(data_dir),
-             fingerprint, language, str(book_dir / LOCALE_DIR.name), str(book_dir)],
-            stdout=stream, stderr=subprocess.STDOUT, env={**os.environ, "NO_COLOR": "1"},
-        ).returncode
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", log.read_text(encoding="utf-8"))
-    warnings = [line for line in plain.splitlines() if "WARNING" in line or "ERROR" in line]
-    if status or warnings:
-        first = warnings[0] if warnings else f"sphinx exited with {status}"
-        raise BuildError(f"HTML build ({language}) failed ({len(warnings)} warnings/errors, see {log}): {first}")
+class _Render:
+    """One language's Sphinx, started at once, its log in `_build/sphinx[-LANGUAGE].log`."""
+
+    def __init__(self, source: Path, target: Path, book_dir: Path, data_dir: Path, fingerprint: str, language: str):
+        translated = language != SOURCE_LANGUAGE
+        build_dir = book_dir / "_build"
+        self.language = language
+        self.log = build_dir / (f"sphinx-{language}.log" if translated else "sphinx.log")
+        doctrees = build_dir / (f".doctrees-{language}" if translated else ".doctrees")
+        with open(self.log, "w", encoding="utf-8") as stream:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "belarus_trade.render", str(source), str(target), str(doctrees), str(data_dir),
+                 fingerprint, language, str(book_dir / LOCALE_DIR.name), str(book_dir)],
+                stdout=stream, stderr=subprocess.STDOUT, env={**os.environ, "NO_COLOR": "1"})
+
+    def finish(self) -> None:
+        """Wait for it; a failure or any warning fails the build with the first of them."""
+        status = self.process.wait()
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", self.log.read_text(encoding="utf-8"))
+        warnings = [line for line in plain.splitlines() if "WARNING" in line or "ERROR" in line]
+        if status or warnings:
+            first = warnings[0] if warnings else f"sphinx exited with {status}"
+            raise BuildError(f"HTML build ({self.language}) failed ({len(warnings)} warnings/errors, see {self.log}): {first}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 def publish(new_html: Path, build_dir: Path) -> Path:

@@ -64,6 +64,7 @@ def shared_cost(nodeid: str) -> str | None:
     return None
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's, unknown when it is not loaded
 def pytest_xdist_make_scheduler(config, log):
     """Under pytest-xdist (`make test` runs two workers) the tests that share a costly thing run on
     one worker, the largest groups first; every other test goes wherever a worker is free.
