@@ -119,7 +119,7 @@ def test_parameters_end_year_2020_stop_charts_and_numbers(tmp_path, execute):
     """Papermill with end_year=2020: every chart's data and the glued latest year stop at 2020."""
     target = tmp_path / f"{CHAPTER}.ipynb"
     execute(CHAPTERS_DIR / f"{CHAPTER}.ipynb", target, {"end_year": 2020},
-                      PROJECT_ROOT / "data", b.environment_fingerprint(), tmp_path / "failed")
+            PROJECT_ROOT / "data", b.environment_fingerprint(), tmp_path / "failed")
     notebook = json.loads(target.read_text())
     specs = chart_specs(notebook)
     assert len(specs) >= 4
@@ -135,7 +135,7 @@ def test_parameters_end_year_2020_stop_charts_and_numbers(tmp_path, execute):
 def test_bad_parameters_fail_with_one_line(tmp_path, execute):
     with pytest.raises(b.BuildError) as error:
         execute(CHAPTERS_DIR / f"{CHAPTER}.ipynb", tmp_path / "out.ipynb", {"start_year": 2020, "end_year": 2010},
-                          PROJECT_ROOT / "data", "fingerprint", tmp_path / "failed")
+                PROJECT_ROOT / "data", "fingerprint", tmp_path / "failed")
     message = str(error.value)
     assert "\n" not in message
     assert "ParameterError" in message and "end_year" in message
@@ -281,13 +281,14 @@ def text_outside_code(page: str) -> str:
 
 def test_fetched_series_fill_figures_4_to_6_and_ktes_2024(small_book):
     """Once a refresh brings the online-only series, exactly the chapters that asked for them rerun
-    and draw them (the book: the chapters that ask for them but the conclusion, and the introduction,
-    which does not)."""
-    book, data = small_book("chapters/pre_sanction", "chapters/union_state", "chapters/data_methods", "glossary", "bibliography")
+    and draw them. The book: the chapters that read them, the pages they refer to, and the
+    introduction and the multivector chapter, which read none of them."""
+    book, data = small_book(f"chapters/{CHAPTER}", "chapters/pre_sanction", "chapters/union_state", "chapters/conclusion",
+                            "chapters/data_methods", "glossary", "bibliography")
     b.build(book, data, log=quiet)
     files = write_fetched_series(data)
     readers = set().union(*(readers_of(book, name) for name in files))
-    assert readers == {"pre_sanction", "union_state", "data_methods"}
+    assert readers == {"pre_sanction", "union_state", "conclusion", "data_methods"}
     report = b.build(book, data, log=quiet)
     assert {run["chapter"] for run in report["executed"]} == readers
 

@@ -438,7 +438,7 @@ def test_chapter_runs_with_end_year_2020(tmp_path, execute):
 
     target = tmp_path / "pre_sanction.ipynb"
     execute(CHAPTERS_DIR / "pre_sanction.ipynb", target, {"end_year": 2020},
-                      PROJECT_ROOT / "data", b.environment_fingerprint(), tmp_path / "failed")
+            PROJECT_ROOT / "data", b.environment_fingerprint(), tmp_path / "failed")
     notebook = json.loads(target.read_text())
     specs = {key: spec for key, spec in stored_figures(notebook).items() if key != "pre-sanction-ex-4"}
     assert len(specs) == 5

@@ -404,7 +404,6 @@ class State:
 class PageFacts:
     path: str
     # 1. as loaded
-    requests: list[str]
     console: list[str]
     page_errors: list[str]
     bad_responses: list[str]
@@ -469,7 +468,7 @@ def _as_loaded(page, visit: Visit) -> dict:
     # Chromium fetches a favicon once per browser, not per page: ask for each page's icon.
     icons = page.eval_on_selector_all('link[rel~="icon"]', "links => links.map(link => link.href)")
     facts = {
-        "requests": list(visit.requests), "console": list(visit.console), "page_errors": list(visit.page_errors),
+        "console": list(visit.console), "page_errors": list(visit.page_errors),
         "bad_responses": list(visit.bad_responses),
         "missing_icons": [url for url in icons if page.request.get(url).status >= 400],
         "not_drawn": not_drawn,
