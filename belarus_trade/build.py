@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -328,9 +329,10 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
 
 
 def write_atomically(target: Path, content: str | bytes) -> None:
-    """Replace `target` in one rename; a failed write (a full disk) leaves the old file and no temp file."""
+    """Replace `target` in one rename; a failed write (a full disk) leaves the old file and no temp
+    file, and processes writing the same file at once (two Sphinx renders) each write their own."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(target.suffix + ".tmp")
+    temporary = target.with_name(f"{target.name}.{secrets.token_hex(8)}.tmp")
     try:
         if isinstance(content, bytes):
             temporary.write_bytes(content)

@@ -30,6 +30,7 @@ import base64
 import functools
 import hashlib
 import html
+import io
 import json
 import posixpath
 import re
@@ -42,6 +43,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxRole
 
 from . import i18n
+from .build import write_atomically
 from .charts import FIGURE_MIMETYPE
 from .i18n import N_, tr
 from .inline import plain_text, stored_results
@@ -69,13 +71,10 @@ def vega_bundle_dir(build_dir: Path) -> Path:
 
     vendor = build_dir / ".vendor" / f"vl-convert-{_vl_convert_version()}"
     bundle = vendor / BUNDLE_NAME
-    if not bundle.exists():
-        vendor.mkdir(parents=True, exist_ok=True)
-        temporary = bundle.with_suffix(".tmp")
+    if not bundle.exists():  # both editions' renders may get here at once: each writes its own copy, then renames it
         # Wrapped in a function scope: the bundle's top-level names (e.g. `_`) would otherwise
         # collide with Sphinx's own globals; it exports itself through window.vegaEmbed.
-        temporary.write_text("(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n", encoding="utf-8")
-        temporary.replace(bundle)
+        write_atomically(bundle, "(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n")
     return vendor
 
 
@@ -465,14 +464,14 @@ def _correct_extension_words(app) -> None:
     language = app.config.language
     if not language or language == i18n.SOURCE_LANGUAGE:
         return
-    compiled = BUILD_DIR / "locales"
+    compiled = Path(app.doctreedir).parent / "locales"  # the rendered book's own build folder
     for domain in CORRECTED_DOMAINS:
         source = i18n.LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
         if source.is_file():
-            target = compiled / language / "LC_MESSAGES" / f"{domain}.mo"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(source, "rb") as po, open(target, "wb") as mo:
+            mo = io.BytesIO()
+            with open(source, "rb") as po:
                 write_mo(mo, read_po(po))
+            write_atomically(compiled / language / "LC_MESSAGES" / f"{domain}.mo", mo.getvalue())
             app.add_message_catalog(domain, str(compiled))
 
 

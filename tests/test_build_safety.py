@@ -199,3 +199,34 @@ def test_a_kernel_that_dies_mid_run_is_reported_without_naming_a_copy_that_does_
     assert kept, message
     assert kept.group(2) is None or Path(kept.group(2)).is_file(), message
     assert "\n" not in message and not (tmp_path / "out.ipynb").exists()
+
+
+def test_two_writers_of_one_file_at_once_both_succeed(tmp_path, monkeypatch):
+    """Both editions render at once, and on a fresh clone both write the Vega bundle: with one
+    temporary name for both, the second rename found nothing to rename ('HTML build (en) failed
+    ... sphinx exited with 1'). Here both have written before either renames."""
+    import threading
+
+    target, both_written, real_replace = tmp_path / "vega-bundle.js", threading.Barrier(2, timeout=10), Path.replace
+
+    def replace_when_both_have_written(self, destination):
+        both_written.wait()
+        return real_replace(self, destination)
+
+    monkeypatch.setattr(Path, "replace", replace_when_both_have_written)
+    failures = []
+
+    def write(text):
+        try:
+            b.write_atomically(target, text)
+        except Exception as error:  # noqa: BLE001  (collected and asserted on below)
+            failures.append(error)
+
+    writers = [threading.Thread(target=write, args=(text,)) for text in ("one\n", "two\n")]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert failures == []
+    assert target.read_text() in ("one\n", "two\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["vega-bundle.js"], "a temporary file was left behind"
