@@ -156,7 +156,7 @@ def copy_small_book(project: Path, files: tuple[str, ...]) -> tuple[Path, Path]:
     keep = {toc["root"], *files}
     unknown = set(files) - {entry["file"] for part in toc["parts"] for entry in part["chapters"]}
     assert not unknown, f"not in the book's table of contents: {sorted(unknown)}"
-    left_out = shutil.ignore_patterns("_build", ".ipynb_checkpoints")
+    left_out = shutil.ignore_patterns("_build", ".ipynb_checkpoints", "*.mo")  # catalogues compile afresh (one may be mid-write)
 
     def ignore(folder, names):
         chapters = Path(folder) == BOOK_DIR / "chapters"
