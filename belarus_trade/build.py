@@ -654,6 +654,7 @@ def _build_locked(book_dir: Path, build_dir: Path, data_dir: Path, parameters: d
              for language in LANGUAGES}
     report = {"executed": [], "rendered": False}
     if any(stale.values()):
+        check_catalogues(book_dir)
         for language, waiting in stale.items():
             if waiting:
                 log(f"executing {len(waiting)} of {len(chapter_list)} chapters ({language}): {', '.join(c.name for c in waiting)}")
@@ -663,6 +664,8 @@ def _build_locked(book_dir: Path, build_dir: Path, data_dir: Path, parameters: d
     if not force and (build_dir / "html").exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
         log("book is up to date")
         return report
+    if not report["executed"]:
+        check_catalogues(book_dir)
     log("rendering HTML")
     site = render_html(book_dir, build_dir, data_dir, package_fingerprint())
     publish(site, build_dir)
@@ -670,3 +673,14 @@ def _build_locked(book_dir: Path, build_dir: Path, data_dir: Path, parameters: d
     report["rendered"] = True
     log(f"book ready: {build_dir / 'html' / 'index.html'}")
     return report
+
+
+def check_catalogues(book_dir: Path) -> None:
+    """Every translated edition's catalogues (the book's, which Sphinx renders, and the code's,
+    which the chapters read) checked before anything runs or renders in its language (`catalogues`)."""
+    from .catalogues import check_language
+
+    for language in LANGUAGES:
+        if language != SOURCE_LANGUAGE:
+            for locale_dir in dict.fromkeys([book_dir / LOCALE_DIR.name, LOCALE_DIR]):
+                check_language(language, locale_dir)

@@ -16,7 +16,7 @@ from nbclient.util import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine
 
-from .inline import MAX_EXPRESSIONS_PER_CELL, METADATA_KEY, InlineExpressionError, inline_expressions
+from .inline import MAX_EXPRESSIONS_PER_CELL, METADATA_KEY, TRANSLATION_KEY, InlineExpressionError, inline_expressions
 
 
 class InlineExpressionClient(PapermillNotebookClient):
@@ -31,6 +31,11 @@ class InlineExpressionClient(PapermillNotebookClient):
             return cell
         if len(expressions) > MAX_EXPRESSIONS_PER_CELL:
             raise InlineExpressionError(f"markdown cell {cell_index}: more than {MAX_EXPRESSIONS_PER_CELL} inline expressions")
+        english = self.nb.metadata.get(TRANSLATION_KEY, {}).get("expressions")
+        foreign = [expression for expression in expressions if english is not None and expression not in english]
+        if foreign:
+            raise InlineExpressionError(f"markdown cell {cell_index}: {{eval}}`{foreign[0]}` is not in the English text this "
+                                        "translated notebook was made from; a translation evaluates only the English text's expressions")
         named = {str(number): expression for number, expression in enumerate(expressions)}
         msg_id = self.kc.execute("", silent=True, store_history=False, user_expressions=named)
         reply = await self.async_wait_for_reply(msg_id)

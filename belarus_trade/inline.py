@@ -8,21 +8,56 @@ stored values. This module has no papermill import, so the build and Sphinx can 
 """
 from __future__ import annotations
 
+import functools
 import re
 
 METADATA_KEY = "user_expressions"
-# One backtick pair per role, as the chapters write it (MyST allows more; the book does not).
+# One backtick pair per role, as the chapters write it (MyST allows more; the book does not):
+# how `editions` finds an expression's place in a sentence of the English text.
 INLINE_EXPRESSION = re.compile(r"\{eval\}`([^`]+)`")
 MAX_EXPRESSIONS_PER_CELL = 200
+# A translated notebook's metadata: the expressions of the English text it was made from, the only
+# ones the engine evaluates in it.
+TRANSLATION_KEY = "belarus_trade_translation"
+DIRECTIVE = re.compile(r"^\{([\w:-]+)\}")  # a fence's info naming a directive: "{exercise} Title"
+CODE_DIRECTIVES = {"code-cell", "code-block", "code", "sourcecode", "literalinclude"}
+OPTION_LINE = re.compile(r"^\s*:[\w-]+:")
 
 
 class InlineExpressionError(RuntimeError):
     """An `{eval}` expression could not be evaluated; the message names cell and expression."""
 
 
+@functools.cache
+def markdown_parser():
+    """MyST's own Markdown parser, with the extensions the book enables (`_config.yml`)."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    return create_md_parser(MdParserConfig(enable_extensions={"colon_fence", "deflist", "attrs_inline"}), RendererHTML)
+
+
 def inline_expressions(markdown: str) -> list[str]:
-    """The distinct `{eval}` expressions of a Markdown text, in order of appearance."""
-    return list(dict.fromkeys(INLINE_EXPRESSION.findall(markdown)))
+    """The distinct `{eval}` expressions of a Markdown text, in order, as MyST reads the text: roles
+    of its paragraphs, headings, lists, tables and directive bodies, never text in a code span or
+    a code block that only looks like one."""
+    return list(dict.fromkeys(_roles(markdown_parser().parse(markdown), "eval")))
+
+
+def _roles(tokens, name: str):
+    for token in tokens:
+        if token.type == "myst_role" and token.meta.get("name") == name:
+            yield token.content
+        elif token.children:
+            yield from _roles(token.children, name)
+        elif token.type in ("fence", "colon_fence"):
+            directive = DIRECTIVE.match(token.info.strip())
+            if directive and directive.group(1) not in CODE_DIRECTIVES:  # a directive's body is Markdown
+                body = token.content.split("\n")
+                while body and OPTION_LINE.match(body[0]):
+                    body.pop(0)
+                yield from _roles(markdown_parser().parse("\n".join(body)), name)
 
 
 def stored_results(notebook: dict) -> dict[str, dict]:

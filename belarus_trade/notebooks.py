@@ -12,7 +12,6 @@ its page is.
 """
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
@@ -21,31 +20,22 @@ from pathlib import Path
 from . import i18n
 from .build import BuildError, Chapter, chapters, executed_copy
 from .i18n import LOCALE_DIR, cross_reference
+from .inline import CODE_DIRECTIVES, OPTION_LINE, TRANSLATION_KEY, inline_expressions, markdown_parser
 from .paths import BOOK_DIR, BUILD_DIR, DATA_DIR
 
 REFERENCE = re.compile(r"\{ref\}`([^`<]+?) <([^`>]+)>`")  # {ref}`Figure 3c <fig-3c>`
-OPTION_LINE = re.compile(r"^:[\w-]+:")  # a directive's option (":label: ex-1"), never a message
 DIRECTIVE_INFO = re.compile(r"^(\{[\w:-]+\})\s*(.*)$")  # "{exercise} Title"
 LABEL_ARGUMENT = {"{solution}", "{solution-start}"}  # its argument names the exercise it solves: not text
-CODE_DIRECTIVES = {"{code-cell}", "{code-block}", "{code}"}
-
-
-@functools.cache
-def _parser():
-    from markdown_it.renderer import RendererHTML
-    from myst_parser.config.main import MdParserConfig
-    from myst_parser.parsers.mdit import create_md_parser
-
-    return create_md_parser(MdParserConfig(enable_extensions={"colon_fence", "deflist", "attrs_inline"}), RendererHTML)
 
 
 def catalogue_messages(chapter_name: str, language: str, locale_dir: Path = LOCALE_DIR) -> dict[str, str]:
-    """msgid → msgstr of a chapter's page catalogue (fuzzy and empty entries left out)."""
-    from babel.messages.pofile import read_po
+    """msgid → msgstr of a chapter's page catalogue (fuzzy and empty entries left out), read and
+    checked as the build checks it (`catalogues`): a translation runs nothing and shows no markup
+    its English message does not."""
+    from .catalogues import checked_catalogue
 
     path = locale_dir / language / "LC_MESSAGES" / "chapters" / f"{chapter_name}.po"
-    with open(path, "rb") as stream:
-        return {m.id: m.string for m in read_po(stream) if m.id and m.string and not m.fuzzy}
+    return {m.id: m.string for m in checked_catalogue(path, markdown=True) if m.id and m.string and not m.fuzzy}
 
 
 def translate_markdown(source: str, messages: dict[str, str]) -> tuple[str, list[str]]:
@@ -58,7 +48,7 @@ def translate_markdown(source: str, messages: dict[str, str]) -> tuple[str, list
 
 def _translate_lines(lines: list[str], start: int, end: int, messages: dict, missing: list) -> None:
     """Translate lines[start:end] in place (a cell, or a directive's body)."""
-    tokens = _parser().parse("\n".join(lines[start:end]))
+    tokens = markdown_parser().parse("\n".join(lines[start:end]))
     edits = []  # (first line, last line + 1, new lines), applied from the bottom up
     searched_from = {}  # line → where its next one-line message is looked for (a table row's cells, in order)
     for token in tokens:  # a fence is one token: its body is parsed again, by _translate_directive
@@ -89,7 +79,7 @@ def _localise_references(text: str) -> str:
 def _translate_directive(block: list[str], token, messages: dict, missing: list) -> list[str]:
     """A fenced directive: its title translated, its options kept, its body translated as Markdown."""
     name, title = DIRECTIVE_INFO.match(token.info).groups()
-    if name in CODE_DIRECTIVES:
+    if name.strip("{}") in CODE_DIRECTIVES:
         return block  # its argument is a language and its body code
     opening = block[0]
     if title and name not in LABEL_ARGUMENT:
@@ -133,11 +123,12 @@ def _replace_lines(block: list[str], content: str, translation: str) -> list[str
 def translated_notebook(chapter: Chapter, language: str, book_dir: Path = BOOK_DIR) -> dict:
     """The chapter as executed in `language` (by `make book`), its Markdown translated. A message
     without its translation is an error: the notebook would otherwise mix the two languages."""
+    messages = catalogue_messages(chapter.name, language, book_dir / LOCALE_DIR.name)
     executed = executed_copy(chapter, book_dir, language)
     if not executed.is_file():
         raise BuildError(f"{chapter.name}: no run in {language!r} yet ({executed}): run `make book` first")
     notebook = json.loads(executed.read_text(encoding="utf-8"))
-    messages = catalogue_messages(chapter.name, language)
+    english = [e for cell in notebook["cells"] if cell["cell_type"] == "markdown" for e in inline_expressions("".join(cell["source"]))]
     missing = []
     with i18n.speaking(language):
         for cell in notebook["cells"]:
@@ -149,6 +140,7 @@ def translated_notebook(chapter: Chapter, language: str, book_dir: Path = BOOK_D
         raise BuildError(f"{chapter.name}: {len(missing)} passages have no {language!r} translation, first: "
                          f"{missing[0][:80]!r} (run `make translations` and translate them)")
     notebook["metadata"]["language"] = language
+    notebook["metadata"][TRANSLATION_KEY] = {"expressions": list(dict.fromkeys(english))}
     return notebook
 
 
@@ -160,12 +152,13 @@ def notebooks_dir(language: str) -> Path:
 def write_notebooks(language: str, output: Path, data_dir: Path = DATA_DIR, book_dir: Path = BOOK_DIR) -> list[Path]:
     """Every chapter of the `language` edition as a notebook in `output`, reading `data_dir`
     (`make lab-ru` opens them in JupyterLab)."""
+    translated = {chapter.path.name: translated_notebook(chapter, language, book_dir) for chapter in chapters(book_dir)}
     output.mkdir(parents=True, exist_ok=True)
     written = []
-    for chapter in chapters(book_dir):
-        notebook = with_data_dir(translated_notebook(chapter, language, book_dir), relative_data_dir(output, data_dir))
-        target = output / chapter.path.name
-        target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    for name, notebook in translated.items():
+        target = output / name
+        target.write_text(json.dumps(with_data_dir(notebook, relative_data_dir(output, data_dir)), indent=1, ensure_ascii=False) + "\n",
+                          encoding="utf-8")
         written.append(target)
     return written
 

@@ -39,12 +39,7 @@ def write_student_edition(output: Path, book_dir: Path = BOOK_DIR, data_dir: Pat
     """Student notebooks in `output/book/chapters` and a copy of the data in `output/data`: the
     same layout as the project, so each notebook's default `data_dir = "../../data"` works and
     the folder can be copied to classroom machines as it is."""
-    chapters_out, data_out = output / "book" / "chapters", output / "data"
-    if output.exists():
-        shutil.rmtree(output)
-    chapters_out.mkdir(parents=True)
-    shutil.copytree(data_dir, data_out)
-    written = []
+    notebooks = {}
     for chapter in chapters(book_dir):
         if language == SOURCE_LANGUAGE:
             notebook = json.loads(chapter.path.read_text(encoding="utf-8"))
@@ -52,8 +47,15 @@ def write_student_edition(output: Path, book_dir: Path = BOOK_DIR, data_dir: Pat
             from .notebooks import translated_notebook
 
             notebook = translated_notebook(chapter, language, book_dir)
-        notebook = student_notebook(notebook)
-        target = chapters_out / chapter.path.name
+        notebooks[chapter.path.name] = student_notebook(notebook)
+    chapters_out, data_out = output / "book" / "chapters", output / "data"
+    if output.exists():
+        shutil.rmtree(output)
+    chapters_out.mkdir(parents=True)
+    shutil.copytree(data_dir, data_out)
+    written = []
+    for name, notebook in notebooks.items():
+        target = chapters_out / name
         target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)
     return written

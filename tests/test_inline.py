@@ -6,7 +6,7 @@ import json
 import nbformat
 import pytest
 
-from belarus_trade.inline import InlineExpressionError, inline_expressions, plain_text, stored_text, value_shown
+from belarus_trade.inline import TRANSLATION_KEY, InlineExpressionError, inline_expressions, plain_text, stored_text, value_shown
 
 
 def test_inline_expressions_are_found_once_each_in_order():
@@ -35,9 +35,10 @@ def test_value_shown_finds_a_variable_written_bare_or_formatted():
 @pytest.fixture
 def run(tmp_path, papermill):
     """run(cells) -> the notebook of these cells as papermill's `belarus_trade` engine executed it."""
-    def execute(cells):
+    def execute(cells, metadata=None):
         source, target = tmp_path / "in.ipynb", tmp_path / "out.ipynb"
-        notebook = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
+        kernel = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}
+        notebook = nbformat.v4.new_notebook(cells=cells, metadata={**kernel, **(metadata or {})})
         source.write_text(json.dumps(notebook))
         papermill.execute_notebook(str(source), str(target), engine_name="belarus_trade", progress_bar=False,
                                    kernel_name="python3", extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
@@ -65,3 +66,15 @@ def test_engine_evaluates_each_cell_after_the_code_above_it(run):
 def test_a_failing_expression_stops_the_run_and_names_cell_and_expression(run):
     with pytest.raises(InlineExpressionError, match=r"markdown cell 1: \{eval\}`missing_name` failed with NameError"):
         run([nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_markdown_cell("Value {eval}`missing_name`.")])
+
+
+def test_a_translated_notebook_evaluates_only_the_english_texts_expressions(run, tmp_path):
+    """A translated notebook (`notebooks.translated_notebook`) lists the expressions of the English
+    text it was made from; any other `{eval}` in it (a translation's) stops the run before it is evaluated."""
+    english = {TRANSLATION_KEY: {"expressions": ["year"]}}
+    executed = run([nbformat.v4.new_code_cell("year = 2024"), nbformat.v4.new_markdown_cell("В {eval}`year` году.")], english)
+    assert stored_text(executed) == {"year": "2024"}
+    marker = tmp_path / "ran"
+    with pytest.raises(InlineExpressionError, match=r"markdown cell 1: \{eval\}`open\(.*` is not in the English text"):
+        run([nbformat.v4.new_code_cell("year = 2024"), nbformat.v4.new_markdown_cell(f"В {{eval}}`open({str(marker)!r}, 'w')` году.")], english)
+    assert not marker.exists()
