@@ -72,13 +72,15 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=book/chapters $(LAB_OFFLINE) $(LAB_ROOT)
 
 # The same for the Russian edition: its notebooks, Markdown translated and outputs from its own run,
-# written to book/_build/notebooks/ru by the build's Russian run and the catalogues.
+# written to notebooks/ru, a working copy no build touches: a notebook changed there is kept (and
+# named) when they are written again; a file of the teacher's own stops the writing.
 lab-ru: book
 	$(PY) -m belarus_trade notebooks ru
-	$(VENV)/bin/jupyter lab --notebook-dir=book/_build/notebooks/ru $(LAB_OFFLINE) $(LAB_ROOT)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks/ru $(LAB_OFFLINE) $(LAB_ROOT)
 
 # The student edition (solutions removed), ready to copy to classroom machines: student/ in
-# English and student/ru/ in Russian, each with its own copy of the data.
+# English and student/ru/ in Russian, each with its own copy of the data. A notebook changed there
+# is kept when they are written again; a file of the teacher's own stops the writing (named).
 student: book
 	$(PY) -m belarus_trade student
 

@@ -85,13 +85,11 @@ def _run(args) -> int:
 
         for language in LANGUAGES:
             output = PROJECT_ROOT / "student" if language == SOURCE_LANGUAGE else PROJECT_ROOT / "student" / language
-            written = write_student_edition(output, language=language)
-            print(f"student edition ({language}): {len(written)} notebooks in {output}")
+            print(f"student edition ({language}): {write_student_edition(output, language=language).report()}")
     elif args.command == "notebooks":
         from .notebooks import notebooks_dir, write_notebooks
 
-        written = write_notebooks(args.language, notebooks_dir(args.language))
-        print(f"{len(written)} notebooks in {notebooks_dir(args.language)}")
+        print(f"the {args.language} notebooks: {write_notebooks(args.language, notebooks_dir(args.language)).report()}")
     elif args.command == "pdf":
         from .i18n import LANGUAGES, SOURCE_LANGUAGE
         from .paths import BUILD_DIR

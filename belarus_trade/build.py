@@ -48,6 +48,9 @@ WINDOW_KEY = "belarus_trade_window"  # notebook metadata: {"needs": [series an e
 MIN_YEARS_IN_WINDOW = 2  # a chapter compares a first and a last year
 KERNEL_START_FAILURE = "Kernel died before replying to kernel_info"  # jupyter_client's message
 KERNEL_START_ATTEMPTS = 3
+KERNEL_START_TIMEOUT = "Kernel didn't respond in"  # jupyter_client's message when a kernel is slow to answer
+KERNEL_START_SECONDS = 180  # papermill's default is 60; a loaded two-core machine once took longer
+KERNEL_SLOW_ATTEMPTS = 2
 PARENT_POLL_SECONDS = 0.2
 
 
@@ -293,6 +296,7 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
                         # Saving after every cell costs seconds on chart-heavy chapters; the output is
                         # written once at the end, and also when a cell fails.
                         request_save_on_cell_execute=False,
+                        start_timeout=KERNEL_START_SECONDS,
                         # The kernel's own log is noise here (ipykernel 7 warns on every start that local TCP
                         # is unencrypted, and reports the interrupt of its shutdown); cell errors still
                         # reach papermill and fail the chapter.
@@ -302,9 +306,17 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
                 except RuntimeError as error:
                     # jupyter_client picks a free port, releases it, then the kernel binds it: a
                     # kernel starting at the same moment can take it first ("Address already in
-                    # use"). Nothing of the chapter has run yet, so starting again is safe.
-                    if KERNEL_START_FAILURE not in str(error) or attempt == KERNEL_START_ATTEMPTS:
+                    # use"). A busy machine can keep a kernel from answering in time. Either way
+                    # nothing of the chapter has run yet, so starting again is safe.
+                    slow = KERNEL_START_TIMEOUT in str(error)
+                    if slow and attempt >= KERNEL_SLOW_ATTEMPTS:
+                        raise BuildError(f"{source.name}: the kernel did not answer within {KERNEL_START_SECONDS} s, "
+                                         f"{attempt} times: the machine is busy; run the build again when it is quieter "
+                                         "(or with --jobs 1)") from None
+                    if not (slow or KERNEL_START_FAILURE in str(error)) or attempt == KERNEL_START_ATTEMPTS:
                         raise
+        except BuildError:
+            raise
         except Exception as error:  # papermill wraps the cell's exception; keep the run for inspection
             kept = "no executed copy: the kernel stopped before saving"
             if executed.exists():

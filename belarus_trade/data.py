@@ -46,6 +46,7 @@ DEFAULT_MAX_LENGTH = 500  # characters of a text value whose field sets no maxLe
 NAME = re.compile(r"[a-z0-9._-]+")
 FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 SHA256 = re.compile(r"sha256:[0-9a-f]{64}")
+EXACT_INTEGER = 2 ** 53  # the largest whole number a float (pandas, JSON, Vega) holds exactly
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMERIC = {"number", "integer", "year"}
 FIELD_TYPES = NUMERIC | {"string", "boolean"}
@@ -143,10 +144,10 @@ def _check_manifest(path: Path, manifest) -> None:
             raise DataError(f"{where}: hash {_json(resource['hash'])} is not 'sha256:' and 64 hex digits")
         if "retrieved" in resource:
             check_retrieval_date(where, resource["retrieved"])
-        _check_schema(where, schema, resource.get("x-group-sums", []))
+        check_schema(where, schema, resource.get("x-group-sums", []))
 
 
-def _check_schema(where: str, schema: dict, group_sums) -> None:
+def check_schema(where: str, schema: dict, group_sums) -> None:
     """Fields, key and group sums must name what validation looks up, or loading fails with a KeyError."""
     kinds = {}
     for number, field in enumerate(schema["fields"], 1):
@@ -471,6 +472,10 @@ def _typed_column(label: str, column: pd.Series, field: dict) -> pd.Series:
         if fractional.any():
             row = fractional.idxmax()
             raise DataError(f"{label}, row {row}, column '{name}': {_show(column[row])} is not a whole number")
+        huge = ~blank & (numbers.abs() > EXACT_INTEGER)  # as int64 it would wrap round; as a float it is already rounded
+        if huge.any():
+            row = huge.idxmax()
+            raise DataError(f"{label}, row {row}, column '{name}': {_show(column[row])} is beyond ±2^53, where whole numbers stop being exact")
     _check_range(label, column, numbers, field)
     return numbers.astype("Int64" if blank.any() else "int64") if kind in ("integer", "year") else numbers
 

@@ -16,6 +16,7 @@ import gzip
 import json
 import re
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +24,22 @@ import pandas as pd
 
 from .build import BuildError, chapters, environment_fingerprint, read_notebook, stale_chapters, write_atomically
 from .changes import ResourceChanges, compare
-from .data import read_manifest, resolve_data_dir, snapshot_id, validate_file, validate_package
+from .data import (
+    FILE_NAME,
+    ISO_DATE,
+    NAME,
+    SHA256,
+    DataError,
+    check_schema,
+    read_manifest,
+    resolve_data_dir,
+    snapshot_id,
+    validate_file,
+    validate_package,
+)
 from .inline import stored_text
 from .paths import BOOK_DIR
+from .publishers import LIMITS
 
 EDITIONS_DIR = "editions"  # inside the book folder, so the site stamp covers it
 COPIES_DIR = "data"  # inside EDITIONS_DIR: <sha256>.csv.gz
@@ -63,9 +77,113 @@ def copy_path(book_dir: Path, file_hash: str) -> Path:
 
 
 def read_editions(book_dir: Path = BOOK_DIR) -> list[dict]:
-    """Every published edition's record, oldest first."""
-    records = [json.loads(path.read_text(encoding="utf-8")) for path in editions_dir(book_dir).glob(RECORD_GLOB)]
-    return sorted(records, key=lambda record: record["edition"])
+    """Every published edition's record, oldest first, each checked (`read_record`)."""
+    records = sorted((read_record(path) for path in editions_dir(book_dir).glob(RECORD_GLOB)), key=lambda record: record["edition"])
+    numbers = [record["edition"] for record in records]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise BuildError(f"{_shown_path(editions_dir(book_dir))}: the editions are numbered {numbers}, not 1 to {len(numbers)}")
+    return records
+
+
+# A record is a file in the repository anyone can commit: it is read within a size, as strict JSON,
+# and every value is checked before a path is made of it or a copy is read for it.
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+MAX_NUMBERS = 100_000
+NUMBER_FIELDS = ("chapter", "expression", "shown", "sentence")
+SNAPSHOT = re.compile(r"[0-9a-f]{6,64}")
+CHAPTER_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def read_record(path: Path) -> dict:
+    """An edition's record, or a one-line `BuildError` saying what in it is wrong."""
+    where = _shown_path(path)
+    if not path.is_file():  # a folder, a pipe or a device would never read as a record (or never end)
+        raise BuildError(f"{where}: not a regular file")
+    with open(path, "rb") as stream:
+        raw = stream.read(MAX_RECORD_BYTES + 1)
+    if len(raw) > MAX_RECORD_BYTES:
+        raise BuildError(f"{where}: larger than {MAX_RECORD_BYTES // (1024 * 1024)} MiB; a record holds one edition")
+    try:
+        record = json.loads(raw.decode("utf-8"), object_pairs_hook=lambda pairs: _unique_keys(where, pairs))
+    except UnicodeDecodeError:
+        raise BuildError(f"{where}: not UTF-8") from None
+    except json.JSONDecodeError as error:
+        raise BuildError(f"{where}, line {error.lineno}: not valid JSON ({error.msg})") from None
+    check_record(record, where, path.name)
+    return record
+
+
+def check_record(record, where: str, file_name: str) -> None:
+    """The contract of a record (`publish_edition` writes it): what each field is, in one line where it breaks."""
+    if not isinstance(record, dict):
+        raise BuildError(f"{where}: a record is a JSON object")
+    missing = [key for key in ("edition", "date", "snapshot", "resources", "numbers") if key not in record]
+    if missing:
+        raise BuildError(f"{where}: the record has no '{missing[0]}'")
+    edition = record["edition"]
+    if not (isinstance(edition, int) and not isinstance(edition, bool) and 1 <= edition <= 999):
+        raise BuildError(f"{where}: edition {_json(edition)} is not a whole number from 1 to 999")
+    if file_name != RECORD_NAME.format(edition):
+        raise BuildError(f"{where}: holds edition {edition}, so it must be named {RECORD_NAME.format(edition)}")
+    try:
+        dt.date.fromisoformat(record["date"] if isinstance(record["date"], str) and ISO_DATE.fullmatch(record["date"]) else "")
+    except ValueError:
+        raise BuildError(f"{where}: date {_json(record['date'])} is not a date in the form YYYY-MM-DD") from None
+    if not (isinstance(record["snapshot"], str) and SNAPSHOT.fullmatch(record["snapshot"])):
+        raise BuildError(f"{where}: snapshot {_json(record['snapshot'])} is not a data snapshot's hash")
+    if not isinstance(record["resources"], dict):
+        raise BuildError(f"{where}: 'resources' is not an object of resources by name")
+    for name, entry in record["resources"].items():
+        _check_resource_entry(f"{where}, resource {_json(name)}", name, entry)
+    numbers = record["numbers"]
+    if not (isinstance(numbers, list) and len(numbers) <= MAX_NUMBERS):
+        raise BuildError(f"{where}: 'numbers' is not a list of at most {MAX_NUMBERS} numbers")
+    for position, number in enumerate(numbers, 1):
+        if not (isinstance(number, dict) and all(isinstance(number.get(key), str) for key in NUMBER_FIELDS)
+                and CHAPTER_NAME.fullmatch(number["chapter"])):
+            raise BuildError(f"{where}, number {position}: needs {', '.join(NUMBER_FIELDS)} as texts (the chapter a file name)")
+
+
+def _check_resource_entry(where: str, name, entry) -> None:
+    if not (isinstance(name, str) and NAME.fullmatch(name)):
+        raise BuildError(f"{where}: a resource's name is lowercase letters, digits, '.', '-' or '_'")
+    if not isinstance(entry, dict):
+        raise BuildError(f"{where}: is not an object")
+    if not (isinstance(entry.get("path"), str) and FILE_NAME.fullmatch(entry["path"])):
+        raise BuildError(f"{where}: path {_json(entry.get('path'))} is not a file name in the data folder")
+    if not (isinstance(entry.get("hash"), str) and SHA256.fullmatch(entry["hash"])):
+        raise BuildError(f"{where}: hash {_json(entry.get('hash'))} is not 'sha256:' and 64 hex digits")
+    if entry.get("retrieved") is not None and not (isinstance(entry["retrieved"], str) and ISO_DATE.fullmatch(entry["retrieved"])):
+        raise BuildError(f"{where}: retrieval date {_json(entry['retrieved'])} is not a date in the form YYYY-MM-DD")
+    rows = entry.get("rows")
+    if rows is not None and not (isinstance(rows, int) and not isinstance(rows, bool) and rows >= 0):
+        raise BuildError(f"{where}: rows {_json(rows)} is not a whole number")
+    schema = entry.get("schema")
+    if not (isinstance(schema, dict) and isinstance(schema.get("fields"), list)):
+        raise BuildError(f"{where}: needs a 'schema' with 'fields'")
+    try:
+        check_schema(where, schema, [])
+    except DataError as error:
+        raise BuildError(str(error)) from None
+
+
+def _unique_keys(where: str, pairs: list[tuple]) -> dict:
+    keys = [key for key, _ in pairs]
+    repeated = next((key for key in keys if keys.count(key) > 1), None)
+    if repeated is not None:
+        raise BuildError(f"{where}: the record repeats the key {_json(repeated)} within one object")
+    return dict(pairs)
+
+
+def _shown_path(path: Path) -> str:
+    """A record's path as a message shows it: from the book's folder on."""
+    parts = Path(path).parts
+    return "/".join(parts[parts.index(EDITIONS_DIR):]) if EDITIONS_DIR in parts else str(path)
+
+
+def _json(value) -> str:
+    shown = json.dumps(value, ensure_ascii=False)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def current_record(book_dir: Path = BOOK_DIR, data_dir: Path | None = None) -> dict:
@@ -180,7 +298,7 @@ def load_resource(book_dir: Path, data_dir: Path, record: dict, name: str) -> pd
     entry = record["resources"][name]
     kept = copy_path(book_dir, entry["hash"])
     if kept.exists():
-        raw = gzip.decompress(kept.read_bytes())
+        raw = unpacked_copy(kept, f"edition {record['edition']}: the copy of {name}")
     elif record["edition"] is None:
         raw = (data_dir / entry["path"]).read_bytes()
     else:
@@ -189,6 +307,19 @@ def load_resource(book_dir: Path, data_dir: Path, record: dict, name: str) -> pd
         path = Path(scratch) / entry["path"]
         path.write_bytes(raw)
         return validate_file(path, {"schema": entry["schema"], "hash": entry["hash"]})
+
+
+def unpacked_copy(path: Path, what: str) -> bytes:
+    """A kept copy, unpacked as a stream and no further than the refresh lets an archive unpack."""
+    limit = LIMITS.unpacked_bytes
+    try:
+        with gzip.open(path, "rb") as stream:
+            raw = stream.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as error:
+        raise BuildError(f"{what} ({path.name}) is not a gzip file: {error}") from None
+    if len(raw) > limit:
+        raise BuildError(f"{what} ({path.name}) unpacks to more than {limit // (1024 * 1024)} MiB; a data file is far smaller")
+    return raw
 
 
 def publish_edition(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, today: dt.date | None = None) -> dict:

@@ -21,7 +21,8 @@ from . import i18n
 from .build import BuildError, Chapter, chapters, executed_copy
 from .i18n import LOCALE_DIR, cross_reference
 from .inline import CODE_DIRECTIVES, OPTION_LINE, TRANSLATION_KEY, inline_expressions, markdown_parser
-from .paths import BOOK_DIR, BUILD_DIR, DATA_DIR
+from .owned import Written, write_owned
+from .paths import BOOK_DIR, DATA_DIR, PROJECT_ROOT
 
 REFERENCE = re.compile(r"\{ref\}`([^`<]+?) <([^`>]+)>`")  # {ref}`Figure 3c <fig-3c>`
 DIRECTIVE_INFO = re.compile(r"^(\{[\w:-]+\})\s*(.*)$")  # "{exercise} Title"
@@ -145,22 +146,20 @@ def translated_notebook(chapter: Chapter, language: str, book_dir: Path = BOOK_D
 
 
 def notebooks_dir(language: str) -> Path:
-    """Where `make lab-ru` finds the edition's notebooks."""
-    return BUILD_DIR / "notebooks" / language
+    """Where `make lab-ru` writes the edition's notebooks and opens JupyterLab: a teacher's working
+    copy, outside the build's folder, which no build or `make clean` touches (`owned`)."""
+    return PROJECT_ROOT / "notebooks" / language
 
 
-def write_notebooks(language: str, output: Path, data_dir: Path = DATA_DIR, book_dir: Path = BOOK_DIR) -> list[Path]:
+def write_notebooks(language: str, output: Path, data_dir: Path = DATA_DIR, book_dir: Path = BOOK_DIR) -> Written:
     """Every chapter of the `language` edition as a notebook in `output`, reading `data_dir`
-    (`make lab-ru` opens them in JupyterLab)."""
+    (`make lab-ru` opens them in JupyterLab). `output` is a folder the tool owns (`owned`): a
+    notebook the teacher changed there is kept, a file of theirs stops it."""
     translated = {chapter.path.name: translated_notebook(chapter, language, book_dir) for chapter in chapters(book_dir)}
-    output.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, notebook in translated.items():
-        target = output / name
-        target.write_text(json.dumps(with_data_dir(notebook, relative_data_dir(output, data_dir)), indent=1, ensure_ascii=False) + "\n",
-                          encoding="utf-8")
-        written.append(target)
-    return written
+    data = relative_data_dir(output, data_dir)
+    files = {name: (json.dumps(with_data_dir(notebook, data), indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+             for name, notebook in translated.items()}
+    return write_owned(output, files, f"notebooks {language}")
 
 
 def with_data_dir(notebook: dict, data_dir: str) -> dict:

@@ -10,11 +10,12 @@ its translated notebooks (`notebooks.translated_notebook`).
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from .build import chapters
+from .data import read_data_file
 from .i18n import SOURCE_LANGUAGE
+from .owned import Written, write_owned
 from .paths import BOOK_DIR, DATA_DIR
 
 SOLUTION_TAG = "solution"
@@ -35,11 +36,12 @@ def student_notebook(notebook: dict) -> dict:
 
 
 def write_student_edition(output: Path, book_dir: Path = BOOK_DIR, data_dir: Path = DATA_DIR,
-                          language: str = SOURCE_LANGUAGE) -> list[Path]:
+                          language: str = SOURCE_LANGUAGE) -> Written:
     """Student notebooks in `output/book/chapters` and a copy of the data in `output/data`: the
     same layout as the project, so each notebook's default `data_dir = "../../data"` works and
-    the folder can be copied to classroom machines as it is."""
-    notebooks = {}
+    the folder can be copied to classroom machines as it is. `output` is a folder the tool owns
+    (`owned`): a teacher's own files there stop it, and a notebook the teacher changed is kept."""
+    files = {}
     for chapter in chapters(book_dir):
         if language == SOURCE_LANGUAGE:
             notebook = json.loads(chapter.path.read_text(encoding="utf-8"))
@@ -47,15 +49,9 @@ def write_student_edition(output: Path, book_dir: Path = BOOK_DIR, data_dir: Pat
             from .notebooks import translated_notebook
 
             notebook = translated_notebook(chapter, language, book_dir)
-        notebooks[chapter.path.name] = student_notebook(notebook)
-    chapters_out, data_out = output / "book" / "chapters", output / "data"
-    if output.exists():
-        shutil.rmtree(output)
-    chapters_out.mkdir(parents=True)
-    shutil.copytree(data_dir, data_out)
-    written = []
-    for name, notebook in notebooks.items():
-        target = chapters_out / name
-        target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        written.append(target)
-    return written
+        text = json.dumps(student_notebook(notebook), indent=1, ensure_ascii=False) + "\n"
+        files[f"book/chapters/{chapter.path.name}"] = text.encode("utf-8")
+    for path in sorted(Path(data_dir).iterdir()):
+        if path.is_file() and not path.name.startswith("."):
+            files[f"data/{path.name}"] = read_data_file(path)
+    return write_owned(output, files, "make student")

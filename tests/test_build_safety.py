@@ -184,6 +184,37 @@ def test_a_kernel_that_dies_at_start_is_started_again_and_nothing_else_is_retrie
     assert len(seen) == calls
 
 
+def test_a_kernel_slow_to_answer_is_given_time_and_one_more_start(tmp_path, monkeypatch, execute):
+    """A busy machine once kept a chapter's kernel from answering within papermill's 60 s and failed
+    the build: it now has three minutes and a second start, then a message that says the machine was busy."""
+    import papermill
+
+    real, starts = papermill.execute_notebook, []
+
+    def slow_start(*args, **kwargs):
+        starts.append(kwargs["start_timeout"])
+        if len(starts) == 1:
+            raise RuntimeError(f"Kernel didn't respond in {kwargs['start_timeout']} seconds")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", slow_start)
+    source = tiny_notebook(tmp_path)
+    execute(source, tmp_path / "out.ipynb", {}, DATA_DIR, "fingerprint", tmp_path / "failed")
+    assert starts == [b.KERNEL_START_SECONDS] * 2 and b.KERNEL_START_SECONDS >= 180
+
+    def never_starts(*args, **kwargs):
+        starts.append(kwargs["start_timeout"])
+        raise RuntimeError(f"Kernel didn't respond in {kwargs['start_timeout']} seconds")
+
+    monkeypatch.setattr(papermill, "execute_notebook", never_starts)
+    starts.clear()
+    with pytest.raises(b.BuildError) as caught:
+        execute(source, tmp_path / "again.ipynb", {}, DATA_DIR, "fingerprint", tmp_path / "failed")
+    assert len(starts) == 2
+    assert str(caught.value) == (f"tiny.ipynb: the kernel did not answer within {b.KERNEL_START_SECONDS} s, 2 times: the machine is "
+                                 "busy; run the build again when it is quieter (or with --jobs 1)")
+
+
 def test_a_kernel_that_dies_mid_run_is_reported_without_naming_a_copy_that_does_not_exist(tmp_path, execute):
     """A crashed kernel (a vl-convert panic once) used to name a `failed/` notebook never written."""
     import nbformat

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +86,67 @@ def test_publish_refuses_a_stale_chapter(project_copy):
     with pytest.raises(BuildError, match=r"^chapters not executed with the current data and code: introduction; run `make book` first$"):
         editions.publish_edition(book, data)
     assert not list(editions.editions_dir(book).glob(editions.RECORD_GLOB))
+
+
+# --- records are input: anyone can commit one (issue 19) --------------------------------------
+
+def first_record(book):
+    path = editions.editions_dir(book) / "edition-001.json"
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("absolute", [False, True], ids=["parent", "absolute"])
+def test_a_record_cannot_make_the_comparison_write_outside(project_copy, absolute):
+    """The What changed page once wrote a kept copy to the path a record gave, before checking anything."""
+    book, data = project_copy / "book", project_copy / "data"
+    path = str(project_copy.parent / "outside.csv") if absolute else "../../../outside.csv"
+    record_path, record = first_record(book)
+    body = b"iso3,indicator,year,value\n"
+    fake = "sha256:" + "0" * 64
+    editions.copy_path(book, fake).write_bytes(gzip.compress(body))
+    record["resources"]["wdi"].update(path=path, hash=fake)
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    outside = Path(path) if absolute else (editions.editions_dir(book) / "data" / path).resolve()
+    with pytest.raises(BuildError, match=r"^editions/edition-001\.json, resource \"wdi\": path .* is not a file name in the data folder$"):
+        editions.changes_to_show(book, data)
+    assert not outside.exists() and not list(project_copy.parent.rglob("outside.csv"))
+
+
+MALFORMED = {
+    "not_json": ("{\"edition\": 1,", r"^editions/edition-001\.json, line 1: not valid JSON \(.*\)$"),
+    "no_numbers": (lambda r: r.pop("numbers"), r"^editions/edition-001\.json: the record has no 'numbers'$"),
+    "edition_as_text": (lambda r: r.update(edition="1"), r"^editions/edition-001\.json: edition \"1\" is not a whole number from 1 to 999$"),
+    "another_edition": (lambda r: r.update(edition=2), r"^editions/edition-001\.json: holds edition 2, so it must be named edition-002\.json$"),
+    "bad_hash": (lambda r: r["resources"]["wdi"].update(hash="sha256:../../x"), r"hash \"sha256:\.\./\.\./x\" is not 'sha256:' and 64 hex digits$"),
+    "number_not_text": (lambda r: r["numbers"][0].update(shown=65.2), r"number 1: needs chapter, expression, shown, sentence as texts"),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_a_malformed_record_is_refused_in_one_line(project_copy, case):
+    book = project_copy / "book"
+    record_path, record = first_record(book)
+    change, expected = MALFORMED[case]
+    if callable(change):
+        change(record)
+        record_path.write_text(json.dumps(record), encoding="utf-8")
+    else:
+        record_path.write_text(change, encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        editions.read_editions(book)
+    assert "\n" not in str(caught.value) and re.search(expected, str(caught.value)), str(caught.value)
+
+
+def test_a_kept_copy_that_unpacks_beyond_the_refresh_limit_is_refused(project_copy, monkeypatch):
+    """A gzip bomb among the kept copies (1 MiB that once unpacked to 12.6 GB in memory) stops at the limit."""
+    from belarus_trade.publishers import Limits
+
+    monkeypatch.setattr(editions, "LIMITS", Limits(unpacked_bytes=1024 * 1024))
+    book, data = project_copy / "book", project_copy / "data"
+    record_path, record = first_record(book)
+    fake = "sha256:" + "1" * 64
+    editions.copy_path(book, fake).write_bytes(gzip.compress(b"0" * (2 * 1024 * 1024)))
+    record["resources"]["wdi"]["hash"] = fake
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"^edition 1: the copy of wdi \(1{64}\.csv\.gz\) unpacks to more than 1 MiB"):
+        editions.changes_to_show(book, data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -55,7 +56,11 @@ def test_student_notebook_drops_solutions_and_clears_exercise_outputs():
 @pytest.fixture(scope="module")
 def student_edition(tmp_path_factory):
     output = tmp_path_factory.mktemp("student")
-    return output, write_student_edition(output)
+    return output, notebooks_written(write_student_edition(output))
+
+
+def notebooks_written(written) -> list[Path]:
+    return [path for path in written.written if path.suffix == ".ipynb"]
 
 
 def code_lines(notebook: dict, solutions: bool) -> set[str]:
@@ -92,7 +97,7 @@ def test_translated_student_edition_is_in_its_language_and_runs(built_site, tmp_
     """The Russian student edition: the Russian notebooks without solutions, each chapter's title
     in Russian, and a chapter that runs from top to bottom on the edition's own copy of the data."""
     output = tmp_path / language
-    written = write_student_edition(output, language=language)
+    written = notebooks_written(write_student_edition(output, language=language))
     assert sorted(p.name for p in written) == sorted(c.path.name for c in CHAPTERS)
     for notebook_path in written:
         notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
@@ -139,3 +144,21 @@ def test_pdf_has_every_chapter_with_numbered_figures_and_chart_images(built_site
     assert re.search(re.escape(first_page).replace(r"\{page\}", "1").replace(r"\{pages\}", r"\d+"), multivector)
     if language != SOURCE_LANGUAGE:
         assert "Figure 1." not in multivector and "page 1 of" not in multivector
+
+
+def test_the_lab_notebooks_keep_a_notebook_the_teacher_changed(built_site, tmp_path):
+    """`make lab-ru` once rewrote the notebooks a teacher had just edited in JupyterLab."""
+    from belarus_trade.notebooks import notebooks_dir, write_notebooks
+    from belarus_trade.paths import BUILD_DIR, PROJECT_ROOT
+
+    assert notebooks_dir("ru") == PROJECT_ROOT / "notebooks" / "ru" and BUILD_DIR not in notebooks_dir("ru").parents
+    folder = tmp_path / "ru"
+    first = write_notebooks("ru", folder)
+    edited = folder / "multivector.ipynb"
+    notebook = json.loads(edited.read_text(encoding="utf-8"))
+    notebook["cells"].append({"cell_type": "markdown", "metadata": {}, "source": ["Заметка преподавателя к семинару 3."]})
+    edited.write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
+    mine = edited.read_bytes()
+    again = write_notebooks("ru", folder)
+    assert again.kept == [edited] and edited.read_bytes() == mine
+    assert sorted(again.written) == sorted(p for p in first.written if p != edited)
