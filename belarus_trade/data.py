@@ -94,24 +94,30 @@ def resolve_data_dir(data_dir: str | os.PathLike | None) -> Path:
 
 def read_manifest(data_dir: str | os.PathLike | None = None) -> dict:
     path = resolve_data_dir(data_dir) / MANIFEST_NAME
-    raw = read_data_file(path, missing="no data manifest found")
-    try:
-        manifest = json.loads(raw.decode("utf-8"), object_pairs_hook=lambda pairs: _object(path, pairs))
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: manifest is not UTF-8") from None
-    except json.JSONDecodeError as err:
-        raise DataError(f"{path}, line {err.lineno}: manifest is not valid JSON ({err.msg})") from None
+    manifest = strict_json(read_data_file(path, missing="no data manifest found"), str(path), "manifest")
     _check_manifest(path, manifest)
     return manifest
 
 
-def _object(path: Path, pairs: list[tuple]) -> dict:
-    """A JSON object whose keys are unique: with two, a reader may see one path and the loader open the other."""
-    keys = [key for key, _ in pairs]
-    repeated = next((key for key in keys if keys.count(key) > 1), None)
-    if repeated is not None:
-        raise DataError(f"{path}: manifest repeats the key {_show(repeated)} within one object")
-    return dict(pairs)
+def strict_json(raw: bytes, where: str, what: str, error: type[Exception] = None):
+    """A JSON file people write (the manifest, an edition's record), read strictly: UTF-8, and no key
+    twice in one object (with two, a reader may see one value and the loader use the other). A fault
+    is one `error` (DataError by default) naming `where`."""
+    error = error or DataError
+
+    def unique(pairs: list[tuple]) -> dict:
+        keys = [key for key, _ in pairs]
+        repeated = next((key for key in keys if keys.count(key) > 1), None)
+        if repeated is not None:
+            raise error(f"{where}: {what} repeats the key {_show(repeated)} within one object")
+        return dict(pairs)
+
+    try:
+        return json.loads(raw.decode("utf-8"), object_pairs_hook=unique)
+    except UnicodeDecodeError:
+        raise error(f"{where}: {what} is not UTF-8") from None
+    except json.JSONDecodeError as err:
+        raise error(f"{where}, line {err.lineno}: {what} is not valid JSON ({err.msg})") from None
 
 
 def _check_manifest(path: Path, manifest) -> None:

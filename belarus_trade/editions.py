@@ -34,6 +34,7 @@ from .data import (
     read_manifest,
     resolve_data_dir,
     snapshot_id,
+    strict_json,
     validate_file,
     validate_package,
 )
@@ -103,12 +104,7 @@ def read_record(path: Path) -> dict:
         raw = stream.read(MAX_RECORD_BYTES + 1)
     if len(raw) > MAX_RECORD_BYTES:
         raise BuildError(f"{where}: larger than {MAX_RECORD_BYTES // (1024 * 1024)} MiB; a record holds one edition")
-    try:
-        record = json.loads(raw.decode("utf-8"), object_pairs_hook=lambda pairs: _unique_keys(where, pairs))
-    except UnicodeDecodeError:
-        raise BuildError(f"{where}: not UTF-8") from None
-    except json.JSONDecodeError as error:
-        raise BuildError(f"{where}, line {error.lineno}: not valid JSON ({error.msg})") from None
+    record = strict_json(raw, where, "the record", BuildError)
     check_record(record, where, path.name)
     return record
 
@@ -165,14 +161,6 @@ def _check_resource_entry(where: str, name, entry) -> None:
         check_schema(where, schema, [])
     except DataError as error:
         raise BuildError(str(error)) from None
-
-
-def _unique_keys(where: str, pairs: list[tuple]) -> dict:
-    keys = [key for key, _ in pairs]
-    repeated = next((key for key in keys if keys.count(key) > 1), None)
-    if repeated is not None:
-        raise BuildError(f"{where}: the record repeats the key {_json(repeated)} within one object")
-    return dict(pairs)
 
 
 def _shown_path(path: Path) -> str:

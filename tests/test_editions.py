@@ -113,7 +113,7 @@ def test_a_record_cannot_make_the_comparison_write_outside(project_copy, absolut
 
 
 MALFORMED = {
-    "not_json": ("{\"edition\": 1,", r"^editions/edition-001\.json, line 1: not valid JSON \(.*\)$"),
+    "not_json": ("{\"edition\": 1,", r"^editions/edition-001\.json, line 1: the record is not valid JSON \(.*\)$"),
     "no_numbers": (lambda r: r.pop("numbers"), r"^editions/edition-001\.json: the record has no 'numbers'$"),
     "edition_as_text": (lambda r: r.update(edition="1"), r"^editions/edition-001\.json: edition \"1\" is not a whole number from 1 to 999$"),
     "another_edition": (lambda r: r.update(edition=2), r"^editions/edition-001\.json: holds edition 2, so it must be named edition-002\.json$"),
