@@ -46,6 +46,8 @@ def read_catalogue(path: Path):
     from babel.messages.pofile import PoFileError, read_po
 
     name = _name(path)
+    if not path.is_file():  # a pipe or a device named like a catalogue would block the build
+        raise CatalogueError(f"{name}: not a regular file")
     with open(path, "rb") as stream:
         raw = stream.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
