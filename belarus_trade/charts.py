@@ -68,16 +68,23 @@ def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 
 def source_line(resource_names: list[str], data_dir=None) -> tuple[str, str]:
-    """The publishers and series behind a chart, and the latest retrieval date of its data."""
+    """The publishers and series behind a chart, and the latest retrieval date of its data: the
+    manifest's words in the current language (its titles and licences are in the code catalogue)."""
     resources = {r["name"]: r for r in read_manifest(data_dir)["resources"]}
     parts, dates = [], []
     for name in resource_names:
         resource = resources[name]
         src = resource["sources"][0]
         licence = resource["licenses"][0].get("title", resource["licenses"][0]["name"])
-        parts.append(f"{src['title']} ({licence})")
+        parts.append(tr("{source} ({licence})").format(source=i18n.data_text(src["title"]), licence=i18n.data_text(licence)))
         dates.append(resource.get("retrieved", ""))
     return "; ".join(parts), max(dates)
+
+
+def untranslated(text: str) -> str:
+    """` lang="en"` for a text a translated page shows in English (a source's name the catalogue
+    does not translate), so a reader's voice pronounces it right; nothing otherwise."""
+    return ' lang="en"' if i18n.current() != i18n.SOURCE_LANGUAGE and text.isascii() and any(c.isalpha() for c in text) else ""
 
 
 def script_safe_json(value) -> str:
@@ -117,7 +124,7 @@ class Attribution:
         csv_href = "data:text/csv;charset=utf-8," + urllib.parse.quote(spreadsheet_safe(frame).to_csv(index=False, lineterminator="\r\n"))
         source, updated, download = (html.escape(tr(text)) for text in (N_("Source:"), N_("Data retrieved:"), N_("Download the data (CSV)")))
         return (
-            f'<p class="bt-meta"><span class="bt-source">{source} <span lang="en">{html.escape(sources)}</span>.{note}</span> '
+            f'<p class="bt-meta"><span class="bt-source">{source} <span{untranslated(sources)}>{html.escape(sources)}</span>.{note}</span> '
             f'<span class="bt-updated">{updated} {html.escape(retrieved)}.</span> '
             f'<a class="bt-csv" download="{html.escape(key)}.csv" href="{csv_href}">{download}</a></p>'
         )
@@ -211,7 +218,7 @@ def figure(key: str, chart: alt.TopLevelMixin, sources: list[str], description: 
 def table(key: str, frame: pd.DataFrame, sources: list[str], note: str = "", data_dir=None,
           decimals: int = 1, highlight_column: str | None = None, english_columns=()) -> DataTable:
     """The one way a chapter cell shows a table: sortable HTML with its source line and CSV.
-    `english_columns` hold names that stay in English on a translated page (marked lang="en")."""
+    `english_columns` hold names a translated page may show in English (marked lang="en" where it does)."""
     return DataTable(key=key, frame=frame, attribution=Attribution(sources, note, data_dir),
                      decimals=decimals, highlight_column=highlight_column, english_columns=tuple(english_columns))
 
@@ -254,8 +261,8 @@ class DataTable:
     attribution: Attribution
     decimals: int = 1
     highlight_column: str | None = None
-    # Columns whose cells are names in English whatever the page's language (sources' titles,
-    # licences): marked lang="en", as the source line is, so a reader's voice pronounces them right.
+    # Columns whose cells may be names in English on a translated page (a publisher's name the
+    # catalogue leaves in English): such a cell is marked lang="en", as the source line is.
     english_columns: tuple = ()
 
     def html(self) -> str:
@@ -266,7 +273,7 @@ class DataTable:
             cells = []
             for column, value in zip(self.frame.columns, record):
                 css = ' class="bt-highlight"' if column == self.highlight_column else ""
-                css += ' lang="en"' if column in self.english_columns else ""
+                css += untranslated(str(value)) if column in self.english_columns else ""
                 cells.append(f"<td{css}{_sort_value(value)}>{html.escape(self._format(value))}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
         return (

@@ -16,7 +16,7 @@ from nbclient.util import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine
 
-from .inline import MAX_EXPRESSIONS_PER_CELL, METADATA_KEY, TRANSLATION_KEY, InlineExpressionError, inline_expressions
+from .inline import MAX_EXPRESSIONS_PER_CELL, METADATA_KEY, TRANSLATION_KEY, InlineExpressionError, inline_expressions, readable
 
 
 class InlineExpressionClient(PapermillNotebookClient):
@@ -47,8 +47,11 @@ class InlineExpressionClient(PapermillNotebookClient):
                 raise InlineExpressionError(
                     f"markdown cell {cell_index}: {{eval}}`{expression}` failed with "
                     f"{result.get('ename', 'error')}: {result.get('evalue', '')}")
+            data = dict(result.get("data", {}))
+            if "text/plain" in data:  # the string itself, as JupyterLab and the book show it, not its repr
+                data["text/plain"] = readable(data["text/plain"])
             stored.append({"expression": expression, "result": {
-                "status": "ok", "data": result.get("data", {}), "metadata": result.get("metadata", {})}})
+                "status": "ok", "data": data, "metadata": result.get("metadata", {})}})
         cell.metadata[METADATA_KEY] = stored
         return cell
 

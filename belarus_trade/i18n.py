@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gettext
+import io
 import math
 import numbers
 import re
@@ -68,32 +70,62 @@ def catalogue_path(language: str):
 
 
 @functools.cache
-def _catalogue(language: str) -> dict:
-    """msgid (or (msgctxt, msgid)) → msgstr of the code catalogue; fuzzy and empty entries do not count as translated."""
+def _translations(language: str) -> gettext.NullTranslations:
+    """The code catalogue of `language` as gettext translations (Babel compiles it in memory, with
+    the catalogue's own plural rule); fuzzy entries and entries with an empty form do not count as
+    translated, so their English shows and the translation gate names them."""
+    from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
+    from babel.support import Translations
 
     path = catalogue_path(language)
     if not path.is_file():
-        return {}
+        return gettext.NullTranslations()
     with open(path, "rb") as stream:
         catalogue = read_po(stream)
-    return {(m.context, m.id) if m.context else m.id: m.string for m in catalogue if m.id and m.string and not m.fuzzy}
+    for message in list(catalogue):
+        forms = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        if message.id and (message.fuzzy or not all(forms)):
+            catalogue.delete(message.id, message.context)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return Translations(compiled, domain=CODE_DOMAIN)
+
+
+def _active() -> gettext.NullTranslations:
+    return gettext.NullTranslations() if _language == SOURCE_LANGUAGE else _translations(_language)
 
 
 def tr(message: str) -> str:
-    """`message` in the current language. A missing translation shows the English text (and
-    the translation gate fails the tests), so a chapter never stops for a missing string."""
-    if _language == SOURCE_LANGUAGE:
-        return message
-    return _catalogue(_language).get(message, message)
+    """`message` in the current language (gettext). A missing translation shows the English text
+    (and the translation gate fails the tests), so a chapter never stops for a missing string."""
+    return _active().gettext(message)
+
+
+def data_text(text: str) -> str:
+    """A text the data carry (the manifest's titles and licences, the words of a table the book
+    wrote) in the current language: `translations` extracts such texts from the data, not from the
+    code, so a call on a variable is not mistaken for a message."""
+    return tr(text)
 
 
 def trc(context: str, message: str) -> str:
     """`message` in the current language, where the same English words need different translations
     in different sentences (gettext's msgctxt): `trc("energy_vs_deficit", "more than")`."""
-    if _language == SOURCE_LANGUAGE:
-        return message
-    return _catalogue(_language).get((context, message), message)
+    return _active().pgettext(context, message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The form of a sentence that agrees with `count`: English has two, Russian three ("1 год",
+    "2 года", "5 лет"), chosen by the catalogue's plural rule. The sentence names its values
+    (`{count}`, `{total}`...) and is formatted after it is chosen."""
+    return _active().ngettext(singular, plural, count)
+
+
+def npgettext(context: str, singular: str, plural: str, count: int) -> str:
+    """`ngettext` with a context: the same English sentence, another Russian case ("из 21 года")."""
+    return _active().npgettext(context, singular, plural, count)
 
 
 REFERENCE_TEXT = re.compile(r"^(Figure|Table) (\S+)$")  # a link's text naming a figure or table
@@ -128,25 +160,40 @@ def N_(message: str) -> str:
     return message
 
 
+MISSING = N_("n/a")  # a value the data lack, in a table's cell: "н/д" in Russian, never "nan"
+MINUS_SIGNS = {"ru": "\u2212"}  # Russian typography sets negatives with the minus sign, not a hyphen
+
+
+def missing(value) -> bool:
+    """A value the data lack: None, NaN, or anything that is not a real number."""
+    return not isinstance(value, numbers.Real) or math.isnan(value)
+
+
 def number(value: float, decimals: int = 1, sign: bool = False, group: bool = False) -> str:
-    """`value` rounded to `decimals` places in the current language: "1,234.5" / "1 234,5".
-    `sign` writes "+" before a positive number; `group` separates thousands."""
-    if not isinstance(value, numbers.Real) or math.isnan(value):
-        return tr(format(value, ""))  # a number the data lack writes its own words ("n/a")
+    """`value` rounded to `decimals` places in the current language: "1,234.5" / "1 234,5", with a
+    narrow no-break space and the minus sign in Russian. `sign` writes "+" before a positive number;
+    `group` separates thousands. A value that rounds to zero has no sign ("0.0", never "-0.0"); a
+    missing value writes "n/a" — for a table's cell: a sentence says what is missing in its own words."""
+    if missing(value):
+        return tr(MISSING)
     rounded = Decimal(f"{value:.{decimals}f}")  # Python's rounding of the float, as an f-string writes it
+    if rounded.is_zero():
+        rounded = abs(rounded)
     digits = "#,##0" if group else "0"
     pattern = digits + ("." + "0" * decimals if decimals else "")
     if sign:
-        pattern = f"+{pattern};-{pattern}"
+        pattern = f"+{pattern};-{pattern}" if not rounded.is_zero() else pattern
     text = format_decimal(rounded, format=pattern, locale=_language, group_separator=group)
     separator = GROUP_SEPARATORS.get(_language)
-    return text.replace("\u00a0", separator) if separator else text
+    text = text.replace("\u00a0", separator) if separator else text
+    minus = MINUS_SIGNS.get(_language)
+    return text.replace("-", minus) if minus else text
 
 
 # d3-format and d3-time-format locales (Vega's `config.locale`) of each language but the source's.
 VEGA_LOCALES = {
     "ru": {
-        "number": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0₽"]},
+        "number": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0₽"], "minus": "\u2212"},
         "time": {
             "dateTime": "%A, %e %B %Y г. %X", "date": "%d.%m.%Y", "time": "%H:%M:%S", "periods": ["", ""],
             "days": ["воскресенье", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота"],

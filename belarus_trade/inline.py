@@ -8,6 +8,7 @@ stored values. This module has no papermill import, so the build and Sphinx can 
 """
 from __future__ import annotations
 
+import ast
 import functools
 import re
 
@@ -70,11 +71,22 @@ def stored_results(notebook: dict) -> dict[str, dict]:
 
 
 def plain_text(result: dict) -> str:
-    """The text a reader sees: the `text/plain` answer, without the quotes of a string's repr
-    (jupyterlab-myst strips them the same way)."""
-    text = result.get("data", {}).get("text/plain", "")
-    match = re.fullmatch(r"(['\"])(.*)\1", text, flags=re.S)
-    return match.group(2) if match else text
+    """The text a reader sees: the `text/plain` answer; a string's repr (as a kernel answers for a
+    string: quoted, with its non-printing characters such as the narrow no-break space escaped)
+    is read back into the string itself."""
+    return readable(result.get("data", {}).get("text/plain", ""))
+
+
+def readable(text: str) -> str:
+    """`text`, or the string it is the repr of: "'1\\u202f500'" is "1\u202f500", never the escape."""
+    if re.fullmatch(r"(['\"]).*\1", text, flags=re.S):
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text
+        if isinstance(value, str):
+            return value
+    return text
 
 
 def stored_text(notebook: dict) -> dict[str, str]:

@@ -25,9 +25,26 @@ from .i18n import CODE_DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE
 from .paths import BOOK_DIR, PROJECT_ROOT
 
 PACKAGE_DIR = PROJECT_ROOT / "belarus_trade"
-KEYWORDS = {"tr": None, "N_": None, "trc": ((1, "c"), 2)}  # trc(context, message): msgctxt
+# trc(context, message): msgctxt; ngettext(singular, plural, count) and npgettext(context, ...): plural forms.
+KEYWORDS = {"tr": None, "N_": None, "trc": ((1, "c"), 2), "ngettext": (1, 2), "npgettext": ((1, "c"), 2, 3)}
 # Text the book itself wrote into its data (resource → columns), shown translated with `tr`.
 DATA_TEXT = {"union_state_agreements": ("area", "agreement", "summary")}
+# The manifest's words a page shows: each file's title, its sources' titles and publishers, its
+# licences (source lines under charts and tables, the appendix's table of files).
+MANIFEST_TEXT = {"title": (), "sources": ("title", "publisher"), "licenses": ("name", "title")}
+
+
+def manifest_entries() -> list[str]:
+    """The manifest's words a page shows (`MANIFEST_TEXT`), of every file and every pending series."""
+    from .data import PENDING_KEY, read_manifest
+
+    manifest = read_manifest()
+    entries = []
+    for resource in manifest["resources"] + manifest.get(PENDING_KEY, []):
+        for field, keys in MANIFEST_TEXT.items():
+            values = [resource.get(field)] if not keys else [item.get(key) for item in resource.get(field, []) for key in keys]
+            entries += [value for value in values if isinstance(value, str) and value]
+    return entries
 
 
 def extract_pages(book_dir: Path, pot_dir: Path) -> None:
@@ -80,12 +97,14 @@ def code_entries(book_dir: Path) -> list[tuple[str | None, str]]:
     for source in sources:
         # IPython magics are not Python; chapters have none, but a line starting with % would stop the parser.
         entries += [(context, message) for _, message, _, context in extract("python", io.BytesIO(source.encode()), keywords=KEYWORDS)
-                    if isinstance(message, str)]
+                    if isinstance(message, (str, tuple))]
     from .data import load
 
     for resource, columns in DATA_TEXT.items():
         frame = load(resource)
         entries += [(None, str(value)) for column in columns for value in frame[column].dropna()]
+    entries += [(None, text) for text in manifest_entries()]
+    entries.append((None, "{source} ({licence})"))
     return list(dict.fromkeys(entries))
 
 
@@ -151,11 +170,21 @@ def catalogue_states(language: str, locale_dir: Path = LOCALE_DIR) -> list[Catal
         messages = [m for m in catalogue if m.id]
         states.append(CatalogueState(
             path=path,
-            translated=sum(1 for m in messages if m.string and not m.fuzzy),
-            fuzzy=[m.id for m in messages if m.fuzzy],
-            untranslated=[m.id for m in messages if not m.string],
+            translated=sum(1 for m in messages if _translated(m) and not m.fuzzy),
+            fuzzy=[_english(m) for m in messages if m.fuzzy],
+            untranslated=[_english(m) for m in messages if not _translated(m)],
         ))
     return states
+
+
+def _translated(message) -> bool:
+    """Every form written: a plural message has one per plural form of the language."""
+    forms = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+    return all(forms)
+
+
+def _english(message) -> str:
+    return message.id[0] if isinstance(message.id, (list, tuple)) else message.id
 
 
 def summary(language: str) -> str:

@@ -398,8 +398,8 @@ def test_notebook_shows_the_checked_numbers(notebook):
     assert shown["implied_relation"] == "both higher than"
     # The snapshot lacks the online-only series: the page says so instead of inventing values.
     assert shown["comtrade_coverage"] == "none" and shown["concentration_coverage"] == c.NOT_HELD
-    assert value_shown(notebook, "comtrade_machinery_import_share_2021_pct") == c.NOT_HELD
-    assert value_shown(notebook, "concentration_blr_last") == c.NOT_HELD
+    assert value_shown(notebook, "comtrade_machinery_import_share_2021_pct") == "n/a"
+    assert shown["concentration_index_sentence"].startswith("This snapshot holds no index of Belarus")
     assert shown["outside_years"] == "none"
     text = json.dumps(notebook)
     assert "{glue" not in text and "publish(" not in text

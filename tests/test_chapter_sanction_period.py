@@ -364,7 +364,10 @@ def test_notebook_shows_the_findings(notebook):
     assert shown["i18n.number(cars.share_of_export_rise_pct, 0)"] == "25"
     assert shown["rates_2024_verdict"] == "do not match"
     assert (shown["shares_2024_agree"], shown["shares_2024_disagree"]) == ("turnover and exports", "imports")
-    assert (shown["relations"], shown["relations_consistent"], shown["own_failed"], shown["other_failed"]) == ("16", "11", "2", "3")
+    assert (shown["relations_checked"], shown["relations_holding"], shown["relations_failing"]) == (
+        "the 16 relations checked in Table 1c", "11 hold within the rounding of the printed numbers", "5 do not")
+    assert (shown["own_failing"], shown["other_failing"]) == (
+        "Among the article's own figures, 2 fail:", "The other 3 involve the World Bank's totals or Table 1")
     assert shown["own_failed_years"] == "2024"
 
 

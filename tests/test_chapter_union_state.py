@@ -306,7 +306,8 @@ def test_notebook_shows_the_findings(shown):
     assert shown["outside_years"] == "none"
     assert (shown["i18n.number(turnover_2021, 1)"], shown["i18n.number(turnover_2024, 1)"],
             shown["i18n.number(turnover_growth_pct, 0)"]) == ("40.1", "51.8", "29")
-    assert (shown["agreements_shown"], shown["agreements_total"], shown["agreements_without_month"]) == ("8", "8", "1")
+    assert shown["agreements_sentence"] == "It shows 8 of the 8 documents the article lists, from November 2021 to March 2025, in 7 policy areas."
+    assert shown["without_month_sentence"] == "1 of them has no month in the article and is drawn at mid-year (a diamond instead of a circle)."
     assert shown["i18n.number(union_programmes, 0)"] == "28" and shown["i18n.number(import_substitution_credit_bn_rub, 0)"] == "105"
     assert shown["russia_money"] == "rose" and shown["others_moved"] == "a fall" and shown["total_moved"] == "less"
     assert shown["i18n.number(inv.share_2023_if_others_unchanged, 1)"] == "50.6"
@@ -314,7 +315,7 @@ def test_notebook_shows_the_findings(shown):
     assert shown["i18n.number(projects_selected, 0)"] == "27" and shown["i18n.number(projects_launched_more_than, 0)"] == "20"
     assert shown["ratio.year"] == "2023" and shown["i18n.number(ratio.russia_to_belarus, 0)"] == "28"
     assert shown["no_trade_years"] == "2022" and shown["no_gdp_years"] == "2024"
-    assert (shown["path.years"], shown["i18n.number(path.high, 2)"], shown["path.high_year"], shown["path.low_year"]) == ("23", "3.42", "2000", "2013")
+    assert (shown["ktes_values_sentence"], shown["path.low_year"]) == ("The book obtains values for 23 years; the highest is 3.42 in 2000.", "2013")
     assert shown["verdict_2021"].startswith("within what the rounding") and shown["verdict_2023"].startswith("more than the rounding")
     assert shown["difference_2021"] == "\u22120.002" and shown["difference_2023"] == "+0.014"
     assert shown["higher_years"] == "2000, 2001, 2002, 2003 and 2004"

@@ -12,7 +12,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from belarus_trade import charts
+from belarus_trade import charts, i18n
 from belarus_trade.charts import (
     FIGURE_MIMETYPE,
     NO_DATA_LINE_CHARS,
@@ -73,7 +73,7 @@ def test_figure_helper_themes_and_sizes_a_chart_but_keeps_its_own_size():
     assert plain.spec()["width"] == charts.WIDTH and plain.spec()["config"]["range"]["category"] == charts.PALETTE
     tall = charts.figure("fig-y", alt.Chart(FRAME).mark_bar().encode(x="year:O", y="value:Q").properties(height=500), ["wdi"], "d")
     assert tall.spec()["height"] == 500 and tall.spec()["width"] == charts.WIDTH
-    assert 'id="bt-fig-y"' in tall.html() and 'Source: <span lang="en">World Bank' in tall.html()
+    assert 'id="bt-fig-y"' in tall.html() and 'Source: <span>World Bank' in tall.html()
 
 
 def test_stored_figures_reads_each_figure_spec_back_from_a_notebook():
@@ -89,7 +89,11 @@ def test_csv_download_is_exactly_the_plotted_data():
 
 def test_source_line_names_publisher_licence_and_retrieval_date():
     markup = figure().html()
-    assert 'Source: <span lang="en">World Bank, World Development Indicators (Creative Commons Attribution 4.0)</span>.' in markup
+    assert 'Source: <span>World Bank, World Development Indicators (Creative Commons Attribution 4.0)</span>.' in markup
+    with i18n.speaking("ru"):  # the manifest's words from the catalogue: the source line reads in Russian
+        russian = figure().html()
+    assert ('Источник: <span>Всемирный банк, World Development Indicators (Показатели мирового развития) '
+            '(Creative Commons «Атрибуция» 4.0 Международная)</span>.') in russian
     assert re.search(r"Data retrieved: \d{4}-\d{2}-\d{2}\.", markup)
     assert "A note &amp; more." in markup
 
@@ -128,7 +132,11 @@ def test_table_cells_carry_sort_values_and_formats():
     table = DataTable("t", pd.DataFrame({"Partner": ["EU"], "2021": [17.1], "missing": [float("nan")]}), Attribution(["article_table1"]))
     assert 'lang="en"' not in table.html().split("<tbody>")[1].split("</tbody>")[0]
     named = DataTable("t", pd.DataFrame({"Publisher": ["World Bank"], "Rows": [3]}), Attribution(["wdi"]), english_columns=("Publisher",))
-    assert '<td lang="en">World Bank</td>' in named.html() and '<td data-sort="3">3</td>' in named.html()
+    assert '<td>World Bank</td>' in named.html() and '<td data-sort="3">3</td>' in named.html()
+    with i18n.speaking("ru"):  # a name the catalogue leaves in English is marked so on a Russian page
+        assert '<td lang="en">World Bank</td>' in named.html()
+        assert '<td lang="en">' not in DataTable("t", pd.DataFrame({"Publisher": ["Всемирный банк"]}), Attribution(["wdi"]),
+                                                 english_columns=("Publisher",)).html()
     markup = table.html()
     assert '<td data-sort="17.1">17.1</td>' in markup
     assert "<td>–</td>" in markup

@@ -31,8 +31,15 @@ ROLE = re.compile(r"\{(?!sub\}|sup\})[a-z:-]+\}`[^`]*`")
 
 
 def _messages(path: Path) -> dict[str, str]:
+    """Message → translation; each form of a plural message is held to its singular message."""
     with open(path, "rb") as stream:
-        return {m.id: m.string for m in read_po(stream) if m.id}
+        messages = {}
+        for m in read_po(stream):
+            if m.pluralizable:
+                messages.update({f"{m.id[0]} [{number}]": form for number, form in enumerate(m.string)})
+            elif m.id:
+                messages[m.id] = m.string
+        return messages
 
 
 def _catalogue_id(path: Path) -> str:
@@ -206,3 +213,59 @@ def test_translated_notebooks_have_no_english_prose(built_site, language):
                 prose = re.sub(r"\{[a-z:-]+\}`[^`]*`|`[^`]*`|\[[^\]]*\]\{\.language-en\}|^:[\w-]+:.*$", " ",
                                "".join(cell["source"]), flags=re.M)
                 assert not LATIN_RUN.findall(prose), f"{chapter.name}: {LATIN_RUN.findall(prose)[:3]}"
+
+
+# --- what a reader of either edition never sees (issue 20) ------------------------------------
+
+NEVER_SHOWN = {
+    "an escape instead of a character": re.compile(r"\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}"),
+    "nan for a missing value": re.compile(r"\bnan\b", re.IGNORECASE),
+    "a negative zero": re.compile(r"[-\u2212]0(?:[.,]0+)?(?![\d.,])"),
+}
+SERIES_CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:[._][A-Z0-9]+)+\b|\b[A-Z]{2,}\b")  # NE.TRD.GNFS.ZS, DOTS, IMTS
+
+
+def reader_text(page_html: str, drop: str = "script, style, pre, code, .cell_input, div.highlight") -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page_html, "html.parser")
+    main = soup.find("main") or soup
+    for element in main.select(drop):
+        element.decompose()
+    return " ".join(main.get_text(" ").split())
+
+
+def cyrillic_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(1 for c in letters if "а" <= c.lower() <= "я" or c.lower() == "ё") / max(len(letters), 1)
+
+
+def test_no_page_shows_an_escape_nan_or_a_negative_zero(built_site):
+    """Every page of both editions, as a reader sees its text (code excluded)."""
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 20
+    found = []
+    for page in pages:
+        text = reader_text(page.read_text(encoding="utf-8"))
+        found += [f"{page.relative_to(built_site)}: {what}: …{text[max(0, m.start() - 40):m.end() + 20]}…"
+                  for what, pattern in NEVER_SHOWN.items() for m in pattern.finditer(text)]
+    assert not found, "\n".join(found[:10])
+
+
+@pytest.mark.parametrize("language", [language for language in TRANSLATIONS if language == "ru"])
+def test_russian_chapters_read_in_russian(built_site, language):
+    """The chapter pages, the appendix included, are at least 85 % Cyrillic among their letters
+    (code aside), and every source line under a chart or table is Russian apart from proper names
+    and series codes."""
+    chapters = sorted((built_site / language / "chapters").glob("*.html"))
+    assert len(chapters) >= 7
+    sources = 0
+    for page in chapters:
+        page_html = page.read_text(encoding="utf-8")
+        share = cyrillic_share(reader_text(page_html))
+        assert share >= 0.85, f"{page.name}: {share:.0%} Cyrillic"
+        for line in re.findall(r'<span class="bt-source">(.*?)</span>\.', page_html, re.S):
+            text = SERIES_CODE.sub(" ", reader_text(line, drop="script"))
+            sources += 1
+            assert text.startswith("Источник:") and cyrillic_share(text) >= 0.6, f"{page.name}: {text[:160]}"
+    assert sources >= 20

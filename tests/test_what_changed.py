@@ -39,6 +39,11 @@ def page_project(tmp_path) -> tuple[Path, Path]:
     for folder in ("chapters", "editions"):
         shutil.copytree(BOOK_DIR / folder, book / folder)
     shutil.copytree(DATA_DIR, data)
+    for path in editions.editions_dir(book).glob(editions.RECORD_GLOB):  # this build as the one published edition
+        path.unlink()
+    first = editions.current_record(book, data)
+    first.update(edition=1, date="2026-11-27")
+    (editions.editions_dir(book) / editions.RECORD_NAME.format(1)).write_text(json.dumps(first), encoding="utf-8")
     return book, data
 
 
@@ -148,10 +153,12 @@ def test_this_build_is_compared_with_the_last_edition_until_it_is_published(page
 
 
 def test_book_has_the_what_changed_page_in_its_back_matter(built_site):
-    """The book as built says it is the first edition: the committed edition 1 records this build."""
+    """The book as built compares its last edition with the one before (or says it is the first)."""
     site = built_site
     page = BeautifulSoup((site / "what_changed.html").read_text(encoding="utf-8"), "html.parser")
-    assert TEXT["first_edition"] in page.get_text(" ")
+    *earlier, last = editions.read_editions(BOOK_DIR)
+    expected = f"This page compares edition {last['edition']} of {last['date']}" if earlier else TEXT["first_edition"]
+    assert expected in page.get_text(" ")
     navigation = BeautifulSoup((site / "teaching.html").read_text(encoding="utf-8"), "html.parser").select("nav a")
     assert any(link.get("href", "").endswith("what_changed.html") for link in navigation)
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from .. import methods as m
 from ..data import PENDING_KEY, load, load_if_held, manifest_as_read
-from ..i18n import N_, tr
+from ..i18n import N_, data_text, tr
 
 
 def _held_last_year(name: str):
@@ -47,7 +47,7 @@ OFFLINE_GAPS = [
      N_("World Bank NE.TRD.GNFS.ZS for WLD"), 2024, _world_openness_last_year),
 ]
 NOT_FETCHED = N_("not yet fetched")  # the retrieval date of a series only an online refresh brings
-# Table B's columns; Contents, Publisher and Licence hold the publishers' own (English) names.
+# Table B's columns; Contents, Publisher and Licence hold the manifest's words, translated where the catalogue has them.
 DATASET_COLUMNS = [N_("File"), N_("Contents"), N_("Publisher"), N_("Licence"), N_("Retrieved"), N_("Years"), N_("Rows"), "sha256"]
 DATASET_NAME_COLUMNS = [N_("Contents"), N_("Publisher"), N_("Licence")]
 # Table C's columns and words (the notebook translates its copy; lookups use these English names).
@@ -70,9 +70,9 @@ def datasets(data_dir=None) -> pd.DataFrame:
         coverage = resource.get("coverage", {})
         rows.append([
             resource["path"],
-            resource["title"],
-            resource["sources"][0].get("publisher", ""),
-            resource["licenses"][0]["name"],
+            data_text(resource["title"]),
+            data_text(resource["sources"][0].get("publisher", "")),
+            data_text(resource["licenses"][0]["name"]),
             resource.get("retrieved", tr(NOT_FETCHED)),
             f"{coverage['first_year']}–{coverage['last_year']}" if "first_year" in coverage else "–",
             coverage.get("rows", 0),
