@@ -17,7 +17,8 @@
 
 - Languages (issue 13): a translated edition's own words (the snapshot line, page
   descriptions, the book's title) come from `i18n`'s code catalogue, and every page links to
-  the same page in the other languages.
+  the same page in the other languages. The Russian edition's bibliography and citation labels
+  follow GOST R 7.0.100–2018 (`gost`, issue 20); the English one keeps `_config.yml`'s styles.
 
 Registered in `book/_config.yml`. The Vega/Vega-Lite/Vega-Embed bundle comes from the
 installed vl-convert (the same versions that draw the static SVGs), is cached under
@@ -118,6 +119,17 @@ def _use_language(app, config) -> None:
         for name, label in CODE_PROMPTS.items():
             setattr(config, name, tr(label))
         config.html_theme_options = {**config.html_theme_options, "search_bar_text": tr(SEARCH_PROMPT)}
+
+
+# A language's bibliography styles (pybtex formatting, sphinxcontrib-bibtex referencing), registered as
+# entry points in pyproject.toml; a language not listed keeps _config.yml's (the English edition's).
+BIBLIOGRAPHY_STYLES = {"ru": ("gost", "gost_author_year")}
+
+
+def _bibliography_style(app, config) -> None:
+    """A Russian journal's bibliography in the Russian edition: GOST R 7.0.100–2018 entries and labels."""
+    if config.language in BIBLIOGRAPHY_STYLES:
+        config.bibtex_default_style, config.bibtex_reference_style = BIBLIOGRAPHY_STYLES[config.language]
 
 
 def _translate_toc_captions(app, doctree) -> None:
@@ -482,6 +494,7 @@ def setup(app):
     app.add_config_value("belarus_trade_editions", {}, "html")  # language -> its site's top, from this site's top
     app.connect("config-inited", _use_language)
     app.connect("config-inited", _add_templates)
+    app.connect("config-inited", _bibliography_style)
     app.setup_extension("myst_nb")
     app.setup_extension("belarus_trade.what_changed")
     app.add_role("eval", StoredExpressionRole(), override=True)
