@@ -181,9 +181,13 @@ def code_of(notebook: dict) -> str:
 def input_key(notebook: dict, parameters: dict, data_dir: Path, reads: list[str], fingerprint: str) -> str:
     """Code, parameters, the environment `fingerprint`, the package modules the chapter imports
     (an edit elsewhere in the package re-executes nothing), and each data file read with its
-    manifest entry (so a new retrieval date re-executes the chapters that show it)."""
+    manifest entry (so a new retrieval date re-executes the chapters that show it). A translated
+    language's run also keys on the prose: its executed copy carries the English Markdown that
+    Sphinx translates, so a prose-only edit must reach it."""
     digest = hashlib.sha256()
     digest.update(code_of(notebook).encode())
+    if parameters.get("language", SOURCE_LANGUAGE) != SOURCE_LANGUAGE:
+        digest.update("".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown").encode())
     for path in module_closure(notebook):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         digest.update(path.read_bytes())

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -176,6 +176,17 @@ def test_new_inline_expression_reexecutes_the_chapter():
     assert b.code_of(notebook) == before
     markdown["source"] += " The edition starts in {eval}`start_year`."
     assert b.code_of(notebook) != before
+
+
+def test_a_prose_edit_reexecutes_only_the_translated_copies(tmp_path):
+    """The English notebook keeps its run; a translated copy holds the English Markdown Sphinx
+    translates, so it is run again (else the page would show the old sentence, untranslated)."""
+    notebook = b.read_notebook(CHAPTERS_DIR / "introduction.ipynb")
+    keys = {language: b.input_key(notebook, b.in_language({}, language), tmp_path, [], "f") for language in ("en", "ru")}
+    markdown = next(c for c in notebook["cells"] if c["cell_type"] == "markdown")
+    markdown["source"] = "".join(markdown["source"]) + " Plain words."
+    assert b.input_key(notebook, b.in_language({}, "en"), tmp_path, [], "f") == keys["en"]
+    assert b.input_key(notebook, b.in_language({}, "ru"), tmp_path, [], "f") != keys["ru"]
 
 
 def test_execution_is_deterministic(tmp_path, execute):
