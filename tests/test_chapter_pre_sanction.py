@@ -454,7 +454,7 @@ def test_chapter_runs_with_end_year_2020(tmp_path, execute):
     assert shown["outside_years"] == "2021–2024"
     assert shown["fig3_article_years"] == "none" and shown["fig3_missing_years"] == "none"
     assert shown["range_window"] == "2012–2020"
-    assert shown["i18n.number(structure.food_export_share_2021_pct, 1)"] == "nan"
+    assert shown["i18n.number(structure.food_export_share_2021_pct, 1)"] == "n/a"
     assert "2021" not in json.dumps(specs["fig-5-exports-structure"]["datasets"])
 
 

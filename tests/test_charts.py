@@ -92,7 +92,7 @@ def test_source_line_names_publisher_licence_and_retrieval_date():
     assert 'Source: <span>World Bank, World Development Indicators (Creative Commons Attribution 4.0)</span>.' in markup
     with i18n.speaking("ru"):  # the manifest's words from the catalogue: the source line reads in Russian
         russian = figure().html()
-    assert ('Источник: <span>Всемирный банк, World Development Indicators (Показатели мирового развития) '
+    assert ('Источник: <span>Всемирный банк, «Показатели мирового развития» (WDI) '
             '(Creative Commons «Атрибуция» 4.0 Международная)</span>.') in russian
     assert re.search(r"Data retrieved: \d{4}-\d{2}-\d{2}\.", markup)
     assert "A note &amp; more." in markup
@@ -186,6 +186,6 @@ def test_russian_charts_write_russian_text_and_numbers():
         markup = figure().html()
         table_markup = DataTable("table-x", pd.DataFrame({"value": [1234.5]}), Attribution(["wdi"])).html()
         assert "Источник:" in markup and "Скачать данные (CSV)" in markup and "Текстовое описание" in markup
-        assert "1,0% в 2020 г." in markup
+        assert "1,0% в 2020\u00a0г." in markup
         assert "1\u202f234,5" in table_markup
         assert figure().spec()["config"]["locale"]["number"]["decimal"] == ","
