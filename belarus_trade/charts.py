@@ -312,7 +312,7 @@ def describe_series(frame: pd.DataFrame, x: str, y: str, series: str, unit: str,
         parts.append(tr("{name}: {first_value} in {first_year}, {last_value} in {last_year}, highest {peak_value} in {peak_year}").format(
             name=name, first_value=first_value, first_year=first[x], last_value=last_value, last_year=last[x],
             peak_value=peak_value, peak_year=peak[x]))
-    return "; ".join(parts) + "."
+    return i18n.closed("; ".join(parts))
 
 
 def year_runs(frame: pd.DataFrame, by: list[str] | None = None, year: str = "year") -> pd.Series:

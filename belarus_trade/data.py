@@ -24,6 +24,7 @@ from typing import NoReturn
 import numpy as np
 import pandas as pd
 
+from .i18n import tr
 from .paths import DATA_DIR
 
 MANIFEST_NAME = "datapackage.json"
@@ -464,20 +465,23 @@ def _typed_column(label: str, column: pd.Series, field: dict) -> pd.Series:
         bad = ~column.isin(allowed)
         if bad.any():
             row = bad.idxmax()
-            raise DataError(f"{label}, row {row}, column '{name}': {_show(column[row])} is not true/false")
+            raise DataError(tr("{label}, row {row}, column '{name}': {value} is not true/false").format(
+                label=label, row=row, name=name, value=_show(column[row])))
         return column.map(allowed).astype(bool)
     numbers = pd.to_numeric(column.where(~blank), errors="coerce").astype(float)
     bad = ~blank & ~np.isfinite(numbers)  # 'inf' parses as a number but is no value a source publishes
     if bad.any():
         row = bad.idxmax()
         value = column[row]
-        why = "uses a comma as decimal separator; use a point" if COMMA_DECIMAL.match(value.strip()) else "is not a number"
-        raise DataError(f"{label}, row {row}, column '{name}': {_show(value)} {why}")
+        message = (tr("{label}, row {row}, column '{name}': {value} uses a comma as decimal separator; use a point")
+                   if COMMA_DECIMAL.match(value.strip()) else tr("{label}, row {row}, column '{name}': {value} is not a number"))
+        raise DataError(message.format(label=label, row=row, name=name, value=_show(value)))
     if kind in ("integer", "year"):
         fractional = ~blank & ~column.str.strip().str.fullmatch(WHOLE_NUMBER)
         if fractional.any():
             row = fractional.idxmax()
-            raise DataError(f"{label}, row {row}, column '{name}': {_show(column[row])} is not a whole number")
+            raise DataError(tr("{label}, row {row}, column '{name}': {value} is not a whole number").format(
+                label=label, row=row, name=name, value=_show(column[row])))
         huge = ~blank & (numbers.abs() > EXACT_INTEGER)  # as int64 it would wrap round; as a float it is already rounded
         if huge.any():
             row = huge.idxmax()

@@ -128,6 +128,12 @@ def npgettext(context: str, singular: str, plural: str, count: int) -> str:
     return _active().npgettext(context, singular, plural, count)
 
 
+def closed(text: str) -> str:
+    """`text` ended with one full stop: a sentence whose last word is an abbreviation ("в 2022 г.")
+    keeps the abbreviation's stop, never "г.."."""
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
 REFERENCE_TEXT = re.compile(r"^(Figure|Table) (\S+)$")  # a link's text naming a figure or table
 ABBREVIATION = re.compile(r"\b[^\W\d_]{1,3}\.$")  # "см.", "г.", "e.g." ends no sentence
 

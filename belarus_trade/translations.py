@@ -63,8 +63,10 @@ def extract_pages(book_dir: Path, pot_dir: Path) -> None:
 
 
 # Words of the theme's own templates that show on every page and that neither Sphinx nor the theme
-# translates into every language; the gettext builder only reads the book's templates (belarus_trade/templates).
-THEME_WORDS = ("Back to top", "Color mode", "System Settings", "Version warning")  # pydata-sphinx-theme's
+# translates into every language (or translates as a calque: Sphinx's Russian "© Копирайт"); the
+# gettext builder only reads the book's templates (belarus_trade/templates).
+THEME_WORDS = ("Back to top", "Color mode", "System Settings", "Version warning",  # pydata-sphinx-theme's
+               "© Copyright %(copyright)s.")
 
 
 def _add_theme_words(template: Path) -> None:

@@ -137,3 +137,24 @@ def test_numbers_are_written_the_readers_way(language, value, decimals, sign, ex
     Russian; "n/a" / "н/д" for a missing value, never "nan"."""
     with i18n.speaking(language):
         assert i18n.number(value, decimals, sign=sign, group=True) == expected
+
+
+def test_a_sentence_ending_in_an_abbreviation_keeps_one_full_stop():
+    assert i18n.closed("максимум 62,6% в 2022\u00a0г.") == "максимум 62,6% в 2022\u00a0г."
+    assert i18n.closed("highest 62.6% in 2022") == "highest 62.6% in 2022."
+
+
+def test_a_data_error_an_exercise_prints_reads_in_the_chapters_language(tmp_path):
+    """The validator's message for a bad cell is a message of the code catalogue (the data chapter's
+    exercise prints it); the command line, in English, is unchanged."""
+    from belarus_trade import data
+
+    descriptor = {"name": "t", "path": "t.csv", "schema": {"fields": [{"name": "share_pct", "type": "number"}]}}
+    (tmp_path / "t.csv").write_text('share_pct\n"35,4"\n', encoding="utf-8")
+    messages = {}
+    for language in ("en", "ru"):
+        with i18n.speaking(language), pytest.raises(data.DataError) as caught:
+            data.validate_file(tmp_path / "t.csv", descriptor)
+        messages[language] = str(caught.value)
+    assert "uses a comma as decimal separator; use a point" in messages["en"]
+    assert "десятичный разделитель — запятая" in messages["ru"] and "share_pct" in messages["ru"]
