@@ -125,7 +125,7 @@ class Attribution:
         source, updated, download = (html.escape(tr(text)) for text in (N_("Source:"), N_("Data retrieved:"), N_("Download the data (CSV)")))
         return (
             f'<p class="bt-meta"><span class="bt-source">{source} <span{untranslated(sources)}>{html.escape(sources)}</span>.{note}</span> '
-            f'<span class="bt-updated">{updated} {html.escape(retrieved)}.</span> '
+            f'<span class="bt-updated">{updated} {html.escape(i18n.date(retrieved))}.</span> '
             f'<a class="bt-csv" download="{html.escape(key)}.csv" href="{csv_href}">{download}</a></p>'
         )
 

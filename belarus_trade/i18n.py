@@ -15,6 +15,7 @@ grouping and minus, and charts get the same conventions through `vega_locale()`.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
 import gettext
 import io
@@ -126,6 +127,29 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def npgettext(context: str, singular: str, plural: str, count: int) -> str:
     """`ngettext` with a context: the same English sentence, another Russian case ("из 21 года")."""
     return _active().npgettext(context, singular, plural, count)
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_FORMATS = {"ru": "dd.MM.yyyy"}  # GOST R 7.0.100 and Russian journals: 22.11.2026
+
+
+def date(text: str) -> str:
+    """An ISO date ("2026-11-22", as the manifest records it) the current language's way: kept in
+    English, "22.11.2026" in Russian. Anything else (a word such as "not yet fetched") is returned as it is."""
+    pattern = DATE_FORMATS.get(_language)
+    if not pattern or not ISO_DATE.match(str(text)):
+        return text
+    from babel.dates import format_date
+
+    return format_date(datetime.date.fromisoformat(text), format=pattern, locale=_language)
+
+
+def listed(items) -> str:
+    """Items as the current language lists them: "a, b and c", «a, b и c» (Babel's CLDR patterns),
+    never a Python list."""
+    from babel.lists import format_list
+
+    return format_list([str(item) for item in items], locale=_language)
 
 
 def closed(text: str) -> str:

@@ -172,7 +172,8 @@ def _finish_page(app, pagename, templatename, context, doctree) -> None:
     # sphinx-togglebutton writes a folded block's label in English, whatever the language.
     body = body.replace(f'aria-label="{TOGGLE_LABEL}"', f'aria-label="{html.escape(tr(TOGGLE_LABEL))}"')
     snapshot = snapshot_id(app.config.belarus_trade_data_dir or None)
-    snapshot_line = tr("Built from data snapshot {hash} (latest retrieval {retrieved}).").format(**snapshot)
+    snapshot_line = tr("Built from data snapshot {hash} (latest retrieval {retrieved}).").format(
+        hash=snapshot["hash"], retrieved=i18n.date(snapshot["retrieved"]))
     body += f'<p class="bt-snapshot">{html.escape(snapshot_line)}</p>'
     context["bt_languages"] = _language_links(app, pagename)  # for the templates of pages without a body
     context["body"] = context["bt_languages"] + body

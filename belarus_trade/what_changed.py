@@ -28,7 +28,7 @@ from .build import BuildError, chapters
 from .changes import TOP, ResourceChanges, Revision, format_absolute, format_relative, format_value
 from .data import DataError, resolve_data_dir
 from .editions import EditionChanges, ResourceRevision, changes_to_show, editions_dir
-from .i18n import N_, SOURCE_LANGUAGE, current, tr, use
+from .i18n import N_, SOURCE_LANGUAGE, current, ngettext, tr, use
 
 ENV_KEY = "belarus_trade_what_changed"  # {docname: digest of what the page compared}
 
@@ -63,7 +63,6 @@ TEXT = {
     "numbers_none": N_("No number in the text moved."),
     "numbers_caption": N_("Numbers in the text that moved, in reading order"),
     "numbers_header": [N_("Chapter"), N_("Old"), N_("New"), N_("The sentence as it reads now")],
-    "numbers_edited": N_("Text edits added {added} numbers and took out {removed}."),
     "records_language": N_("The editions record the English edition of the book, so the numbers and sentences "
                            "below are those of the English text."),
 }
@@ -117,7 +116,9 @@ class WhatChanged(SphinxDirective):
         else:
             body.append(_paragraph(_t("numbers_none")))
         if shown.numbers_added or shown.numbers_removed:
-            body.append(_paragraph(_t("numbers_edited").format(added=shown.numbers_added, removed=shown.numbers_removed)))
+            body.append(_paragraph(ngettext("Text edits added {count} number and took out {removed}.",
+                                             "Text edits added {count} numbers and took out {removed}.",
+                                             shown.numbers_added).format(count=shown.numbers_added, removed=shown.numbers_removed)))
         return body
 
     def _chapter(self, chapter: str) -> nodes.Node:

@@ -178,7 +178,7 @@ def test_notebook_shows_the_chapters_numbers(shown):
         "world_trade_latest_year": "2022",
         "i18n.number(belarus_to_world_openness_ratio, 1)": "1.9",
         "goods_latest_year": "2024",
-        "goods_balance_sentence": "Over 2000–2024 the balance was in surplus in 0 of 25 years; the largest deficit, 9.6 bn USD, came in 2010.",
+        "goods_balance_sentence": "Over 2000–2024 the balance was in surplus in none of the 25 years; the largest deficit, 9.6 bn USD, came in 2010.",
         "target_check_year": "2020",
         "target_verdict": "missed",
         "eaeu_verdict": "overshot",

@@ -12,7 +12,7 @@ import pytest
 from belarus_trade import methods as m
 from belarus_trade.chapters import pre_sanction as c
 from belarus_trade.charts import stored_figures, year_runs
-from belarus_trade.inline import stored_text, value_shown
+from belarus_trade.inline import stored_text
 from belarus_trade.paths import CHAPTERS_DIR
 
 
@@ -397,8 +397,9 @@ def test_notebook_shows_the_checked_numbers(notebook):
     assert shown["transit_about_six_years"] == "2012, 2019 and 2021"
     assert shown["implied_relation"] == "both higher than"
     # The snapshot lacks the online-only series: the page says so instead of inventing values.
-    assert shown["comtrade_coverage"] == "none" and shown["concentration_coverage"] == c.NOT_HELD
-    assert value_shown(notebook, "comtrade_machinery_import_share_2021_pct") == "n/a"
+    assert shown["comtrade_coverage"] == "This snapshot holds none of those reports for the article's comparison."
+    assert shown["concentration_coverage"] == c.NOT_HELD
+    assert shown["comtrade_machinery_imports"] == "no reports in this snapshot"
     assert shown["concentration_index_sentence"].startswith("This snapshot holds no index of Belarus")
     assert shown["outside_years"] == "none"
     text = json.dumps(notebook)

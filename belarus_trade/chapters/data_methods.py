@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import i18n
 from .. import methods as m
 from ..data import PENDING_KEY, load, load_if_held, manifest_as_read
 from ..i18n import N_, data_text, tr
@@ -73,7 +74,7 @@ def datasets(data_dir=None) -> pd.DataFrame:
             data_text(resource["title"]),
             data_text(resource["sources"][0].get("publisher", "")),
             data_text(resource["licenses"][0]["name"]),
-            resource.get("retrieved", tr(NOT_FETCHED)),
+            i18n.date(resource["retrieved"]) if "retrieved" in resource else tr(NOT_FETCHED),
             f"{coverage['first_year']}–{coverage['last_year']}" if "first_year" in coverage else "–",
             coverage.get("rows", 0),
             resource.get("hash", "").removeprefix("sha256:")[:12],
