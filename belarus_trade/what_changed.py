@@ -28,7 +28,7 @@ from .build import BuildError, chapters
 from .changes import TOP, ResourceChanges, Revision, format_absolute, format_relative, format_value
 from .data import DataError, resolve_data_dir
 from .editions import EditionChanges, ResourceRevision, changes_to_show, editions_dir
-from .i18n import N_, SOURCE_LANGUAGE, current, ngettext, tr, use
+from .i18n import N_, SOURCE_LANGUAGE, current, date, ngettext, tr, use
 
 ENV_KEY = "belarus_trade_what_changed"  # {docname: digest of what the page compared}
 
@@ -134,7 +134,7 @@ class WhatChanged(SphinxDirective):
 def _label(record: dict) -> str:
     if record["edition"] is None:
         return _t("this_build").format(snapshot=record["snapshot"])
-    return _t("edition").format(number=record["edition"], date=record["date"], snapshot=record["snapshot"])
+    return _t("edition").format(number=record["edition"], date=date(record["date"]), snapshot=record["snapshot"])
 
 
 def _data_revisions(shown: EditionChanges, old_label: str) -> list[nodes.Node]:
@@ -167,10 +167,10 @@ def _data_revisions(shown: EditionChanges, old_label: str) -> list[nodes.Node]:
 def _overview_row(revision: ResourceRevision) -> list[str]:
     old, new, changes = revision.old, revision.new, revision.changes
     if new is None:
-        return [revision.name, old.get("retrieved") or "", str(old.get("rows")), _t("dropped_dataset")]
-    retrieved = new.get("retrieved") or ""
+        return [revision.name, date(old.get("retrieved") or ""), str(old.get("rows")), _t("dropped_dataset")]
+    retrieved = date(new.get("retrieved") or "")
     if old is not None and old.get("retrieved") != new.get("retrieved"):
-        retrieved = _t("arrow").format(old=old.get("retrieved"), new=new.get("retrieved"))
+        retrieved = _t("arrow").format(old=date(old.get("retrieved") or ""), new=retrieved)
     elif old is None:
         retrieved = f"{retrieved} ({_t('new_dataset')})"
     if changes is None:

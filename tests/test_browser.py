@@ -189,8 +189,17 @@ def test_chart_csv_is_the_plotted_data(page_facts, path):
         ]
         assert mismatches == [], f"{chart['id']}: CSV differs from the plotted data: {mismatches[:5]}"
         assert chart["source"].startswith(WORDS[edition_of(path)]["source"]), chart["id"]
-        retrieved = re.search(r"\b\d{4}-\d{2}-\d{2}\b", chart["updated"])
-        assert retrieved and date.fromisoformat(retrieved.group()), f"{chart['id']}: {chart['updated']!r}"
+        assert retrieval_date(chart["updated"], edition_of(path)), f"{chart['id']}: {chart['updated']!r}"
+
+
+# A retrieval date as each edition writes it: ISO in English, "22.11.2026" in Russian (i18n.date).
+DATE_FORMS = {"en": (r"\b\d{4}-\d{2}-\d{2}\b", "%Y-%m-%d"), "ru": (r"\b\d{2}\.\d{2}\.\d{4}\b", "%d.%m.%Y")}
+
+
+def retrieval_date(text: str, language: str) -> date | None:
+    pattern, form = DATE_FORMS[language]
+    found = re.search(pattern, text)
+    return datetime.strptime(found.group(), form).date() if found else None
 
 
 @pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
@@ -209,7 +218,7 @@ def test_table_csv_matches_the_table(page_facts, path):
         ]
         assert mismatches == [], f"{table['id']}: {mismatches[:5]}"
         assert table["source"].startswith(WORDS[edition_of(path)]["source"]), table["id"]
-        assert re.search(r"\b\d{4}-\d{2}-\d{2}\b", table["updated"]), table["id"]
+        assert retrieval_date(table["updated"], edition_of(path)), f"{table['id']}: {table['updated']!r}"
 
 
 # --- 4. text alternative -------------------------------------------------------------------

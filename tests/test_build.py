@@ -324,7 +324,7 @@ def test_fetched_series_fill_figures_4_to_6_and_ktes_2024(small_book):
     page = (site / "pre_sanction.html").read_text()
     assert "UN Comtrade (public API, SITC Rev. 3 sections)" in page and "UNCTADstat, Merchandise" in page
     assert "Not drawn (the article's chart covers" not in text_outside_code(page)
-    assert value_shown(pre_sanction, "concentration_coverage") != "not in this snapshot"
+    assert value_shown(pre_sanction, "concentration_coverage").startswith("UNCTAD's values behind Figure 6 in this snapshot: ")
     appendix = (site / "data_methods.html").read_text()
     assert appendix.count("Filled: the data reach") == 3 and "not yet fetched" not in appendix
 

@@ -398,7 +398,7 @@ def test_notebook_shows_the_checked_numbers(notebook):
     assert shown["implied_relation"] == "both higher than"
     # The snapshot lacks the online-only series: the page says so instead of inventing values.
     assert shown["comtrade_coverage"] == "This snapshot holds none of those reports for the article's comparison."
-    assert shown["concentration_coverage"] == c.NOT_HELD
+    assert shown["concentration_coverage"] == "This snapshot holds none of UNCTAD's values behind Figure 6."
     assert shown["comtrade_machinery_imports"] == "no reports in this snapshot"
     assert shown["concentration_index_sentence"].startswith("This snapshot holds no index of Belarus")
     assert shown["outside_years"] == "none"
