@@ -63,8 +63,6 @@ TEXT = {
     "numbers_none": N_("No number in the text moved."),
     "numbers_caption": N_("Numbers in the text that moved, in reading order"),
     "numbers_header": [N_("Chapter"), N_("Old"), N_("New"), N_("The sentence as it reads now")],
-    "records_language": N_("The editions record the English edition of the book, so the numbers and sentences "
-                           "below are those of the English text."),
 }
 
 
@@ -108,10 +106,16 @@ class WhatChanged(SphinxDirective):
 
     def _moved_numbers(self, shown: EditionChanges) -> list[nodes.Node]:
         body: list[nodes.Node] = []
-        if shown.moved:
+        if shown.moved and current() != SOURCE_LANGUAGE:
+            # The editions record the English text: a translated page counts what moved and leaves the
+            # English numbers and sentences to the English version of the page.
+            body.append(_paragraph(ngettext(
+                "{count} number in the text moved. The editions record the English text of the book, so it is listed, "
+                "with its sentence, on the English version of this page.",
+                "{count} numbers in the text moved. The editions record the English text of the book, so they are listed, "
+                "with their sentences, on the English version of this page.", len(shown.moved)).format(count=len(shown.moved))))
+        elif shown.moved:
             rows = [[self._chapter(m.chapter), _recorded(m.old), _recorded(m.new), _recorded(m.sentence)] for m in shown.moved]
-            if current() != SOURCE_LANGUAGE:
-                body.append(_paragraph(_t("records_language")))
             body.append(_table(_t("numbers_caption"), _t("numbers_header"), rows, ("bt-changes-sentences",)))
         else:
             body.append(_paragraph(_t("numbers_none")))
