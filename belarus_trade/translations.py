@@ -4,8 +4,10 @@ Two kinds of text are extracted, both into `book/_build/gettext/*.pot`:
 
 - the pages' prose, by Sphinx's gettext builder, one template per page (`gettext_compact` is off);
   a message keeps its MyST markup, `{eval}` roles included, which a translation keeps verbatim;
-- what the code writes (`i18n.tr` and `i18n.N_` in the package and in the chapters' code cells,
-  and the book's title and author), into `code.pot`;
+- what the code writes (`i18n.tr`, `trc`, `N_`, and the plural messages of `ngettext` and
+  `npgettext`, in the package and in the chapters' code cells; the book's title and author; the
+  words the data carry: `DATA_TEXT` and the manifest's titles and licences, `MANIFEST_TEXT`),
+  into `code.pot`;
 - the theme's words: those of the book's own templates (`belarus_trade/templates`, by the gettext
   builder) and `THEME_WORDS`, into `sphinx.pot` (Sphinx's domain for templates).
 
@@ -106,7 +108,6 @@ def code_entries(book_dir: Path) -> list[tuple[str | None, str]]:
         frame = load(resource)
         entries += [(None, str(value)) for column in columns for value in frame[column].dropna()]
     entries += [(None, text) for text in manifest_entries()]
-    entries.append((None, "{source} ({licence})"))
     return list(dict.fromkeys(entries))
 
 
