@@ -1,7 +1,9 @@
 """`make bench`: how fast and how heavy the book is, as medians and ratios (machines are noisy).
 
 - clean build: a copy of book and data with no build folder, every chapter executed;
-- no-op rebuild: the same build again, nothing changed;
+- no-op rebuild: the same build again, nothing changed; and `python -m belarus_trade build` on
+  the book as built, which stops at the inputs' signature (`unchanged`), against a bare
+  `python -c "import pandas"` (issue 21: at most 1.5 times);
 - bare execution: each chapter's code cells run in one fresh process, summed serially — the
   cost of the analysis itself, without kernels, papermill or Sphinx. Measured two ways: in an
   IPython shell, which also computes the outputs the code displays (charts' HTML and static
@@ -60,6 +62,21 @@ def timed_build(book: Path, data: Path, **options) -> float:
     return time.perf_counter() - started
 
 
+def command_seconds(*command: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def cli_no_op_seconds(runs: int) -> tuple[float, float]:
+    """Medians of a no-op `python -m belarus_trade build` on the book itself (after one build that
+    brings it up to date) and of a bare `python -c "import pandas"`."""
+    command_seconds(sys.executable, "-m", "belarus_trade", "build")
+    no_op = [command_seconds(sys.executable, "-m", "belarus_trade", "build") for _ in range(max(runs, 5))]
+    pandas = [command_seconds(sys.executable, "-c", "import pandas") for _ in range(max(runs, 5))]
+    return statistics.median(no_op), statistics.median(pandas)
+
+
 def page_weight(site: Path, page: Path) -> dict:
     """Bytes a browser loads for the page on screen (lazy static chart images are not loaded)."""
     html = page.read_text(encoding="utf-8")
@@ -97,6 +114,9 @@ def main(runs: int = RUNS) -> None:
     print(f"clean build:                {clean_median:6.2f} s   ratio to serial sum: {clean_median / serial:.2f} (target <= 1.0; "
           f"{clean_median / plain_median:.2f} against plain Python)")
     print(f"no-op rebuild:              {statistics.median(noop):6.2f} s   (target <= 2 s)")
+    cli_no_op, bare_pandas = cli_no_op_seconds(runs)
+    print(f"no-op `python -m belarus_trade build`: {cli_no_op:6.3f} s   ratio to `python -c \"import pandas\"` "
+          f"({bare_pandas:.3f} s): {cli_no_op / bare_pandas:.2f} (target <= 1.5)")
     for name, weight in weights.items():
         print(
             f"page {name}: own HTML {weight['html'] / 1024:.0f} KB (target <= 200 KB); with every asset it loads "

@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import unchanged
 from .data import READ_LOG_ENV
 from .i18n import LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE, catalogue_path
 from .inline import inline_expressions
@@ -654,13 +655,16 @@ def build(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, parameters: d
     parameters = parameters or {}
     build_dir = book_dir / "_build"
     with one_build_at_a_time(build_dir):
+        unchanged.forget(book_dir)
         try:
             validate_package(data_dir)
         except DataError as error:
             raise BuildError(f"data: {error}") from None
         chapter_list = chapters(book_dir)
         check_parameters(chapter_list, parameters, data_dir)
-        return _build_locked(book_dir, build_dir, data_dir, parameters, chapter_list, jobs, force, log)
+        report = _build_locked(book_dir, build_dir, data_dir, parameters, chapter_list, jobs, force, log)
+        unchanged.record(book_dir, data_dir, {"parameters": parameters})
+        return report
 
 
 def _build_locked(book_dir: Path, build_dir: Path, data_dir: Path, parameters: dict, chapter_list: list[Chapter],

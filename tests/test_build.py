@@ -68,6 +68,7 @@ def test_incremental_build_reexecutes_only_on_code_parameter_or_data_change(smal
 
     noop = b.build(book, data, log=quiet)
     assert noop == {"executed": [], "rendered": False}
+    assert b.unchanged.up_to_date(book, data, {"parameters": {}}), "a build leaves the signature the CLI's no-op path checks"
 
     # Prose only: the English run is kept; a translated copy, which carries the English Markdown
     # that Sphinx translates, is run again; both re-rendered.
@@ -355,3 +356,46 @@ def test_bad_edition_parameters_are_refused_before_anything_runs(tmp_path, param
     with pytest.raises(ParameterError, match=message):
         b.build_edition(tmp_path / "edition", parameters, log=quiet)
     assert not (tmp_path / "edition").exists()
+
+
+def test_a_no_op_build_stops_at_the_stamp_and_any_change_falls_through(tmp_path, monkeypatch):
+    """`python -m belarus_trade build` with nothing changed since the last build answers from the
+    inputs' signature (`unchanged`) without starting the build; a touched, added or removed file,
+    another data folder or a missing site runs the build, which decides by content."""
+    from belarus_trade import __main__ as cli
+    from belarus_trade import paths, unchanged
+
+    book, data = tmp_path / "book", tmp_path / "data"
+    (book / "chapters").mkdir(parents=True)
+    (book / "_build" / "html").mkdir(parents=True)
+    (book / "_build" / "html" / "index.html").write_text("<html></html>")
+    (book / "chapters" / "a.ipynb").write_text("{}")
+    data.mkdir()
+    (data / "datapackage.json").write_text("{}")
+    monkeypatch.setattr(paths, "BOOK_DIR", book)
+    monkeypatch.setattr(paths, "DATA_DIR", data)
+    builds = []
+    monkeypatch.setattr(b, "build", lambda **options: builds.append(options))
+
+    def run(*argv) -> int:
+        return cli.main(["build", *argv])
+
+    unchanged.record(book, data, {"parameters": {}})
+    assert run() == 0 and builds == []
+    assert run("--force") == 0 and len(builds) == 1
+    os.utime(book / "chapters" / "a.ipynb", ns=(1, 1))  # touched: same size, another time
+    assert run() == 0 and len(builds) == 2
+    unchanged.record(book, data, {"parameters": {}})
+    (book / "chapters" / "b.md").write_text("# B")
+    assert run() == 0 and len(builds) == 3
+    unchanged.record(book, data, {"parameters": {}})
+    (book / "_build" / "html" / "index.html").unlink()
+    assert run() == 0 and len(builds) == 4
+    (book / "_build" / "html" / "index.html").write_text("<html></html>")
+    unchanged.record(book, data, {"parameters": {}})
+    other = tmp_path / "other-data"
+    shutil.copytree(data, other)
+    assert run("--data-dir", str(other)) == 0 and len(builds) == 5
+    assert run() == 0 and len(builds) == 5
+    unchanged.forget(book)  # a build that started and failed leaves no stamp
+    assert run() == 0 and len(builds) == 6
