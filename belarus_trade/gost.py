@@ -41,10 +41,11 @@ from pybtex.style.template import node
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 
+from . import i18n
+
 SEP = ". – "  # GOST's separator of the description's areas: full stop, en dash
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 TRANSLATED_TITLE = re.compile(r"^(?P<title>.*[А-Яа-яЁё].*?)\s*\[[^\[\]]*\]$", re.S)  # «Заглавие [Title]»
-ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 TITLE_LABEL_WORDS = 3  # a title of more than 4 words is cited by its first 3 (or up to a word that is no preposition) and «…»
 
 # Service words by the language of the work (GOST R 7.0.100–2018 allows the work's own).
@@ -121,16 +122,12 @@ def responsibility_name(person: Person) -> str:
 
 
 def date(text: str | None) -> str | None:
-    """YYYY-MM-DD as GOST writes a day: DD.MM.YYYY (anything else as given)."""
+    """YYYY-MM-DD as GOST writes a day, the Russian edition's way (`i18n.date`): DD.MM.YYYY
+    (anything else as given)."""
     if not text:
         return None
-    match = ISO_DATE.match(text.strip())
-    return f"{match[3]}.{match[2]}.{match[1]}" if match else text.strip()
-
-
-def _period(text: str) -> str:
-    """End an area with a full stop unless it ends with one already (an initial, «гг.»)."""
-    return text if text.endswith((".", "?", "!", "…")) else text + "."
+    with i18n.speaking("ru"):
+        return i18n.date(text.strip())
 
 
 def parts(entry) -> dict:
@@ -169,7 +166,7 @@ def describe(entry) -> list[str | tuple[str, str]]:
     words = p["words"]
     pieces: list = []
     if p["heading"]:
-        pieces.append(_period(p["heading"]) + " ")
+        pieces.append(i18n.closed(p["heading"]) + " ")
     pieces.append(p["title"] + (f" / {p['responsibility']}" if p["responsibility"] else ""))
     areas: list[list] = []  # each area a list of pieces, joined by ". – "
 
@@ -201,10 +198,10 @@ def describe(entry) -> list[str | tuple[str, str]]:
             pieces.append(" ")
         else:
             last = pieces[-1] if isinstance(pieces[-1], str) else pieces[-1][1]
-            pieces.append(SEP[1:] if last.endswith((".", "?", "!", "…")) else SEP)
+            pieces.append(SEP[1:] if last.endswith(i18n.SENTENCE_ENDS) else SEP)
         pieces.extend(area)
     last = pieces[-1] if isinstance(pieces[-1], str) else pieces[-1][1]
-    if not last.endswith((".", "?", "!", "…")):
+    if not last.endswith(i18n.SENTENCE_ENDS):
         pieces.append(".")
     return pieces
 

@@ -152,10 +152,13 @@ def listed(items) -> str:
     return format_list([str(item) for item in items], locale=_language)
 
 
+SENTENCE_ENDS = (".", "!", "?", "…")
+
+
 def closed(text: str) -> str:
     """`text` ended with one full stop: a sentence whose last word is an abbreviation ("в 2022 г.")
     keeps the abbreviation's stop, never "г.."."""
-    return text if text.endswith((".", "!", "?", "…")) else text + "."
+    return text if text.endswith(SENTENCE_ENDS) else text + "."
 
 
 REFERENCE_TEXT = re.compile(r"^(Figure|Table) (\S+)$")  # a link's text naming a figure or table

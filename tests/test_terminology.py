@@ -29,6 +29,7 @@ import re
 from pathlib import Path
 
 import pytest
+from test_translations import SKIPPED_ELEMENTS
 
 from belarus_trade.i18n import LOCALE_DIR
 from belarus_trade.paths import PROJECT_ROOT
@@ -41,11 +42,6 @@ ARTICLE = Path(os.environ.get("BELARUS_TRADE_ARTICLE", PROJECT_ROOT.parent / "sh
 # Pages whose text is not the edition's prose: the bibliography keeps the works' own titles, and
 # "What changed" quotes the English sentences of the editions' records.
 NOT_PROSE = ("bibliography.html", "what_changed.html", "genindex.html", "search.html")
-HIDDEN = re.compile(
-    r"<(script|style|pre|code|svg|math|noscript)\b.*?</\1>"
-    r"|<(\w+)\b[^>]*\blang=\"en\"[^>]*>.*?</\2>"
-    r'|<(div|span)\b[^>]*\bclass="[^"]*\b(highlight|cell_input)\b[^"]*"[^>]*>.*?</\3>',
-    re.S)
 
 
 def read_table() -> list[dict[str, str]]:
@@ -93,7 +89,7 @@ def visible_text(page_html: str) -> str:
     """A page's text as a reader sees it, without code, scripts and English-marked passages."""
     body = re.search(r"<body\b.*?</body>", page_html, re.S)
     text = re.sub(r"<!--.*?-->", " ", body.group(0) if body else page_html, flags=re.S)
-    text = re.sub(r"<[^>]+>", " ", HIDDEN.sub(" ", text))
+    text = re.sub(r"<[^>]+>", " ", SKIPPED_ELEMENTS.sub(" ", text))
     text = re.sub(r"&nbsp;|&#160;", "\u00a0", text)
     return re.sub(r"\s+", " ", text)
 

@@ -14,9 +14,7 @@ import pandas as pd
 
 from .. import i18n
 from .. import methods as m
-from ..i18n import N_, tr
-
-MISSING = N_("n/a")
+from ..i18n import MISSING, N_, tr
 
 
 def _number(spec: str = ""):

@@ -21,7 +21,7 @@ from .. import combined_method as cm
 from .. import data
 from .. import methods as m
 from ..charts import year_runs
-from ..i18n import N_, number, tr
+from ..i18n import MISSING, N_, number, tr
 
 # Chart labels (legend entries and table values).
 # English in the frames (the notebook looks them up); the cell that draws a chart translates a copy with `tr`.
@@ -34,9 +34,6 @@ SERIES_ORDER = [N_("Exports to Russia"), N_("Imports from Russia"), N_("Balance"
 CUSTOMS_UNION_YEAR = 2010
 
 
-UNAVAILABLE = N_("n/a")
-
-
 class Unavailable(float):
     """A number the edition's years do not reach: NaN in arithmetic, "n/a" wherever it is printed."""
 
@@ -44,10 +41,10 @@ class Unavailable(float):
         return super().__new__(cls, "nan")
 
     def __format__(self, spec: str) -> str:
-        return UNAVAILABLE
+        return MISSING
 
     def __repr__(self) -> str:
-        return UNAVAILABLE
+        return MISSING
 
     __str__ = __repr__
 
@@ -292,7 +289,7 @@ def size_against(value: float, typical_error: float) -> str:
     """How a growth rate compares with the method's typical error: "far larger than" (over three
     times), "larger than" or "within"."""
     if not m.available(value, typical_error):
-        return UNAVAILABLE
+        return MISSING
     if abs(value) > 3 * typical_error:
         return N_("far larger than")
     return N_("larger than") if abs(value) > typical_error else N_("within")

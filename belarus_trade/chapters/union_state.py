@@ -14,9 +14,8 @@ import pandas as pd
 
 from .. import i18n
 from .. import methods as m
-from ..i18n import N_, tr
+from ..i18n import MISSING, N_, tr
 
-MISSING = N_("n/a")
 MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"),
           N_("September"), N_("October"), N_("November"), N_("December"))
 # A document dated to a month is placed in the middle of that month; one with no month in the
