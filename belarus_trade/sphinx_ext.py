@@ -43,7 +43,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxRole
 
-from . import i18n
+from . import i18n, icons
 from .build import write_atomically
 from .charts import FIGURE_MIMETYPE
 from .i18n import N_, tr
@@ -58,11 +58,18 @@ BUNDLE_NAME = "vega-bundle.js"
 CHARTS_SCRIPT = "bt-charts.js"  # draws the charts and sorts the tables
 PAGES_CSS = "bt-pages.css"
 PAGES_SCRIPT = "bt-pages.js"
+ICONS_CSS = "bt-icons.css"
 DESCRIPTION_MAX = 160  # characters; search engines cut longer descriptions
 CITATION = re.compile(r"\s*\[[^\[\]]*\b(?:1[89]|20)\d\d[a-z]?\]")  # "[Author, 2025]" in a page's description
 CHART_ELEMENT = re.compile(r'<div[^>]*\bclass="(?:[^"]*\s)?bt-chart(?:\s[^"]*)?"')
 TABLE_ELEMENT = re.compile(r'<table[^>]*\bclass="(?:[^"]*\s)?bt-sortable(?:\s[^"]*)?"')
 URL_ATTRIBUTE = re.compile(r'\b(href|src|action|data-content_root)="([^"]*)"')
+# Scripts of the theme's templates that `lighter_page` removes or defers.
+FONTAWESOME_SCRIPT = r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>'
+ICON_SCRIPT = re.compile(FONTAWESOME_SCRIPT)
+SEARCH_OR_ICON_SCRIPT = re.compile(
+    FONTAWESOME_SCRIPT + r'|\s*<script src="[^"]*(?:_static/searchtools|_static/language_data|searchindex)\.js"></script>')
+BLOCKING_SCRIPT = re.compile(r'<script (?![^>]*\b(?:defer|async)\b)([^>]*\bsrc="[^"]*"[^>]*)>')
 EMBEDDED_SVG = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 
 
@@ -77,6 +84,17 @@ def vega_bundle_dir(build_dir: Path) -> Path:
         # collide with Sphinx's own globals; it exports itself through window.vegaEmbed.
         write_atomically(bundle, "(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n")
     return vendor
+
+
+def _icons_dir(build_dir: Path) -> Path:
+    """The admonition icons' stylesheet (`icons.admonition_css`), written once per version of the
+    theme and of sphinx-exercise, whose stylesheets it is made from."""
+    from importlib.metadata import version
+
+    folder = build_dir / ".vendor" / f"icons-{version('pydata-sphinx-theme')}-{version('sphinx-exercise')}"
+    if not (folder / ICONS_CSS).exists():
+        write_atomically(folder / ICONS_CSS, icons.admonition_css())
+    return folder
 
 
 def _vl_convert_version() -> str:
@@ -153,12 +171,43 @@ def _add_templates(app, config) -> None:
 
 
 def _add_assets(app) -> None:
-    app.config.html_static_path.extend([str(STATIC_DIR), str(vega_bundle_dir(BUILD_DIR))])
+    """The book's styles and scripts. The Vega bundle is not a script of the page: bt-charts.js
+    loads it when a chart comes near the screen or the reader first interacts (`data-bundle`,
+    relative to the script, with its version so a new bundle is never read from a cache)."""
+    vendor = vega_bundle_dir(BUILD_DIR)
+    app.config.html_static_path.extend([str(STATIC_DIR), str(vendor), str(_icons_dir(BUILD_DIR))])
     app.add_css_file("bt-charts.css")
     app.add_css_file(PAGES_CSS)
-    app.add_js_file(BUNDLE_NAME, loading_method="defer")
-    app.add_js_file(CHARTS_SCRIPT, loading_method="defer")
+    app.add_css_file(ICONS_CSS, priority=900)  # after the theme's and sphinx-exercise's, whose glyphs it replaces
+    version = hashlib.sha256((vendor / BUNDLE_NAME).read_bytes()).hexdigest()[:12]
+    app.add_js_file(CHARTS_SCRIPT, loading_method="defer", **{"data-bundle": f"{BUNDLE_NAME}?v={version}"})
     app.add_js_file(PAGES_SCRIPT, loading_method="defer")
+    _lighten_rendered_pages(app)
+
+
+def _lighten_rendered_pages(app) -> None:
+    """Every page as the theme renders it, made lighter (`lighter_page`)."""
+    templates = getattr(app.builder, "templates", None)
+    if templates is None or getattr(templates, "bt_lighter", False):
+        return
+    render = templates.render
+
+    def rendered(template: str, context: dict) -> str:
+        return lighter_page(render(template, context), context.get("pagename", ""))
+
+    templates.render, templates.bt_lighter = rendered, True
+
+
+def lighter_page(page: str, pagename: str) -> str:
+    """What a phone need not download or run before it shows the text:
+    - Font Awesome's script (1.5 MB): the theme's icons are inline SVG instead (`icons`);
+    - Sphinx's search index and tools on every page but the search page (the theme's search box
+      sends the query to the search page, which loads them itself);
+    - every other script deferred: it runs once the page is parsed, in the same order (the
+      inline scripts before them only set variables)."""
+    page = ICON_SCRIPT.sub("", page) if pagename == "search" else SEARCH_OR_ICON_SCRIPT.sub("", page)
+    page = BLOCKING_SCRIPT.sub(r"<script defer \1>", page)
+    return icons.inline_icons(page)
 
 
 def _finish_page(app, pagename, templatename, context, doctree) -> None:
@@ -180,9 +229,7 @@ def _finish_page(app, pagename, templatename, context, doctree) -> None:
     charts, tables = bool(CHART_ELEMENT.search(body)), bool(TABLE_ELEMENT.search(body))
     context["script_files"] = [
         js for js in context.get("script_files", [])
-        if not _is_thebe(js)
-        and (charts or _file_name(js) != BUNDLE_NAME)  # 877 KB that only a chart needs
-        and (charts or tables or _file_name(js) != CHARTS_SCRIPT)
+        if not _is_thebe(js) and (charts or tables or _file_name(js) != CHARTS_SCRIPT)
     ]
     metatags = context.get("metatags", "") + "".join(
         f'\n<link rel="alternate" hreflang="{language}" href="{html.escape(href)}" />'

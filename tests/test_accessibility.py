@@ -55,13 +55,16 @@ def test_no_serious_accessibility_violations(page_facts, path, viewport, scheme)
         pytest.fail(f"{path} ({viewport}, {scheme}): {len(state.axe)} serious/critical axe violations:\n{report}", pytrace=False)
 
 
-# --- weight: the Vega bundle only where a chart is drawn -----------------------------------
+# --- weight: the Vega bundle only where a chart is drawn, once the reader starts -----------
 
 @pytest.mark.parametrize("path", PAGES)
 def test_vega_bundle_loads_only_on_pages_with_charts(page_facts, path):
+    """No page loads the bundle with the page (text first); a page with charts loads it once,
+    at the reader's first move."""
     facts = page_facts(path)
     charts = facts.chart_count
     assert charts == facts.chart_elements_in_html
+    assert facts.untouched["bundle_fetches"] == 0, f"{path} loads the Vega bundle before the reader moves"
     if charts:
         assert facts.bundle_fetches == 1, f"{path} draws {charts} charts but loads the bundle {facts.bundle_fetches} times"
         assert facts.not_drawn == [], f"charts not drawn: {facts.not_drawn}"
@@ -69,6 +72,16 @@ def test_vega_bundle_loads_only_on_pages_with_charts(page_facts, path):
         assert facts.bundle_fetches == 0, f"{path} draws no chart but loads the Vega bundle"
         assert facts.vega_embed == "undefined"
     assert facts.console == [] and facts.page_errors == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_icons_need_no_icon_script_or_font(page_facts, path, built_site):
+    """The theme's icons are SVG in the page and the admonitions' icons masks (icons.py): in the
+    whole tour (both themes, both widths, print) no page fetches Font Awesome's script or fonts."""
+    facts = page_facts(path)
+    assert facts.icon_requests == []
+    page = (built_site / path).read_text(encoding="utf-8")
+    assert "svg-inline--fa" in page and not re.search(r'<(i|span) class="[^"]*\bfa-', page)
 
 
 # --- page metadata and the landing page (read from the files) -------------------------------

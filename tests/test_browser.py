@@ -32,8 +32,10 @@ from pathlib import Path
 import pytest
 from visits import (
     ALL_PAGES,
+    BUNDLE,
     CHAPTER_PAGES,
     CONTENT_PAGES,
+    DRAW_TIMEOUT_MS,
     EDITIONS,
     LAYOUT_JS,
     MIN_CONTRAST,
@@ -135,19 +137,25 @@ def test_page_loads_offline_without_errors(page_facts, path):
     assert facts.missing_icons == []
 
 
-# --- 2. every chart is drawn; its static image is neither shown nor fetched -----------------
+# --- 2. the static image stands in until the reader starts; then every chart is Vega's -------
 
 @pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
-def test_charts_are_drawn_and_static_images_not_fetched(page_facts, path):
-    """Every chart, those in solutions opened included, is Vega's drawing; its static image is
-    hidden and, every chart scrolled into view, never fetched (it is loaded lazily)."""
+def test_static_images_stand_in_until_the_charts_are_drawn(page_facts, path):
+    """As loaded, before the reader's first move, no chart is drawn and each shows its static
+    image, the live box taking no space. Once the reader moves, every chart, those in solutions
+    opened included, is Vega's drawing with its static image hidden, and scrolling every chart
+    into view fetches no static image beyond those the browser fetched for the first screens
+    (they are lazy: near the viewport only)."""
     facts = page_facts(path)
+    assert facts.untouched["live"] == 0
+    assert facts.untouched["static_shown"] == facts.chart_count
+    assert len(facts.untouched["static_requests"]) <= facts.untouched["near_first_screen"], "static images far below were fetched"
     drawn(facts)
     for chart in facts.drawn:
         assert chart["svgs"] == 1 and chart["visible"], chart["id"]
         assert chart["marks"] > 0, f"{chart['id']}: the live chart has no marks"
         assert chart["static_display"] == "none", chart["id"]
-    assert facts.static_chart_requests == []
+    assert facts.static_chart_requests == facts.untouched["static_requests"]
 
 
 DRAWING_CALL = re.compile(r"\bcharts\.(figure|table)\(")
@@ -428,6 +436,24 @@ def test_a_fresh_load_agrees_with_the_tour(open_page, page_facts, path):
         assert [c["id"] for c in fresh["charts"]] == [c["id"] for c in toured["charts"]], (viewport, theme)
         for a, b in zip(fresh["charts"], toured["charts"]):
             assert abs(a["width"] - b["width"]) <= 1 and a["cut"] == b["cut"], (viewport, theme, a["id"])
+
+
+@pytest.mark.parametrize("path", ["chapters/pre_sanction.html"])
+def test_the_bundle_waits_for_the_reader_unless_the_first_screen_is_dark(open_page, path):
+    """A screen tall enough to show the first chart: in the light theme its static image stands
+    in and nothing loads until the reader moves; in the dark theme, where that image would be too
+    bright, the bundle loads and the charts are drawn with no move at all."""
+    tall = {"width": 1366, "height": 3000}
+    light = open_page(path, theme="light", viewport=tall)
+    light.page.wait_for_load_state("networkidle")
+    assert light.page.evaluate("document.querySelector('.bt-chart').getBoundingClientRect().top < innerHeight")
+    assert not any(BUNDLE in url for url in light.requests)
+    assert light.page.locator(".bt-chart.bt-live").count() == 0
+    assert wait_until_drawn(light.page) == []  # after the reader's move
+    dark = open_page(path, theme="dark", viewport=tall)
+    dark.page.wait_for_function("document.querySelectorAll('.bt-chart.bt-live').length > 0", timeout=DRAW_TIMEOUT_MS)
+    assert sum(BUNDLE in url for url in dark.requests) == 1
+    assert dark.console == [] and dark.page_errors == []
 
 
 # --- 13. print: charts at their own size on an A4 page -------------------------------------

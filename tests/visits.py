@@ -174,8 +174,16 @@ def open_visit(browser, site: Site, path: str, theme: str | None = None, **conte
     return context, visit
 
 
+def start_reading(page) -> None:
+    """What a reader does first: move the mouse. bt-charts.js loads the Vega bundle on the first
+    scroll, mouse move, click, tap or key press, not with the page."""
+    page.mouse.move(3, 3)
+    page.mouse.move(6, 6)
+
+
 def wait_until_drawn(page) -> list[str]:
-    """Wait until every chart has settled (drawn or failed); the ids of those not drawn."""
+    """The reader starts reading, then every chart settles (drawn or failed): the ids of those not drawn."""
+    start_reading(page)
     page.wait_for_function(
         "() => [...document.querySelectorAll('.bt-chart')]"
         ".every(c => c.classList.contains('bt-live') || c.classList.contains('bt-failed'))",
@@ -239,6 +247,8 @@ def switch_theme(page, theme: str) -> None:
 CHART_ELEMENT = re.compile(r'<div[^>]*\bclass="(?:[^"]*\s)?bt-chart(?:\s[^"]*)?"')
 BUNDLE = "_static/vega-bundle.js"
 STATIC_CHART_FILE = re.compile(r"/_images/bt-[^/]*\.svg")
+LAZY_DISTANCE_PX = 3000
+ICON_FILE = re.compile(r"fontawesome|/webfonts/")
 
 RUN_AXE = """async (impacts) => {
     const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -408,6 +418,7 @@ class PageFacts:
     page_errors: list[str]
     bad_responses: list[str]
     missing_icons: list[str]
+    untouched: dict                  # before the reader's first move: bundle fetches, charts live, static images shown and fetched
     not_drawn: list[str]
     chart_count: int
     chart_elements_in_html: int
@@ -430,6 +441,7 @@ class PageFacts:
     printed_bad_responses: list[str]
     # the whole visit, and the visit without JavaScript
     external: list[str]
+    icon_requests: list[str]         # Font Awesome's script or fonts, fetched at any point of the visit
     no_script: dict
 
 
@@ -459,10 +471,23 @@ def tour(browser, site: Site, path: str) -> PageFacts:
         context.close()
     return PageFacts(path=path, **loaded, states=states, wide_tables=wide_tables, keyboard_sort=keyboard_sort,
                      year_sort=year_sort, printed=printed, printed_bad_responses=printed_bad_responses,
-                     external=list(visit.external), no_script=_without_javascript(browser, site, path))
+                     external=list(visit.external), icon_requests=[url for url in visit.requests if ICON_FILE.search(url)],
+                     no_script=_without_javascript(browser, site, path))
 
 
 def _as_loaded(page, visit: Visit) -> dict:
+    page.wait_for_load_state("networkidle")
+    untouched = {
+        "bundle_fetches": sum(url.split("?")[0].endswith(BUNDLE) for url in visit.requests),
+        "live": page.locator(".bt-chart.bt-live").count(),
+        "static_shown": page.eval_on_selector_all(
+            ".bt-chart", "charts => charts.filter(c => getComputedStyle(c.querySelector('.bt-chart-static')).display !== 'none'"
+            " && c.querySelector('.bt-chart-live').getBoundingClientRect().height === 0).length"),
+        "static_requests": sorted(url for url in visit.requests if STATIC_CHART_FILE.search(url)),
+        # charts within Chromium's lazy-loading distance of the first screen (at most 3000 px below it)
+        "near_first_screen": page.eval_on_selector_all(
+            ".bt-chart", f"charts => charts.filter(c => c.getBoundingClientRect().top < innerHeight + {LAZY_DISTANCE_PX}).length"),
+    }
     not_drawn = wait_until_drawn(page)
     page.wait_for_load_state("networkidle")
     # Chromium fetches a favicon once per browser, not per page: ask for each page's icon.
@@ -471,6 +496,7 @@ def _as_loaded(page, visit: Visit) -> dict:
         "console": list(visit.console), "page_errors": list(visit.page_errors),
         "bad_responses": list(visit.bad_responses),
         "missing_icons": [url for url in icons if page.request.get(url).status >= 400],
+        "untouched": untouched,
         "not_drawn": not_drawn,
         "chart_count": page.locator(".bt-chart").count(),
         "chart_elements_in_html": len(CHART_ELEMENT.findall(page.content())),
@@ -487,7 +513,7 @@ def _as_loaded(page, visit: Visit) -> dict:
     page.wait_for_load_state("networkidle")
     wait_until_laid_out(page)
     facts["drawn"] = page.eval_on_selector_all(".bt-chart", DRAWN_JS)
-    facts["static_chart_requests"] = [url for url in visit.requests if STATIC_CHART_FILE.search(url)]
+    facts["static_chart_requests"] = sorted(url for url in visit.requests if STATIC_CHART_FILE.search(url))
     facts["chart_boxes"] = page.eval_on_selector_all(".bt-chart-live", INTERACTIVE_JS)
     return facts
 

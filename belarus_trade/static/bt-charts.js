@@ -1,6 +1,10 @@
 // Draws every chart of the page from its embedded Vega-Lite spec with the locally served
-// vega-embed, and makes tables sortable and their overflow visible. A chart that cannot be
-// drawn (no bundle, bad spec, render error) falls back to its static image.
+// vega-embed, and makes tables sortable and their overflow visible. Until a chart is drawn, and
+// for good if it cannot be (no bundle, bad spec, render error), its static image stands in.
+//
+// Text first: the Vega bundle (about 0.9 MB) is not loaded with the page but when the reader
+// first scrolls or interacts with it; the charts are then drawn one after another, the nearest
+// first, so no single task holds up the page.
 //
 // The stored spec is laid out for the static image (WIDTH px in all, see charts.py). On the
 // page a chart takes the width of its column instead ("container" width, fitted with its axes
@@ -9,6 +13,8 @@
 // A chart is drawn again when its column changes width, the layout or the theme changes.
 (function () {
   "use strict";
+  var SCRIPT = document.currentScript;  // its data-bundle: the bundle's URL relative to this script
+  var FIRST_INTERACTIONS = ["scroll", "wheel", "pointermove", "pointerdown", "touchstart", "keydown"];
   var NARROW = 560;       // px: column width under which a chart uses the narrow layout
   var DESIGN_WIDTH = 600; // px: charts.WIDTH, for specs that give no width of their own
   var COMPOUND = ["concat", "hconcat", "vconcat", "facet", "repeat"];
@@ -204,10 +210,12 @@
     return width + "/" + (isDark() ? "dark" : "light");
   }
 
+  // Draws the chart for its box's width and the page's theme, unless it is drawn so already;
+  // the promise settles when Vega has drawn it (or failed).
   function draw(entry) {
     var width = entry.box.clientWidth;
     var key = layoutKey(width);
-    if (entry.key === key) return;
+    if (entry.key === key) return Promise.resolve();
     entry.key = key;
     var token = ++entry.token;
     var spec = adapt(entry.spec, width, isDark());
@@ -222,7 +230,7 @@
       entry.view.setAttribute("aria-hidden", "true");
       entry.box.appendChild(entry.view);
     }
-    window.vegaEmbed(entry.view, spec, {
+    return window.vegaEmbed(entry.view, spec, {
       renderer: "svg",
       actions: false,  // no menu inside the role="img" box: the CSV link below exports the data
       tooltip: { theme: isDark() ? "dark" : "light" },
@@ -251,7 +259,18 @@
     drawn.forEach(draw);
   }
 
-  function drawCharts() {
+  // The charts nearest the viewport first (a reader who followed a link to Figure 5 sees it
+  // drawn before Figure 1), each drawn once the one before it is.
+  function drawInTurn(entries) {
+    var distance = function (entry) { return Math.abs(entry.chart.getBoundingClientRect().top); };
+    var queue = entries.slice().sort(function (a, b) { return distance(a) - distance(b); });
+    (function next() {
+      var entry = queue.shift();
+      if (entry) draw(entry).then(next, next);
+    })();
+  }
+
+  function drawCharts(charts) {
     var pending = new Set();
     var resized = typeof ResizeObserver === "function" ? new ResizeObserver(function (records) {
       records.forEach(function (record) { pending.add(record.target.btEntry); });
@@ -260,7 +279,7 @@
         pending.clear();
       });
     }) : null;
-    document.querySelectorAll(".bt-chart").forEach(function (chart) {
+    charts.forEach(function (chart) {
       if (!window.vegaEmbed) { fail(chart, "the Vega bundle did not load"); return; }
       var spec;
       try {
@@ -269,11 +288,42 @@
       var entry = { chart: chart, box: chart.querySelector(".bt-chart-live"), view: null, spec: spec, key: null, token: 0, result: null };
       entry.box.btEntry = entry;
       drawn.push(entry);
-      draw(entry);
-      if (resized) resized.observe(entry.box);
     });
+    drawInTurn(drawn);
+    if (resized) drawn.forEach(function (entry) { resized.observe(entry.box); });
     // The theme switcher sets data-theme on <html>: draw every chart in the new colours.
     new MutationObserver(redrawAll).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  }
+
+  // The bundle, loaded once, when the reader starts reading on: the first scroll, mouse move,
+  // click, tap or key press. Until then the static images stand in, which also draw the charts
+  // in the first screen; in the dark theme, where those images are too bright, a chart in the
+  // first screen loads it at once.
+  function drawChartsOnFirstInteraction() {
+    var charts = Array.prototype.slice.call(document.querySelectorAll(".bt-chart"));
+    if (!charts.length) return;
+    var url = SCRIPT && SCRIPT.dataset.bundle ? new URL(SCRIPT.dataset.bundle, SCRIPT.src).href : null;
+    var visible = null, started = false;
+    function start() {
+      if (started) return;
+      started = true;
+      if (visible) visible.disconnect();
+      FIRST_INTERACTIONS.forEach(function (type) { window.removeEventListener(type, start, { passive: true }); });
+      if (!url) { charts.forEach(function (chart) { fail(chart, "no Vega bundle named"); }); return; }
+      var bundle = document.createElement("script");
+      bundle.src = url;
+      bundle.onload = function () { drawCharts(charts); };
+      bundle.onerror = function () { charts.forEach(function (chart) { fail(chart, "the Vega bundle did not load"); }); };
+      document.head.appendChild(bundle);
+    }
+    FIRST_INTERACTIONS.forEach(function (type) { window.addEventListener(type, start, { passive: true }); });
+    new MutationObserver(function () { if (isDark()) start(); })
+      .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    if (typeof IntersectionObserver !== "function") { start(); return; }
+    visible = new IntersectionObserver(function (records) {
+      if (isDark() && records.some(function (record) { return record.isIntersecting; })) start();
+    });
+    charts.forEach(function (chart) { visible.observe(chart); });
   }
 
   // --- tables ---------------------------------------------------------------------------------
@@ -352,5 +402,5 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { sortableTables(); scrollingTables(); drawCharts(); });
+  document.addEventListener("DOMContentLoaded", function () { sortableTables(); scrollingTables(); drawChartsOnFirstInteraction(); });
 })();
