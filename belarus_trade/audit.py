@@ -1,10 +1,13 @@
-"""`make audit`: Lighthouse on every page of the built book, beside a stock Jupyter Book.
+"""`make audit` (and the end of `make bench`): what every page of the built book costs a reader,
+beside a stock Jupyter Book, against the budgets in the README.
 
-Lighthouse (pinned in package.json, installed by `npm ci`) drives Debian's chromium headless
-against a local HTTP server over the built site: nothing leaves the machine. Every page is
-audited with Lighthouse's mobile preset (its default: a mid-range phone, simulated slow 4G and
-a 4x slower CPU) and its desktop preset, `RUNS` times each; the table shows the median score of
-each of the four categories (performance, accessibility, best practices, SEO), 0-100.
+First the bytes each page transfers (Chromium at a phone's width, text gzipped as the local
+server sends it) before the reader moves, and in all once every chart is drawn. Then
+Lighthouse (pinned in package.json, installed by `npm ci`), which drives Debian's chromium
+headless against the local server: nothing leaves the machine. Every page is audited with
+Lighthouse's mobile preset (its default: a mid-range phone, simulated slow 4G and a 4x slower
+CPU) and its desktop preset, `RUNS` times each; the table shows the median score of each of the
+four categories (performance, accessibility, best practices, SEO), 0-100.
 
 The same runs on a stock Jupyter Book — `jupyter-book create`'s template built with the same
 jupyter-book in a temporary folder — show what the theme alone scores on this machine. Its
@@ -12,8 +15,8 @@ notebooks are not executed: the template's plotting cell needs matplotlib, which
 does not install, and the audit is about pages, not about execution.
 
 Performance is measured on a shared 2-core machine: read it as a comparison between the two
-books on the same run, not as an absolute. Nothing here is asserted; the tests assert the
-accessibility rules (tests/test_accessibility.py).
+books on the same run, not as an absolute. Nothing here is asserted; the tests assert what a
+page loads and when (tests/test_accessibility.py, tests/test_browser.py).
 """
 from __future__ import annotations
 
@@ -117,6 +120,50 @@ def _median(values):
     return statistics.median(values) if values else None
 
 
+# What a page may cost a reader (README, "Budgets"): the scores of the issue that set them, and
+# bytes over the wire (gzip, as the local server sends text), both editions.
+BUDGETS = {
+    ("mobile", "performance"): 90, ("desktop", "performance"): 98,
+    ("mobile", "accessibility"): 100, ("desktop", "accessibility"): 100,
+    ("mobile", "best-practices"): 100, ("desktop", "best-practices"): 100,
+}
+BYTES_BEFORE_INTERACTION = 250 * 1024  # the page, its styles and scripts, the images of its first screens
+BYTES_IN_TOTAL = 700 * 1024            # and, once the reader moves, the Vega bundle and the charts drawn
+TRANSFER_TIMEOUT_MS = 30_000
+
+
+def transferred(site: Path, pages: list[str], log=print) -> dict:
+    """{page: {"before": bytes, "total": bytes}}: what Chromium receives for each page (bodies as
+    sent, i.e. compressed, plus headers) as loaded, and in all once the reader has moved the mouse
+    and every chart is drawn. Measured at a phone's width (390 px), a fresh browser cache per page."""
+    from playwright.sync_api import sync_playwright
+
+    results = {}
+    with serve(site) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for page_name in pages:
+            context = browser.new_context(viewport={"width": 390, "height": 844})
+            page, received = context.new_page(), []
+            page.on("requestfinished", received.append)
+            page.goto(url + page_name, wait_until="networkidle")
+            before = sum(_bytes(request) for request in received)
+            page.mouse.move(5, 5)
+            page.wait_for_function("[...document.querySelectorAll('.bt-chart')].every(c => "
+                                   "c.classList.contains('bt-live') || c.classList.contains('bt-failed'))",
+                                   timeout=TRANSFER_TIMEOUT_MS)
+            page.wait_for_load_state("networkidle")
+            results[page_name] = {"before": before, "total": sum(_bytes(request) for request in received)}
+            context.close()
+            log(f"bytes: {page_name}")
+        browser.close()
+    return results
+
+
+def _bytes(request) -> int:
+    sizes = request.sizes()
+    return sizes["responseBodySize"] + sizes["responseHeadersSize"]
+
+
 def stock_book(scratch: Path, log=print) -> Path:
     """`jupyter-book create`'s template, built with this environment's jupyter-book (offline)."""
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
@@ -160,6 +207,34 @@ def table(ours: dict, stock: dict) -> str:
     return "\n".join(lines)
 
 
+def weight_table(weights: dict, stock: dict) -> str:
+    """Bytes over the wire per page, before the reader moves and in all, against the budgets."""
+    header = f"{'book':6} {'page':40} {'before move':>12} {'in total':>10}"
+    lines = [header, "-" * len(header)]
+    for book, results in (("ours", weights), ("stock", stock)):
+        for page, sizes in results.items():
+            over = sizes["before"] > BYTES_BEFORE_INTERACTION or sizes["total"] > BYTES_IN_TOTAL
+            mark = "  over budget" if book == "ours" and over else ""
+            lines.append(f"{book:6} {page:40} {sizes['before'] / 1024:9.0f} KB {sizes['total'] / 1024:7.0f} KB{mark}")
+    return "\n".join(lines)
+
+
+def budget_summary(ours: dict, weights: dict) -> str:
+    """Each budget, its worst page and how many pages keep it."""
+    lines = []
+    for (preset, category), floor in BUDGETS.items():
+        scores = {page: presets[preset]["scores"][category] for page, presets in ours.items()}
+        kept = [page for page, score in scores.items() if score is not None and score >= floor]
+        worst = min(scores, key=lambda page: -1 if scores[page] is None else scores[page])
+        lines.append(f"  {category} ({preset}) >= {floor}: {len(kept)}/{len(scores)} pages; lowest {scores[worst]} ({worst})")
+    for key, limit, label in (("before", BYTES_BEFORE_INTERACTION, "before the reader moves"), ("total", BYTES_IN_TOTAL, "in total")):
+        kept = [page for page, sizes in weights.items() if sizes[key] <= limit]
+        heaviest = max(weights, key=lambda page: weights[page][key])
+        lines.append(f"  bytes {label} <= {limit // 1024} KB: {len(kept)}/{len(weights)} pages; "
+                     f"heaviest {weights[heaviest][key] / 1024:.0f} KB ({heaviest})")
+    return "\n".join(lines)
+
+
 def shortfalls(results: dict) -> str:
     """The audits that cost our pages points in accessibility, best practices and SEO."""
     lines = []
@@ -195,15 +270,26 @@ def main(argv: list[str] | None = None) -> int:
             # A copy, so a build finishing meanwhile cannot swap the pages from under the server.
             ours_site = Path(scratch) / "ours"
             shutil.copytree(site, ours_site)
-            ours = audit_site("ours", ours_site, args.runs, args.page, log)
-            stock = {} if args.no_stock else audit_site("stock", stock_book(Path(scratch), log), args.runs, None, log)
+            pages = args.page or site_pages(ours_site)
+            weights = transferred(ours_site, pages, log)
+            ours = audit_site("ours", ours_site, args.runs, pages, log)
+            stock, stock_weights = {}, {}
+            if not args.no_stock:
+                stock_site = stock_book(Path(scratch), log)
+                stock_weights = transferred(stock_site, site_pages(stock_site), log)
+                stock = audit_site("stock", stock_site, args.runs, None, log)
     except (AuditError, subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     summary = BUILD_DIR / "audit.json"
-    summary.write_text(json.dumps({"runs": args.runs, "ours": ours, "stock": stock}, indent=1), encoding="utf-8")
-    print(f"Lighthouse {_lighthouse_version()}, medians of {args.runs} runs per page and preset (scores 0-100)\n")
+    summary.write_text(json.dumps({"runs": args.runs, "ours": ours, "stock": stock, "bytes": weights, "stock_bytes": stock_weights},
+                                  indent=1), encoding="utf-8")
+    print("Bytes over the wire (gzip, as the local server sends text), a phone's width, a fresh cache per page\n")
+    print(weight_table(weights, stock_weights))
+    print(f"\nLighthouse {_lighthouse_version()}, medians of {args.runs} runs per page and preset (scores 0-100)\n")
     print(table(ours, stock))
+    print("\nbudgets (README), both editions:")
+    print(budget_summary(ours, weights))
     print("\naudits that cost our pages points (any run):")
     print(shortfalls(ours))
     print(f"\nfull medians, metrics included: {summary}")

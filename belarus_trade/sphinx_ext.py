@@ -59,10 +59,17 @@ CHARTS_SCRIPT = "bt-charts.js"  # draws the charts and sorts the tables
 PAGES_CSS = "bt-pages.css"
 PAGES_SCRIPT = "bt-pages.js"
 ICONS_CSS = "bt-icons.css"
+THEME_SCRIPT = "scripts/pydata-sphinx-theme.js"
+THEME_TAB_STOP_CHECK = ".forEach(e=>{e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1})"
+BATCHED_TAB_STOP_CHECK = (".forEach((e,i,a)=>{if(!i)a.btTabStops=Array.from(a,x=>!x.closest('details:not([open])')&&"
+                          "(x.scrollWidth>x.clientWidth||x.scrollHeight>x.clientHeight)?0:-1);"
+                          "if(e.tabIndex!==a.btTabStops[i])e.tabIndex=a.btTabStops[i]})")
 DESCRIPTION_MAX = 160  # characters; search engines cut longer descriptions
 CITATION = re.compile(r"\s*\[[^\[\]]*\b(?:1[89]|20)\d\d[a-z]?\]")  # "[Author, 2025]" in a page's description
 CHART_ELEMENT = re.compile(r'<div[^>]*\bclass="(?:[^"]*\s)?bt-chart(?:\s[^"]*)?"')
 TABLE_ELEMENT = re.compile(r'<table[^>]*\bclass="(?:[^"]*\s)?bt-sortable(?:\s[^"]*)?"')
+DESIGN_ELEMENT = re.compile(r'class="(?:[^"]*\s)?sd-')  # sphinx-design's cards, tabs, grids
+DESIGN_ASSETS = {"sphinx-design.min.css", "design-tabs.js"}
 URL_ATTRIBUTE = re.compile(r'\b(href|src|action|data-content_root)="([^"]*)"')
 # Scripts of the theme's templates that `lighter_page` removes or defers.
 FONTAWESOME_SCRIPT = r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>'
@@ -86,15 +93,33 @@ def vega_bundle_dir(build_dir: Path) -> Path:
     return vendor
 
 
-def _icons_dir(build_dir: Path) -> Path:
-    """The admonition icons' stylesheet (`icons.admonition_css`), written once per version of the
-    theme and of sphinx-exercise, whose stylesheets it is made from."""
+def _theme_overrides_dir(build_dir: Path) -> Path:
+    """Files that stand in for the theme's own, written once per version of the theme and of
+    sphinx-exercise, whose files they are made from: the admonition icons' stylesheet
+    (`icons.admonition_css`) and the theme's script with its tab-stop check batched
+    (`batched_theme_script`). Sphinx copies them over the theme's static files."""
     from importlib.metadata import version
 
-    folder = build_dir / ".vendor" / f"icons-{version('pydata-sphinx-theme')}-{version('sphinx-exercise')}"
+    folder = build_dir / ".vendor" / f"theme-{version('pydata-sphinx-theme')}-{version('sphinx-exercise')}"
     if not (folder / ICONS_CSS).exists():
         write_atomically(folder / ICONS_CSS, icons.admonition_css())
+    if not (folder / THEME_SCRIPT).exists():
+        write_atomically(folder / THEME_SCRIPT, batched_theme_script((icons.THEME_STATIC / THEME_SCRIPT).read_text(encoding="utf-8")))
     return folder
+
+
+def batched_theme_script(script: str) -> str:
+    """pydata-sphinx-theme's script with one change. At load it gives each code block and output
+    a tab stop if it scrolls, reading each element's scroll size and setting its tabIndex in turn;
+    each setting makes the next reading lay out the page again (on a chapter page on a phone,
+    about 0.4 s of the main thread, most of Lighthouse's blocking time). Here every size is read
+    first, then only the tabIndex values that change are set; a block inside a closed <details>
+    (folded code) is not measured, which would lay out its hidden content: it gets no tab stop
+    while hidden, and bt-pages.js has the theme check again when it is opened."""
+    if script.count(THEME_TAB_STOP_CHECK) != 1:
+        raise RuntimeError("pydata-sphinx-theme's tab-stop check is not where sphinx_ext expects it: "
+                           "review batched_theme_script for this version of the theme")
+    return script.replace(THEME_TAB_STOP_CHECK, BATCHED_TAB_STOP_CHECK)
 
 
 def _vl_convert_version() -> str:
@@ -175,7 +200,7 @@ def _add_assets(app) -> None:
     loads it when a chart comes near the screen or the reader first interacts (`data-bundle`,
     relative to the script, with its version so a new bundle is never read from a cache)."""
     vendor = vega_bundle_dir(BUILD_DIR)
-    app.config.html_static_path.extend([str(STATIC_DIR), str(vendor), str(_icons_dir(BUILD_DIR))])
+    app.config.html_static_path.extend([str(STATIC_DIR), str(vendor), str(_theme_overrides_dir(BUILD_DIR))])
     app.add_css_file("bt-charts.css")
     app.add_css_file(PAGES_CSS)
     app.add_css_file(ICONS_CSS, priority=900)  # after the theme's and sphinx-exercise's, whose glyphs it replaces
@@ -227,9 +252,17 @@ def _finish_page(app, pagename, templatename, context, doctree) -> None:
     context["bt_languages"] = _language_links(app, pagename)  # for the templates of pages without a body
     context["body"] = context["bt_languages"] + body
     charts, tables = bool(CHART_ELEMENT.search(body)), bool(TABLE_ELEMENT.search(body))
+    design = bool(DESIGN_ELEMENT.search(body))
     context["script_files"] = [
         js for js in context.get("script_files", [])
         if not _is_thebe(js) and (charts or tables or _file_name(js) != CHARTS_SCRIPT)
+        and (design or _file_name(js) not in DESIGN_ASSETS)
+    ]
+    # Render-blocking styles of what the page does not use: thebe's (no live kernels) and
+    # sphinx-design's (55 KB, which jupyter-book loads whether or not a page has a card or tab).
+    context["css_files"] = [
+        css for css in context.get("css_files", [])
+        if not _is_thebe(css) and (design or _file_name(css) not in DESIGN_ASSETS)
     ]
     metatags = context.get("metatags", "") + "".join(
         f'\n<link rel="alternate" hreflang="{language}" href="{html.escape(href)}" />'
@@ -240,8 +273,8 @@ def _finish_page(app, pagename, templatename, context, doctree) -> None:
     context["metatags"] = metatags
 
 
-def _file_name(js) -> str:
-    return posixpath.basename(str(getattr(js, "filename", None) or ""))
+def _file_name(asset) -> str:
+    return posixpath.basename(str(getattr(asset, "filename", None) or ""))
 
 
 GENERATED_PAGE_DESCRIPTIONS = {"genindex": N_("Index of the terms used in {}."), "search": N_("Search the text of {}.")}
@@ -340,9 +373,9 @@ def _externalise_svg(app, pagename: str, encoded: str) -> str:
     return f'loading="lazy" src="{posixpath.relpath("_images/" + name, posixpath.dirname(pagename) or ".")}"'
 
 
-def _is_thebe(js) -> bool:
+def _is_thebe(asset) -> bool:
     """jupyter-book always loads sphinx-thebe, which names a CDN; the book runs no live kernels."""
-    text = f"{js} {getattr(js, 'attributes', {}).get('body', '')}"
+    text = f"{asset} {getattr(asset, 'attributes', {}).get('body', '')}"
     return "thebe" in text.lower()
 
 

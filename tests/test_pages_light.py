@@ -11,7 +11,7 @@ import pytest
 
 from belarus_trade import icons
 from belarus_trade.localsite import serve
-from belarus_trade.sphinx_ext import lighter_page
+from belarus_trade.sphinx_ext import BATCHED_TAB_STOP_CHECK, THEME_SCRIPT, THEME_TAB_STOP_CHECK, batched_theme_script, lighter_page
 
 THEME_HEAD = """<head>
 <script data-cfasync="false">document.documentElement.dataset.mode = "light";</script>
@@ -86,3 +86,16 @@ def test_the_local_server_compresses_text_for_browsers_that_ask(tmp_path):
         with pytest.raises(urllib.error.HTTPError) as missing:
             get("robots.txt", "gzip")
         assert missing.value.code == 404
+
+
+def test_the_themes_tab_stop_check_reads_every_size_before_it_writes():
+    """The installed theme has the check that lays the page out once per block; the batched one
+    replaces it (and a theme without it stops the build rather than ship an unpatched script)."""
+    theme = (icons.THEME_STATIC / THEME_SCRIPT).read_text(encoding="utf-8")
+    batched = batched_theme_script(theme)
+    assert THEME_TAB_STOP_CHECK not in batched and batched.count(BATCHED_TAB_STOP_CHECK) == 1
+    assert len(batched) - len(theme) == len(BATCHED_TAB_STOP_CHECK) - len(THEME_TAB_STOP_CHECK)
+    reads, writes = BATCHED_TAB_STOP_CHECK.index("scrollWidth"), BATCHED_TAB_STOP_CHECK.index("e.tabIndex=")
+    assert reads < writes and "details:not([open])" in BATCHED_TAB_STOP_CHECK
+    with pytest.raises(RuntimeError):
+        batched_theme_script(theme.replace(THEME_TAB_STOP_CHECK, ""))
