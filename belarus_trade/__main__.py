@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("publish", help="record the current build as the next published edition (book/editions/)")
     commands.add_parser("translations", help="extract the English text into the gettext catalogues of book/locales and report their state")
     args = parser.parse_args(argv)
+    if args.command == "build" and args.jobs < 1:  # refused before the no-op check, which would accept it
+        print(f"error: jobs {args.jobs}: at least one chapter must run at a time", file=sys.stderr)
+        return 1
     if args.command == "build" and not args.force and _unchanged_since_last_build(args.data_dir):
         print("book is up to date")
         return 0

@@ -210,6 +210,16 @@ def _add_assets(app) -> None:
     _lighten_rendered_pages(app)
 
 
+def _notebook_outputs_beside_doctrees(app) -> None:
+    """myst-nb writes the files of notebook outputs to `jupyter_execute/` beside the output
+    folder; a translation's output folder is a subfolder of the source language's site, so its
+    3.7 MB of SVGs (which no page links to) would be published. They go beside the doctrees."""
+    if getattr(app.env, "mystnb_config", None) is None or app.config.language == i18n.SOURCE_LANGUAGE:
+        return
+    folder = Path(app.doctreedir).parent / f"jupyter_execute-{app.config.language}"
+    app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(folder.resolve()))
+
+
 def _lighten_rendered_pages(app) -> None:
     """Every page as the theme renders it, made lighter (`lighter_page`)."""
     templates = getattr(app.builder, "templates", None)
@@ -587,6 +597,7 @@ def setup(app):
     app.connect("env-before-read-docs", _article_numbering)
     app.connect("doctree-read", _translate_toc_captions, priority=600)  # after sphinx-external-toc's (500)
     app.connect("builder-inited", _add_assets)
+    app.connect("builder-inited", _notebook_outputs_beside_doctrees)  # after myst-nb's own (connected first)
     app.connect("html-page-context", _finish_page)
     app.connect("build-finished", _landing_page, priority=400)  # before sphinx-external-toc's redirect (500)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

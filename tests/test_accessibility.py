@@ -84,6 +84,12 @@ def test_icons_need_no_icon_script_or_font(page_facts, path, built_site):
     assert "svg-inline--fa" in page and not re.search(r'<(i|span) class="[^"]*\bfa-', page)
 
 
+def test_the_site_holds_no_notebook_output_folder(built_site):
+    """myst-nb's `jupyter_execute/` (files no page links to) stays in the build folder, for the
+    translated edition too, whose output folder is inside the published site."""
+    assert sorted(str(p.relative_to(built_site)) for p in built_site.rglob("jupyter_execute*")) == []
+
+
 # --- page metadata and the landing page (read from the files) -------------------------------
 
 class _Head(html.parser.HTMLParser):
