@@ -197,8 +197,8 @@ def _add_templates(app, config) -> None:
 
 def _add_assets(app) -> None:
     """The book's styles and scripts. The Vega bundle is not a script of the page: bt-charts.js
-    loads it when a chart comes near the screen or the reader first interacts (`data-bundle`,
-    relative to the script, with its version so a new bundle is never read from a cache)."""
+    loads it at the reader's first move (`data-bundle`, relative to the script, with its version
+    so a new bundle is never read from a cache)."""
     vendor = vega_bundle_dir(BUILD_DIR)
     app.config.html_static_path.extend([str(STATIC_DIR), str(vendor), str(_theme_overrides_dir(BUILD_DIR))])
     app.add_css_file("bt-charts.css")

@@ -260,13 +260,13 @@
   }
 
   // The charts nearest the viewport first (a reader who followed a link to Figure 5 sees it
-  // drawn before Figure 1), each drawn once the one before it is.
-  function drawInTurn(entries) {
-    var distance = function (entry) { return Math.abs(entry.chart.getBoundingClientRect().top); };
-    var queue = entries.slice().sort(function (a, b) { return distance(a) - distance(b); });
+  // drawn before Figure 1), each drawn once the one before it is; `then(entry)` after each.
+  function drawInTurn(entries, then) {
+    var top = new Map(entries.map(function (entry) { return [entry, Math.abs(entry.chart.getBoundingClientRect().top)]; }));
+    var queue = entries.slice().sort(function (a, b) { return top.get(a) - top.get(b); });
     (function next() {
       var entry = queue.shift();
-      if (entry) draw(entry).then(next, next);
+      if (entry) draw(entry).then(function () { then(entry); next(); });
     })();
   }
 
@@ -289,8 +289,9 @@
       entry.box.btEntry = entry;
       drawn.push(entry);
     });
-    drawInTurn(drawn);
-    if (resized) drawn.forEach(function (entry) { resized.observe(entry.box); });
+    // A chart follows its box's width once it is first drawn (observing sooner would draw every
+    // chart at once: an observer reports each box's size as soon as it observes it).
+    drawInTurn(drawn, function (entry) { if (resized) resized.observe(entry.box); });
     // The theme switcher sets data-theme on <html>: draw every chart in the new colours.
     new MutationObserver(redrawAll).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   }
