@@ -132,19 +132,26 @@ BYTES_IN_TOTAL = 700 * 1024            # and, once the reader moves, the Vega bu
 TRANSFER_TIMEOUT_MS = 30_000
 
 
-def transferred(site: Path, pages: list[str], log=print) -> dict:
+def transferred(site: Path, pages: list[str], log=print, browser=None) -> dict:
     """{page: {"before": bytes, "total": bytes}}: what Chromium receives for each page (bodies as
     sent, i.e. compressed, plus headers) as loaded, and in all once the reader has moved the mouse
-    and every chart is drawn. Measured at a phone's width (390 px), a fresh browser cache per page."""
+    and every chart is drawn. Measured at a phone's width (390 px), a fresh browser cache per page;
+    in `browser` (Playwright's) if given, else in a Chromium of its own."""
     from playwright.sync_api import sync_playwright
 
+    if browser is None:
+        with sync_playwright() as playwright:
+            own = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            try:
+                return transferred(site, pages, log, own)
+            finally:
+                own.close()
     results = {}
-    with serve(site) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+    with serve(site) as url:
         for page_name in pages:
             context = browser.new_context(viewport={"width": 390, "height": 844})
             page, received = context.new_page(), []
-            page.on("requestfinished", received.append)
+            page.on("requestfinished", functools.partial(_record, received))  # Playwright wants a function it can tag
             page.goto(url + page_name, wait_until="networkidle")
             before = sum(_bytes(request) for request in received)
             page.mouse.move(5, 5)
@@ -155,8 +162,11 @@ def transferred(site: Path, pages: list[str], log=print) -> dict:
             results[page_name] = {"before": before, "total": sum(_bytes(request) for request in received)}
             context.close()
             log(f"bytes: {page_name}")
-        browser.close()
     return results
+
+
+def _record(received: list, request) -> None:
+    received.append(request)
 
 
 def _bytes(request) -> int:

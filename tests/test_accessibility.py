@@ -84,6 +84,17 @@ def test_icons_need_no_icon_script_or_font(page_facts, path, built_site):
     assert "svg-inline--fa" in page and not re.search(r'<(i|span) class="[^"]*\bfa-', page)
 
 
+def test_the_weight_measure_sees_the_bundle_arrive_after_the_move(browser, site):
+    """`make audit`'s byte counts on two real pages: a page with charts receives the Vega bundle
+    (hundreds of KB, compressed) only after the reader moves; a page without charts nothing more."""
+    from belarus_trade.audit import transferred
+
+    weights = transferred(site.root, ["chapters/pre_sanction.html", "glossary.html"], log=lambda message: None, browser=browser)
+    chapter, glossary = weights["chapters/pre_sanction.html"], weights["glossary.html"]
+    assert 50_000 < chapter["before"] and chapter["total"] - chapter["before"] > 200_000
+    assert 0 < glossary["before"] == glossary["total"]
+
+
 def test_the_site_holds_no_notebook_output_folder(built_site):
     """myst-nb's `jupyter_execute/` (files no page links to) stays in the build folder, for the
     translated edition too, whose output folder is inside the published site."""
