@@ -111,6 +111,7 @@ def command_seconds(*command: str, cwd: Path | None = None, env: dict | None = N
 def project_copy(folder: Path, book: Path, data: Path) -> Path:
     """The project as `python -m belarus_trade build` sees it (package, pins, book, data), in
     `folder`, with the book as built in `book`: its commands build the copy, not the project."""
+    folder.mkdir(parents=True)
     for name in ("requirements.txt", "pyproject.toml"):
         shutil.copy2(PROJECT_ROOT / name, folder / name)
     shutil.copytree(PROJECT_ROOT / "belarus_trade", folder / "belarus_trade", ignore=shutil.ignore_patterns("__pycache__"))
