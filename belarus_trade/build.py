@@ -174,9 +174,16 @@ def code_of(notebook: dict) -> str:
             continue  # papermill's copy of the parameters, which the key holds already
         if cell["cell_type"] == "code":
             parts.append(source)
-        elif cell["cell_type"] == "markdown" and inline_expressions(source):
-            parts.append("# --- inline expressions ---\n" + "\n".join(inline_expressions(source)))
+        elif cell["cell_type"] == "markdown" and (expressions := _inline_expressions(source)):
+            parts.append("# --- inline expressions ---\n" + "\n".join(expressions))
     return "\n# --- cell ---\n".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _inline_expressions(markdown: str) -> tuple[str, ...]:
+    """A Markdown cell's `{eval}` expressions, parsed once per text: a build asks for every
+    chapter's key in every language, and a chapter's languages share its Markdown."""
+    return tuple(inline_expressions(markdown))
 
 
 def input_key(notebook: dict, parameters: dict, data_dir: Path, reads: list[str], fingerprint: str) -> str:
@@ -276,73 +283,164 @@ def normalise(notebook: dict) -> dict:
     return notebook
 
 
+@dataclass
+class Run:
+    """One execution of a chapter: its parameters (its language's), where the executed copy goes,
+    the environment fingerprint of its key, and where a failed run is kept."""
+    target: Path
+    parameters: dict
+    fingerprint: str
+    failed_dir: Path
+
+
 def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path, fingerprint: str,
                     failed_dir: Path = BUILD_DIR / "failed") -> dict:
     """Execute one chapter with papermill into `target` (written only on success; a failed
     run is kept in `failed_dir` for inspection)."""
-    import papermill
+    return execute_runs(source, [Run(target, parameters, fingerprint, failed_dir)], data_dir)[0]
 
+
+def execute_runs(source: Path, runs: list[Run], data_dir: Path) -> list[dict]:
+    """Execute one chapter once per run (its stale languages), one run after the other in one
+    kernel. A translated run computes what the English one computed, with other labels: sharing
+    the kernel starts the kernel, imports the modules, validates the data files (`data.load`'s
+    cache) and starts vl-convert's engine once per chapter instead of once per language. The
+    kernel's namespace is emptied before each later run (`_shared_kernel`), so a run sees none of
+    the names the one before defined. Each run writes its target on success; a run
+    that fails stops the chapter (the runs after it do not start)."""
     source_notebook = read_notebook(source)
+    results = []
     with tempfile.TemporaryDirectory(prefix="belarus-trade-") as scratch:
         scratch = Path(scratch)
         read_log = scratch / "reads.log"
         read_log.touch()
         previous_log = os.environ.get(READ_LOG_ENV)
         os.environ[READ_LOG_ENV] = str(read_log)  # inherited by the kernel papermill starts
-        executed = scratch / source.name
-        started = time.perf_counter()
+        kernel = _shared_kernel()
         try:
-            for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            for number, run in enumerate(runs):
+                logged = read_log.stat().st_size  # what the runs before this one read
+                executed = scratch / str(number) / source.name
+                executed.parent.mkdir()
+                started = time.perf_counter()
+                if number and kernel.has_kernel:
+                    kernel.reset_namespace()
                 try:
-                    papermill.execute_notebook(
-                        str(source), str(executed), parameters=parameters or None, cwd=str(source.parent),
-                        engine_name="belarus_trade",  # also evaluates the Markdown's {eval} numbers (engine.py)
-                        kernel_name="python3", progress_bar=False, log_output=False, report_mode=False,
-                        # Saving after every cell costs seconds on chart-heavy chapters; the output is
-                        # written once at the end, and also when a cell fails.
-                        request_save_on_cell_execute=False,
-                        start_timeout=KERNEL_START_SECONDS,
-                        # The kernel's own log is noise here (ipykernel 7 warns on every start that local TCP
-                        # is unencrypted, and reports the interrupt of its shutdown); cell errors still
-                        # reach papermill and fail the chapter.
-                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                    )
-                    break
-                except RuntimeError as error:
-                    # jupyter_client picks a free port, releases it, then the kernel binds it: a
-                    # kernel starting at the same moment can take it first ("Address already in
-                    # use"). A busy machine can keep a kernel from answering in time. Either way
-                    # nothing of the chapter has run yet, so starting again is safe.
-                    slow = KERNEL_START_TIMEOUT in str(error)
-                    if slow and attempt >= KERNEL_SLOW_ATTEMPTS:
-                        raise BuildError(f"{source.name}: the kernel did not answer within {KERNEL_START_SECONDS} s, "
-                                         f"{attempt} times: the machine is busy; run the build again when it is quieter "
-                                         "(or with --jobs 1)") from None
-                    if not (slow or KERNEL_START_FAILURE in str(error)) or attempt == KERNEL_START_ATTEMPTS:
-                        raise
-        except BuildError:
-            raise
-        except Exception as error:  # papermill wraps the cell's exception; keep the run for inspection
-            kept = "no executed copy: the kernel stopped before saving"
-            if executed.exists():
-                failed_dir.mkdir(parents=True, exist_ok=True)
-                shutil.copy(executed, failed_dir / source.name)
-                kept = f"executed copy: {failed_dir / source.name}"
-            raise BuildError(f"{source.name}: {_one_line(error)} ({kept})") from None
+                    _papermill(source, executed, run, kernel)
+                finally:
+                    kernel.close_clients()
+                elapsed = time.perf_counter() - started
+                notebook = hide_injected_parameters(normalise(read_notebook(executed)))
+                lines = read_log.read_bytes()[logged:].decode("utf-8").split()
+                reads = sorted({_relative_to_data(Path(line), data_dir) for line in lines if line})
+                state = {"reads": reads, "parameters": run.parameters}
+                state["input_key"] = input_key(source_notebook, run.parameters, data_dir, reads, run.fingerprint)
+                notebook["metadata"][METADATA_KEY] = state
+                write_atomically(run.target, json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+                results.append({"chapter": source.stem, "language": run.parameters.get("language", SOURCE_LANGUAGE),
+                                "seconds": elapsed, "reads": reads})
         finally:
             if previous_log is None:
                 os.environ.pop(READ_LOG_ENV, None)
             else:
                 os.environ[READ_LOG_ENV] = previous_log
-        elapsed = time.perf_counter() - started
-        notebook = hide_injected_parameters(normalise(read_notebook(executed)))
-        reads = sorted({_relative_to_data(Path(line), data_dir) for line in read_log.read_text().split() if line})
-        state = {"reads": reads, "parameters": parameters}
-        state["input_key"] = input_key(source_notebook, parameters, data_dir, reads, fingerprint)
-        notebook["metadata"][METADATA_KEY] = state
-        write_atomically(target, json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
-        return {"chapter": source.stem, "language": parameters.get("language", SOURCE_LANGUAGE), "seconds": elapsed,
-                "reads": reads}
+            kernel.shut_down()
+    return results
+
+
+def _shared_kernel():
+    """A kernel manager that papermill's runs share (`execute_runs`): nbclient starts its kernel
+    in the first run and, not owning the manager, leaves it running and its own client open."""
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    class SharedKernel(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.clients = []
+
+        def client(self, **kwargs):
+            client = super().client(**kwargs)
+            self.clients.append(client)
+            return client
+
+        def close_clients(self) -> None:
+            """End the channels (and heartbeat thread) of the clients a run opened."""
+            while self.clients:
+                self.clients.pop().stop_channels()
+
+        def reset_namespace(self) -> None:
+            """Empty the kernel's namespace (IPython's `%reset -f`): the modules it imported stay."""
+            run_sync(self._reset_namespace)()
+
+        async def _reset_namespace(self) -> None:
+            client = self.client()
+            try:
+                client.start_channels()
+                await client.wait_for_ready(timeout=KERNEL_START_SECONDS)
+                msg_id = client.execute("%reset -f", silent=True, store_history=False)
+                while True:
+                    reply = await client.get_shell_msg(timeout=KERNEL_START_SECONDS)
+                    if reply["parent_header"].get("msg_id") == msg_id:
+                        break
+            finally:
+                self.close_clients()
+            if reply["content"].get("status") != "ok":
+                raise BuildError(f"the kernel did not empty its namespace between runs: {reply['content'].get('evalue', '')}")
+
+        def shut_down(self) -> None:
+            self.close_clients()
+            if self.has_kernel:
+                run_sync(self.shutdown_kernel)()
+
+    return SharedKernel(kernel_name="python3")
+
+
+def _papermill(source: Path, executed: Path, run: Run, kernel) -> None:
+    """One papermill run of `source` into `executed`, in `kernel` (started by the first run that
+    needs it); a failure is a BuildError naming the chapter, its executed copy kept in `run.failed_dir`."""
+    import papermill
+
+    try:
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            try:
+                papermill.execute_notebook(
+                    str(source), str(executed), parameters=run.parameters or None, cwd=str(source.parent),
+                    engine_name="belarus_trade",  # also evaluates the Markdown's {eval} numbers (engine.py)
+                    kernel_name="python3", progress_bar=False, log_output=False, report_mode=False,
+                    # Saving after every cell costs seconds on chart-heavy chapters; the output is
+                    # written once at the end, and also when a cell fails.
+                    request_save_on_cell_execute=False,
+                    start_timeout=KERNEL_START_SECONDS,
+                    # The kernel's own log is noise here (ipykernel 7 warns on every start that local TCP
+                    # is unencrypted, and reports the interrupt of its shutdown); cell errors still
+                    # reach papermill and fail the chapter.
+                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                    km=kernel,
+                )
+                return
+            except RuntimeError as error:
+                # jupyter_client picks a free port, releases it, then the kernel binds it: a
+                # kernel starting at the same moment can take it first ("Address already in
+                # use"). A busy machine can keep a kernel from answering in time. Either way
+                # nothing of the chapter has run yet (nbclient has shut the kernel down), so
+                # starting again is safe, in a fresh kernel.
+                slow = KERNEL_START_TIMEOUT in str(error)
+                if slow and attempt >= KERNEL_SLOW_ATTEMPTS:
+                    raise BuildError(f"{source.name}: the kernel did not answer within {KERNEL_START_SECONDS} s, "
+                                     f"{attempt} times: the machine is busy; run the build again when it is quieter "
+                                     "(or with --jobs 1)") from None
+                if not (slow or KERNEL_START_FAILURE in str(error)) or attempt == KERNEL_START_ATTEMPTS:
+                    raise
+    except BuildError:
+        raise
+    except Exception as error:  # papermill wraps the cell's exception; keep the run for inspection
+        kept = "no executed copy: the kernel stopped before saving"
+        if executed.exists():
+            run.failed_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copy(executed, run.failed_dir / source.name)
+            kept = f"executed copy: {run.failed_dir / source.name}"
+        raise BuildError(f"{source.name}: {_one_line(error)} ({kept})") from None
 
 
 def write_atomically(target: Path, content: str | bytes) -> None:
@@ -385,26 +483,33 @@ def _one_line(error: Exception) -> str:
 
 def execute_all(stale: dict[str, list[Chapter]], parameters: dict, data_dir: Path, fingerprint: str,
                 book_dir: Path, jobs: int = 2) -> list[dict]:
-    """Run the stale chapters of each language in parallel worker processes (each sets its own read log).
+    """Run the stale chapters in parallel worker processes (each sets its own read log), a chapter's
+    stale languages one after the other in one worker and one kernel (`execute_runs`).
 
     Largest notebooks first (a fair proxy for the longest runs), so the two workers finish
     close together instead of one waiting on a long chapter started last."""
-    runs = sorted(((chapter, language) for language, chapter_list in stale.items() for chapter in chapter_list),
-                  key=lambda run: run[0].path.stat().st_size, reverse=True)
     failed = book_dir / "_build" / "failed"
-    arguments = [(chapter.path, executed_copy(chapter, book_dir, language), in_language(parameters, language), data_dir,
-                  language_fingerprint(fingerprint, language), failed if language == SOURCE_LANGUAGE else failed / language)
-                 for chapter, language in runs]
+    languages: dict[Path, list[str]] = {}
+    for language, chapter_list in stale.items():
+        for chapter in chapter_list:
+            languages.setdefault(chapter.path, []).append(language)
+    arguments = [(path, [Run(executed_copy(Chapter(path), book_dir, language), in_language(parameters, language),
+                             language_fingerprint(fingerprint, language),
+                             failed if language == SOURCE_LANGUAGE else failed / language)
+                         for language in LANGUAGES if language in stale_in], data_dir)
+                 for path, stale_in in sorted(languages.items(), key=lambda item: item[0].stat().st_size, reverse=True)]
     if len(arguments) <= 1 or jobs == 1:
-        return [execute_chapter(*args) for args in arguments]
+        return [result for args in arguments for result in execute_runs(*args)]
     import multiprocessing
 
     import papermill  # noqa: F401  imported once here, inherited by every forked worker
 
     # One fresh forked worker per chapter: a reused worker would carry the previous chapter's
-    # kernel client state into the next execution.
+    # kernel client state into the next execution. The pool forks them from a thread of its own,
+    # so nothing here may start a subprocess while it runs: a worker forked during `Popen` keeps
+    # the pipe Popen waits on open, and Popen waits for ever.
     with multiprocessing.get_context("fork").Pool(jobs, _die_with_parent, (os.getpid(),), maxtasksperchild=1) as pool:
-        return pool.starmap(execute_chapter, arguments, chunksize=1)
+        return [result for results in pool.starmap(execute_runs, arguments, chunksize=1) for result in results]
 
 
 def _die_with_parent(parent: int) -> None:
@@ -460,31 +565,59 @@ def site_stamp(book_dir: Path, data_dir: Path, fingerprint: str) -> str:
 
 def render_html(book_dir: Path, build_dir: Path, data_dir: Path, fingerprint: str = "") -> Path:
     """Sphinx build of every language into one fresh folder (the source language at its top, each
-    translation in its own subfolder); returns it. Doctrees persist so unchanged pages are not re-read.
-    The languages render at once, each Sphinx a process of its own with its own sources, doctrees,
-    log and output folder (a translation's is a subfolder the source language's Sphinx never reads)."""
-    build_dir.mkdir(parents=True, exist_ok=True)
-    target = Path(tempfile.mkdtemp(prefix="html-", dir=build_dir))
-    target.chmod(0o755)  # mkdtemp creates it private; the site is meant to be served
-    renders = []
-    try:
-        for language in LANGUAGES:
-            translated = language != SOURCE_LANGUAGE
-            renders.append(_Render(
-                sync_translated_source(book_dir, language) if translated else book_dir,
-                target / language if translated else target, book_dir, data_dir, fingerprint, language))
-        for render in renders:
-            render.finish()
-    except BaseException:
-        for render in renders:
+    translation in its own subfolder); returns it. Doctrees persist so unchanged pages are not re-read."""
+    return Renders(book_dir, build_dir, data_dir, fingerprint).finish()
+
+
+class Renders:
+    """Every language's Sphinx, each a process of its own with its own sources, doctrees, log and
+    output folder (a translation's is a subfolder the source language's Sphinx never reads), all
+    rendering into one fresh folder at once.
+
+    They start when made and prepare (import Sphinx and the extensions, write the Vega bundle:
+    `render --wait`); a build that executes chapters makes them before it starts the chapters, so
+    that this work runs beside the executions instead of after them. `finish` mirrors the translated sources and lets them read the
+    book; `stop` ends them and removes their folder."""
+
+    def __init__(self, book_dir: Path, build_dir: Path, data_dir: Path, fingerprint: str):
+        build_dir.mkdir(parents=True, exist_ok=True)
+        self.book_dir = book_dir
+        self.target = Path(tempfile.mkdtemp(prefix="html-", dir=build_dir))
+        self.target.chmod(0o755)  # mkdtemp creates it private; the site is meant to be served
+        self.renders = []
+        try:
+            for language in LANGUAGES:
+                translated = language != SOURCE_LANGUAGE
+                self.renders.append(_Render(
+                    translated_source(book_dir, language) if translated else book_dir,
+                    self.target / language if translated else self.target, book_dir, data_dir, fingerprint, language))
+        except BaseException:
+            self.stop()
+            raise
+
+    def finish(self) -> Path:
+        try:
+            for language in LANGUAGES:
+                if language != SOURCE_LANGUAGE:
+                    sync_translated_source(self.book_dir, language)
+            for render in self.renders:
+                render.go()
+            for render in self.renders:
+                render.finish()
+        except BaseException:
+            self.stop()
+            raise
+        return self.target
+
+    def stop(self) -> None:
+        for render in self.renders:
             render.stop()
-        shutil.rmtree(target, ignore_errors=True)
-        raise
-    return target
+        shutil.rmtree(self.target, ignore_errors=True)
 
 
 class _Render:
-    """One language's Sphinx, started at once, its log in `_build/sphinx[-LANGUAGE].log`."""
+    """One language's Sphinx, started at once, its log in `_build/sphinx[-LANGUAGE].log`; it reads
+    the book after `go`."""
 
     def __init__(self, source: Path, target: Path, book_dir: Path, data_dir: Path, fingerprint: str, language: str):
         translated = language != SOURCE_LANGUAGE
@@ -495,8 +628,16 @@ class _Render:
         with open(self.log, "w", encoding="utf-8") as stream:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "belarus_trade.render", str(source), str(target), str(doctrees), str(data_dir),
-                 fingerprint, language, str(book_dir / LOCALE_DIR.name), str(book_dir)],
-                stdout=stream, stderr=subprocess.STDOUT, env={**os.environ, "NO_COLOR": "1"})
+                 fingerprint, language, str(book_dir / LOCALE_DIR.name), str(book_dir), "--wait"],
+                stdin=subprocess.PIPE, stdout=stream, stderr=subprocess.STDOUT, env={**os.environ, "NO_COLOR": "1"})
+
+    def go(self) -> None:
+        """The sources are ready: read them (a render that already ended is reported by `finish`)."""
+        try:
+            self.process.stdin.write(b"go\n")
+            self.process.stdin.close()
+        except BrokenPipeError:
+            pass
 
     def finish(self) -> None:
         """Wait for it; a failure or any warning fails the build with the first of them."""
@@ -511,6 +652,8 @@ class _Render:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        if not self.process.stdin.closed:
+            self.process.stdin.close()
 
 
 def publish(new_html: Path, build_dir: Path) -> Path:
@@ -669,26 +812,35 @@ def build(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, parameters: d
 
 def _build_locked(book_dir: Path, build_dir: Path, data_dir: Path, parameters: dict, chapter_list: list[Chapter],
                   jobs: int, force: bool, log) -> dict:
-    fingerprint = environment_fingerprint()
+    fingerprint, package = environment_fingerprint(), package_fingerprint()
     stale = {language: chapter_list if force else stale_chapters(chapter_list, data_dir, parameters, fingerprint, language, book_dir)
              for language in LANGUAGES}
     report = {"executed": [], "rendered": False}
-    if any(stale.values()):
-        check_catalogues(book_dir)
-        for language, waiting in stale.items():
-            if waiting:
-                log(f"executing {len(waiting)} of {len(chapter_list)} chapters ({language}): {', '.join(c.name for c in waiting)}")
-        report["executed"] = execute_all(stale, parameters, data_dir, fingerprint, book_dir, jobs)
-    stamp = site_stamp(book_dir, data_dir, package_fingerprint())
-    stamp_file = build_dir / "site.stamp"
-    if not force and (build_dir / "html").exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
-        log("book is up to date")
-        return report
-    if not report["executed"]:
-        check_catalogues(book_dir)
-    log("rendering HTML")
-    site = render_html(book_dir, build_dir, data_dir, package_fingerprint())
-    publish(site, build_dir)
+    renders = None
+    try:
+        if any(stale.values()):
+            check_catalogues(book_dir)
+            for language, waiting in stale.items():
+                if waiting:
+                    log(f"executing {len(waiting)} of {len(chapter_list)} chapters ({language}): {', '.join(c.name for c in waiting)}")
+            # The renders start first and prepare (import Sphinx, write the Vega bundle) beside the
+            # chapters; started later, their Popen would race the pool's forks (`execute_all`).
+            renders = Renders(book_dir, build_dir, data_dir, package)
+            report["executed"] = execute_all(stale, parameters, data_dir, fingerprint, book_dir, jobs)
+        stamp = site_stamp(book_dir, data_dir, package)
+        stamp_file = build_dir / "site.stamp"
+        if not force and (build_dir / "html").exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+            log("book is up to date")
+            return report
+        if not report["executed"]:
+            check_catalogues(book_dir)
+        log("rendering HTML")
+        site = (renders or Renders(book_dir, build_dir, data_dir, package)).finish()
+        renders = None  # finished: the site is published below
+        publish(site, build_dir)
+    finally:
+        if renders is not None:
+            renders.stop()
     stamp_file.write_text(stamp)
     report["rendered"] = True
     log(f"book ready: {build_dir / 'html' / 'index.html'}")
