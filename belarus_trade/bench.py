@@ -14,17 +14,17 @@
   IPython shell, which also computes the outputs the code displays (charts' HTML and static
   SVG, Vega spec for JupyterLab) — the chapter's real work and the baseline of the ratio — and as plain
   Python, where `display` computes nothing (shown for reference);
-- page weight: each chapter page's HTML plus the assets it loads on screen, with and
-  without the shared Vega bundle.
+- page weight: each chapter page's own HTML, as written and gzipped (what a page loads in
+  all, before and after the reader moves, is `make audit`'s, which `make bench` runs next).
 
 Every build is made in a temporary folder: nothing of the project's own `book/_build` (or its
 notebooks) is read or written.
 """
 from __future__ import annotations
 
+import gzip
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -36,7 +36,6 @@ from pathlib import Path
 from .build import build, chapters
 from .i18n import LANGUAGES
 from .paths import BOOK_DIR, DATA_DIR, PROJECT_ROOT
-from .sphinx_ext import BUNDLE_NAME
 
 RUNS = 3
 STOCK_RATIO_TARGET = 1.2
@@ -44,9 +43,6 @@ STOCK_RATIO_TARGET = 1.2
 # repository or LaTeX settings), the book's title and bibliography so that citations resolve,
 # execution forced. No extension, no parse or Sphinx options of the book's own.
 STOCK_SETTINGS = ("title", "author", "bibtex_bibfiles")
-# What a page loads on screen: scripts, stylesheets and eagerly loaded images (the static
-# chart images are lazy and hidden, so a screen reader of the page never fetches them).
-ASSET = re.compile(r'<script[^>]+src="([^"#?]+)|<link[^>]+rel="stylesheet"[^>]+href="([^"#?]+)|<img(?![^>]*loading="lazy")[^>]+src="([^"#?]+)')
 
 
 IPYTHON_RUNNER = """
@@ -131,20 +127,10 @@ def cli_no_op_seconds(runs: int, project: Path) -> tuple[float, float]:
     return statistics.median(no_op), statistics.median(pandas)
 
 
-def page_weight(site: Path, page: Path) -> dict:
-    """Bytes a browser loads for the page on screen (lazy static chart images are not loaded)."""
-    html = page.read_text(encoding="utf-8")
-    assets = set()
-    for groups in ASSET.findall(html):
-        reference = next(g for g in groups if g)
-        if reference.startswith(("http:", "https:", "data:")):
-            continue
-        path = (page.parent / reference).resolve()
-        if path.is_file() and site in path.parents:
-            assets.add(path)
-    bundle = sum(p.stat().st_size for p in assets if p.name == BUNDLE_NAME)
-    total = len(html.encode()) + sum(p.stat().st_size for p in assets)
-    return {"html": len(html.encode()), "with_assets": total, "bundle": bundle, "beyond_bundle": total - bundle}
+def page_weight(page: Path) -> dict:
+    """A page's own HTML: bytes as written, and gzipped as the book's hosts send it."""
+    html = page.read_bytes()
+    return {"html": len(html), "gzip": len(gzip.compress(html, compresslevel=6))}
 
 
 def main(runs: int = RUNS) -> None:
@@ -162,7 +148,7 @@ def main(runs: int = RUNS) -> None:
             noop.append(timed_build(book, data))
             stock.append(stock_build_seconds(scratch / f"stock{run}"))
         site = (book / "_build" / "html").resolve()
-        weights = {p.name: page_weight(site, p) for p in sorted((site / "chapters").glob("*.html"))}
+        weights = {p.relative_to(site).as_posix(): page_weight(p) for p in sorted(site.glob("**/chapters/*.html"))}
         cli_no_op, bare_pandas = cli_no_op_seconds(runs, project_copy((scratch / "project"), book, data))
     serial, clean_median, stock_median = statistics.median(bare), statistics.median(clean), statistics.median(stock)
     print(f"chapters: {len(chapter_list)}; runs: {runs} (medians)")
@@ -178,8 +164,4 @@ def main(runs: int = RUNS) -> None:
     print(f"no-op `python -m belarus_trade build`: {cli_no_op:6.3f} s   ratio to `python -c \"import pandas\"` "
           f"({bare_pandas:.3f} s): {cli_no_op / bare_pandas:.2f} (target <= 1.5)")
     for name, weight in weights.items():
-        print(
-            f"page {name}: own HTML {weight['html'] / 1024:.0f} KB (target <= 200 KB); with every asset it loads "
-            f"{weight['with_assets'] / 1024:.0f} KB, of which the shared Vega bundle {weight['bundle'] / 1024:.0f} KB "
-            f"and shared theme assets {(weight['beyond_bundle'] - weight['html']) / 1024:.0f} KB"
-        )
+        print(f"page {name}: own HTML {weight['html'] / 1024:.0f} KB (target <= 200 KB), {weight['gzip'] / 1024:.0f} KB gzipped")

@@ -46,24 +46,24 @@ def render(book_dir: Path, output_dir: Path, doctree_dir: Path, data_dir: Path, 
             "locale_dirs": [str(locale_dir or book_dir / "locales")],
             "belarus_trade_editions": edition_roots(language),
             "belarus_trade_records_dir": str(records_dir or book_dir),
+            # The Vega bundle and the theme's overridden files are cached in the build folder of
+            # the book being built (the source-language book's), not the project's: a book copied
+            # elsewhere (an edition, `make bench`, a test) writes nothing into `book/_build`.
+            "belarus_trade_build_dir": str(Path(records_dir or book_dir) / "_build"),
         },
         warningiserror=False, keep_going=True, quiet=True,
     )
 
 
 def prepare(book_dir: Path, language: str | None = None) -> None:
-    """Everything a render does before it reads the book: import Sphinx and the extensions, point
-    the Vega bundle at `book_dir`'s build folder and, for the source `language`, write it there."""
+    """Everything a render does before it reads the book: import Sphinx and the extensions and, for
+    the source `language`, write the Vega bundle into `book_dir`'s build folder."""
     for module in EXTENSIONS:
         importlib.import_module(module)
     from . import sphinx_ext
 
-    # The Vega bundle is cached in the build folder of the book being built (the source-language
-    # book's), not the project's: a book copied elsewhere (an edition, `make bench`, a test) writes
-    # nothing into the project's `book/_build`.
-    sphinx_ext.BUILD_DIR = Path(book_dir) / "_build"
     if language == SOURCE_LANGUAGE:  # one render writes it; the others find it when they start
-        sphinx_ext.vega_bundle_dir(sphinx_ext.BUILD_DIR)
+        sphinx_ext.vega_bundle_dir(Path(book_dir) / "_build")
     look_up_entry_points_once()
 
 

@@ -199,8 +199,9 @@ def _add_assets(app) -> None:
     """The book's styles and scripts. The Vega bundle is not a script of the page: bt-charts.js
     loads it at the reader's first move (`data-bundle`, relative to the script, with its version
     so a new bundle is never read from a cache)."""
-    vendor = vega_bundle_dir(BUILD_DIR)
-    app.config.html_static_path.extend([str(STATIC_DIR), str(vendor), str(_theme_overrides_dir(BUILD_DIR))])
+    build_dir = Path(app.config.belarus_trade_build_dir or BUILD_DIR)
+    vendor = vega_bundle_dir(build_dir)
+    app.config.html_static_path.extend([str(STATIC_DIR), str(vendor), str(_theme_overrides_dir(build_dir))])
     app.add_css_file("bt-charts.css")
     app.add_css_file(PAGES_CSS)
     app.add_css_file(ICONS_CSS, priority=900)  # after the theme's and sphinx-exercise's, whose glyphs it replaces
@@ -583,6 +584,9 @@ def setup(app):
     app.add_config_value("belarus_trade_data_dir", "", "html")
     app.add_config_value("belarus_trade_fingerprint", "", "env")
     app.add_config_value("belarus_trade_editions", {}, "html")  # language -> its site's top, from this site's top
+    # The build folder of the book being built (its copies of the Vega bundle and the theme's
+    # overridden files), so a book copied elsewhere writes nothing into the project's book/_build.
+    app.add_config_value("belarus_trade_build_dir", "", "html")
     app.connect("config-inited", _use_language)
     app.connect("config-inited", _add_templates)
     app.connect("config-inited", _bibliography_style)
