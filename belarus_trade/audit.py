@@ -130,6 +130,9 @@ BUDGETS = {
 BYTES_BEFORE_INTERACTION = 250 * 1024  # the page, its styles and scripts, the images of its first screens
 BYTES_IN_TOTAL = 700 * 1024            # and, once the reader moves, the Vega bundle and the charts drawn
 TRANSFER_TIMEOUT_MS = 30_000
+# Every chart of the page drawn live or fallen back to its static image (bt-charts.js's classes).
+CHARTS_SETTLED_JS = ("() => [...document.querySelectorAll('.bt-chart')]"
+                     ".every(c => c.classList.contains('bt-live') || c.classList.contains('bt-failed'))")
 
 
 def transferred(site: Path, pages: list[str], log=print, browser=None) -> dict:
@@ -155,9 +158,7 @@ def transferred(site: Path, pages: list[str], log=print, browser=None) -> dict:
             page.goto(url + page_name, wait_until="networkidle")
             before = sum(_bytes(request) for request in received)
             page.mouse.move(5, 5)
-            page.wait_for_function("[...document.querySelectorAll('.bt-chart')].every(c => "
-                                   "c.classList.contains('bt-live') || c.classList.contains('bt-failed'))",
-                                   timeout=TRANSFER_TIMEOUT_MS)
+            page.wait_for_function(CHARTS_SETTLED_JS, timeout=TRANSFER_TIMEOUT_MS)
             page.wait_for_load_state("networkidle")
             results[page_name] = {"before": before, "total": sum(_bytes(request) for request in received)}
             context.close()

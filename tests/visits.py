@@ -38,6 +38,7 @@ from pathlib import Path
 
 import yaml
 
+from belarus_trade.audit import CHARTS_SETTLED_JS
 from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE
 from belarus_trade.paths import BOOK_DIR, PROJECT_ROOT
 
@@ -184,11 +185,7 @@ def start_reading(page) -> None:
 def wait_until_drawn(page) -> list[str]:
     """The reader starts reading, then every chart settles (drawn or failed): the ids of those not drawn."""
     start_reading(page)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.bt-chart')]"
-        ".every(c => c.classList.contains('bt-live') || c.classList.contains('bt-failed'))",
-        timeout=DRAW_TIMEOUT_MS,
-    )
+    page.wait_for_function(CHARTS_SETTLED_JS, timeout=DRAW_TIMEOUT_MS)
     return page.eval_on_selector_all(".bt-chart:not(.bt-live)", "charts => charts.map(c => c.id)")
 
 
