@@ -29,13 +29,13 @@ lint: $(STAMP)
 # Build times and the no-op command (bench.py), then what every page costs a reader (make audit).
 bench: book browser $(NODE_STAMP)
 	$(PY) -m belarus_trade bench
-	$(PY) -m belarus_trade.audit $(if $(RUNS),--runs $(RUNS))
+	$(PY) -m belarus_trade.checks.audit $(if $(RUNS),--runs $(RUNS))
 
 # Every page of the built book beside a stock Jupyter Book, against the README's budgets: bytes
 # before the reader moves and in all, Lighthouse mobile and desktop (medians of RUNS runs,
 # default 3; about 40 minutes on 2 cores). make audit [RUNS=1]
 audit: book browser $(NODE_STAMP)
-	$(PY) -m belarus_trade.audit $(if $(RUNS),--runs $(RUNS))
+	$(PY) -m belarus_trade.checks.audit $(if $(RUNS),--runs $(RUNS))
 
 validate: $(STAMP)
 	$(PY) -m belarus_trade validate

@@ -46,9 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         print("book is up to date")
         return 0
 
-    from .build import BuildError
-    from .data import DataError
-    from .methods import ParameterError
+    from belarus_trade.analysis.methods import ParameterError
+    from belarus_trade.build.pipeline import BuildError
+    from belarus_trade.data.loading import DataError
 
     try:
         return _run(args)
@@ -60,77 +60,77 @@ def main(argv: list[str] | None = None) -> int:
 def _unchanged_since_last_build(data_dir: Path | None) -> bool:
     """The no-op path: nothing the last build read has changed (`unchanged`), checked before the
     build's own imports (pandas, the data, the chapters' Markdown) cost a second."""
-    from .paths import BOOK_DIR, DATA_DIR
-    from .unchanged import up_to_date
+    from belarus_trade import BOOK_DIR, DATA_DIR
+    from belarus_trade.build.unchanged import up_to_date
 
     return up_to_date(BOOK_DIR, data_dir.resolve() if data_dir else DATA_DIR, {"parameters": {}})
 
 
 def _run(args) -> int:
     if args.command == "build":
-        from .build import build
+        from belarus_trade.build.pipeline import build
 
         build(data_dir=args.data_dir, jobs=args.jobs, force=args.force)
     elif args.command == "edition":
-        from .build import build_edition
+        from belarus_trade.build.pipeline import build_edition
 
         parameters = {k: v for k, v in (("start_year", args.start_year), ("end_year", args.end_year)) if v is not None}
         site = build_edition(args.output.resolve(), parameters, args.data_dir)
         print(f"edition ready: {site / 'index.html'}")
     elif args.command == "validate":
-        from .data import PENDING_KEY, read_manifest, validate_package
+        from belarus_trade.data.loading import PENDING_KEY, read_manifest, validate_package
 
         checked = validate_package(args.data_dir)
         pending = [r["path"] for r in read_manifest(args.data_dir).get(PENDING_KEY, [])]
         waiting = f"; not fetched yet (`make refresh` when online): {', '.join(pending)}" if pending else ""
         print(f"ok: {len(checked)} files match their schema and checksum{waiting}")
     elif args.command == "record":
-        from .snapshot import record
+        from belarus_trade.data.snapshot import record
 
         descriptor = record(args.file, retrieved=args.retrieved)
         print(f"recorded {args.file}: {descriptor['hash']}")
     elif args.command == "import-shared":
-        from .snapshot import import_reference_extracts
+        from belarus_trade.data.snapshot import import_reference_extracts
 
         print("imported:", ", ".join(import_reference_extracts(args.shared_data)))
     elif args.command == "student":
-        from .i18n import LANGUAGES, SOURCE_LANGUAGE
-        from .paths import PROJECT_ROOT
-        from .student import write_student_edition
+        from belarus_trade import PROJECT_ROOT
+        from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE
+        from belarus_trade.publish.student import write_student_edition
 
         for language in LANGUAGES:
             output = PROJECT_ROOT / "student" if language == SOURCE_LANGUAGE else PROJECT_ROOT / "student" / language
             print(f"student edition ({language}): {write_student_edition(output, language=language).report()}")
     elif args.command == "notebooks":
-        from .notebooks import notebooks_dir, write_notebooks
+        from belarus_trade.publish.notebooks import notebooks_dir, write_notebooks
 
         print(f"the {args.language} notebooks: {write_notebooks(args.language, notebooks_dir(args.language)).report()}")
     elif args.command == "pdf":
-        from .i18n import LANGUAGES, SOURCE_LANGUAGE
-        from .paths import BUILD_DIR
-        from .pdf import print_book
+        from belarus_trade import BUILD_DIR
+        from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE
+        from belarus_trade.publish.pdf import print_book
 
         for language in LANGUAGES:
             output = BUILD_DIR / "pdf" if language == SOURCE_LANGUAGE else BUILD_DIR / "pdf" / language
             print(f"PDF ready ({language}): {print_book((BUILD_DIR / 'html').resolve(), output, language=language)}")
     elif args.command == "refresh":
-        from .refresh import refresh, summary
+        from belarus_trade.data.refresh import refresh, summary
 
         line, status = summary(refresh(dry_run=args.dry_run), dry_run=args.dry_run)
         print(line, file=sys.stderr if status else sys.stdout)
         return status
     elif args.command == "translations":
-        from .translations import main as translations
+        from belarus_trade.build.translations import main as translations
 
         translations()
     elif args.command == "publish":
-        from .editions import editions_dir, publish_edition
+        from belarus_trade.publish.releases import editions_dir, publish_edition
 
         published = publish_edition()
         print(f"published edition {published['edition']} of {published['date']} "
               f"(data snapshot {published['snapshot']}, {len(published['numbers'])} numbers in the prose) in {editions_dir()}")
     elif args.command == "bench":
-        from .bench import main as bench
+        from belarus_trade.checks.bench import main as bench
 
         bench()
     return 0

@@ -24,9 +24,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from belarus_trade import data
+from belarus_trade import BUILD_DIR, PROJECT_ROOT
+from belarus_trade.data import loading as data
 from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE
-from belarus_trade.paths import BUILD_DIR, PROJECT_ROOT
 
 # Fixture name -> what makes a test that asks for it slow.
 SLOW_FIXTURES: dict[str, str] = {}
@@ -98,7 +98,7 @@ for _dataset in SNAPSHOT_DATASETS:
 def build_waiting_for_others(**arguments) -> dict:
     """`build.build`, waiting while another build of the same book runs (another test worker's,
     or a `make book` in another shell) instead of being refused."""
-    from belarus_trade.build import LOCK_NAME, BuildError, build
+    from belarus_trade.build.pipeline import LOCK_NAME, BuildError, build
 
     book_dir = arguments.get("book_dir", PROJECT_ROOT / "book")
     while True:
@@ -148,7 +148,7 @@ def copy_small_book(project: Path, files: tuple[str, ...]) -> tuple[Path, Path]:
     introduction) and these files of the table of contents ("chapters/multivector", "bibliography", ...)."""
     import yaml
 
-    from belarus_trade.paths import BOOK_DIR
+    from belarus_trade import BOOK_DIR
 
     book, data_dir = project / "book", project / "data"
     shutil.copytree(PROJECT_ROOT / "data", data_dir)
@@ -182,7 +182,7 @@ def small_book(tmp_path):
 def small_edition(tmp_path_factory):
     """A 2005–2019 edition (`make edition`) of a small book (the introduction and the multivector
     chapter): (edition folder, its site, the book it was made from, that book's notebooks before)."""
-    from belarus_trade import build as b
+    from belarus_trade.build import pipeline as b
 
     book, data_dir = copy_small_book(tmp_path_factory.mktemp("small-edition-source"), ("chapters/multivector", "bibliography"))
     before = {p.name: p.read_bytes() for p in (book / "chapters").glob("*.ipynb")}
@@ -194,7 +194,7 @@ def small_edition(tmp_path_factory):
 @slow_fixture("starts a Jupyter kernel")
 def execute():
     """`build.execute_chapter`: papermill with the book's engine, in a Jupyter kernel."""
-    from belarus_trade.build import execute_chapter
+    from belarus_trade.build.pipeline import execute_chapter
 
     return execute_chapter
 
@@ -220,8 +220,8 @@ def nbval():
 @slow_fixture("runs Sphinx's gettext builder on the book", scope="session")
 def page_templates(tmp_path_factory) -> Path:
     """The pages' messages as Sphinx extracts them now: one .pot per page (`make translations`' first step)."""
-    from belarus_trade.paths import BOOK_DIR
-    from belarus_trade.translations import extract_pages
+    from belarus_trade import BOOK_DIR
+    from belarus_trade.build.translations import extract_pages
 
     folder = tmp_path_factory.mktemp("gettext")
     extract_pages(BOOK_DIR, folder)
@@ -259,7 +259,7 @@ def site(built_site, tmp_path_factory):
     under the server."""
     from visits import Site
 
-    from belarus_trade.localsite import serve
+    from belarus_trade.site.server import serve
 
     root = tmp_path_factory.mktemp("site") / "html"
     shutil.copytree(built_site, root)
@@ -351,7 +351,7 @@ def jupyterlab(request, tmp_path_factory):
     """`make lab`'s server (`make lab-ru`'s for the Russian edition, on its notebooks), with every
     cell rendered at once (JupyterLab otherwise renders only the cells in view): (address, token,
     language, notebook folder)."""
-    from belarus_trade.notebooks import write_notebooks
+    from belarus_trade.publish.notebooks import write_notebooks
 
     language, token = request.param, "notebooks"
     notebook_dir = PROJECT_ROOT / "book" / "chapters"

@@ -25,7 +25,7 @@ built to be used: pydata-sphinx-theme's switch sets `data-theme` and `data-mode`
 every colour follows from CSS on them, the layout follows from media queries, and bt-charts.js
 draws each chart again for a new width or theme and records what it drew for (`data-drawn`), which
 the tour waits on. A fresh load in each state gave the same axe and layout results on every page
-(measured when the tour replaced one visit per state; see tests/test_browser.py's
+(measured when the tour replaced one visit per state; see tests/site/test_browser.py's
 test_a_fresh_load_agrees_with_the_tour).
 """
 from __future__ import annotations
@@ -38,9 +38,9 @@ from pathlib import Path
 
 import yaml
 
-from belarus_trade.audit import CHARTS_SETTLED_JS
+from belarus_trade import BOOK_DIR, PROJECT_ROOT
+from belarus_trade.checks.audit import CHARTS_SETTLED_JS
 from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE
-from belarus_trade.paths import BOOK_DIR, PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = [

@@ -12,9 +12,9 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from .. import i18n
-from .. import methods as m
-from ..i18n import MISSING, N_, tr
+from belarus_trade import i18n
+from belarus_trade.analysis import methods as m
+from belarus_trade.i18n import MISSING, N_, tr
 
 
 def _number(spec: str = ""):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import i18n
-from .. import methods as m
-from ..data import PENDING_KEY, load, load_if_held, manifest_as_read
-from ..i18n import N_, data_text, tr
+from belarus_trade import i18n
+from belarus_trade.analysis import methods as m
+from belarus_trade.data.loading import PENDING_KEY, load, load_if_held, manifest_as_read
+from belarus_trade.i18n import N_, data_text, tr
 
 
 def _held_last_year(name: str):

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import methods as m
-from ..i18n import N_, tr
+from belarus_trade.analysis import methods as m
+from belarus_trade.i18n import N_, tr
 
 # Figure 1's series: (country, WDI indicator) → legend label (English in the frames the
 # functions return; the notebook translates a copy for the chart, so lookups stay English).

@@ -15,9 +15,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import methods as m
-from ..charts import WIDTH, year_runs
-from ..i18n import N_, number, tr
+from belarus_trade.analysis import methods as m
+from belarus_trade.chapters.charts import WIDTH, year_runs
+from belarus_trade.i18n import N_, number, tr
 
 # The article's pre-sanction decade: from the Single Economic Space (2012) to the last year before 2022.
 DECADE = (2012, 2021)

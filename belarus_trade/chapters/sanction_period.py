@@ -1,7 +1,7 @@
 """What the chapter "Under sanctions, 2022–2024" computes (notebook `sanction_period.ipynb`).
 
 The combined method itself, its back-test and the rounding checker live in
-`belarus_trade.combined_method`; this module adds the chapter's own frames and numbers: the
+`belarus_trade.analysis.combined_method`; this module adds the chapter's own frames and numbers: the
 back-test window of an edition, the data behind Figures 3b and 3c and Tables 1b and 1c, the
 split of the back-test error, and the article's figures for 2021–2024. Prose and chart code
 are in the notebook. The article's figures for 2021–2024 are used only when the edition
@@ -17,11 +17,11 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from .. import combined_method as cm
-from .. import data
-from .. import methods as m
-from ..charts import year_runs
-from ..i18n import MISSING, N_, number, tr
+from belarus_trade.analysis import combined_method as cm
+from belarus_trade.analysis import methods as m
+from belarus_trade.chapters.charts import year_runs
+from belarus_trade.data import loading as data
+from belarus_trade.i18n import MISSING, N_, number, tr
 
 # Chart labels (legend entries and table values).
 # English in the frames (the notebook looks them up); the cell that draws a chart translates a copy with `tr`.

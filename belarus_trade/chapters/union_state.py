@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .. import i18n
-from .. import methods as m
-from ..i18n import MISSING, N_, tr
+from belarus_trade import i18n
+from belarus_trade.analysis import methods as m
+from belarus_trade.i18n import MISSING, N_, tr
 
 MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"),
           N_("September"), N_("October"), N_("November"), N_("December"))

@@ -1,0 +1,434 @@
+"""The combined method, its back-test, the consistency checker and the computations of the
+"Under sanctions, 2022–2024" chapter: on small synthetic frames with known answers, on the
+real data snapshot, and in the committed notebook's stored numbers."""
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from belarus_trade import DATA_DIR, PROJECT_ROOT
+from belarus_trade.analysis import combined_method as cm
+from belarus_trade.analysis import methods as m
+from belarus_trade.chapters import sanction_period as chapter
+from belarus_trade.chapters.prose import stored_text
+from belarus_trade.data import loading as data
+
+NOTEBOOK = PROJECT_ROOT / "book" / "chapters" / "sanction_period.ipynb"
+
+BY, RU = cm.BELARUS, cm.RUSSIA
+
+
+# --- synthetic frames ---------------------------------------------------------------------------
+
+def _row(reporter, partner, flow, year, value):
+    return {"reporter": reporter, "partner": partner, "flow": flow, "year": year, "value_musd": value, "estimated": False}
+
+
+def synthetic_dots(missing_mirror_year: int | None = None) -> pd.DataFrame:
+    """Belarus trades with Russia, partner A (subtracted) and T (kept in the total, like Turkmenistan)."""
+    rows = []
+    for year, scale in ((2019, 1.0), (2020, 2.0)):
+        rows += [
+            _row(BY, RU, "exports_fob", year, 100 * scale),
+            _row(BY, "A", "exports_fob", year, 10 * scale),
+            _row(BY, "T", "exports_fob", year, 5 * scale),
+            _row(BY, RU, "imports_cif", year, 200 * scale),
+            _row(BY, "A", "imports_cif", year, 20 * scale),
+            _row(BY, "T", "imports_cif", year, 1 * scale),
+        ]
+        if year != missing_mirror_year:
+            rows += [
+                _row("A", BY, "imports_cif", year, 12 * scale),  # A's imports from Belarus (CIF)
+                _row("A", BY, "exports_fob", year, 19 * scale),  # A's exports to Belarus (FOB)
+            ]
+    return pd.DataFrame(rows)
+
+
+MEMBERS, SUBTRACTED = (RU, "A", "T"), ("A",)
+
+
+def test_combined_estimate_has_the_known_answer():
+    dots = synthetic_dots()
+    exports = cm.combined_estimate(dots, "exports_fob", MEMBERS, SUBTRACTED)
+    imports = cm.combined_estimate(dots, "imports_cif", MEMBERS, SUBTRACTED)
+    # 100 + 10 + 5 − 12 and 200 + 20 + 1 − 19; doubled in 2020.
+    assert exports.to_dict() == {2019: 103.0, 2020: 206.0}
+    assert imports.to_dict() == {2019: 202.0, 2020: 404.0}
+
+
+def test_subtracting_uses_the_mirror_flow():
+    """Belarus's exports are netted against partners' imports, not their exports."""
+    dots = synthetic_dots()
+    assert cm.subtracted_total(dots, "exports_fob", ("A",)).loc[2019] == 12
+    assert cm.subtracted_total(dots, "imports_cif", ("A",)).loc[2019] == 19
+
+
+def test_a_missing_mirror_year_is_missing_not_zero():
+    dots = synthetic_dots(missing_mirror_year=2020)
+    estimate = cm.combined_estimate(dots, "exports_fob", MEMBERS, SUBTRACTED)
+    assert list(estimate.index) == [2019]
+
+
+def test_membership_parameters_change_the_estimate():
+    dots = synthetic_dots()
+    without_t = cm.combined_estimate(dots, "exports_fob", (RU, "A"), SUBTRACTED)
+    assert without_t.loc[2019] == 98  # exact but for the mirror gap of A: 100 + 10 − 12
+    a_not_subtracted = cm.combined_estimate(dots, "exports_fob", MEMBERS, ())
+    assert a_not_subtracted.loc[2019] == 115
+
+
+def test_russia_must_be_in_the_total_and_not_subtracted():
+    dots = synthetic_dots()
+    with pytest.raises(ValueError):
+        cm.combined_estimate(dots, "exports_fob", ("A", "T"), SUBTRACTED)
+    with pytest.raises(ValueError):
+        cm.combined_estimate(dots, "exports_fob", MEMBERS, (RU,))
+    with pytest.raises(KeyError):
+        cm.combined_estimate(dots, "exports_fob", (RU, "Nowhere"), SUBTRACTED)
+
+
+def test_backtest_and_error_components_on_synthetic_data():
+    dots = synthetic_dots()
+    result = cm.backtest(dots, 2019, 2020, MEMBERS, SUBTRACTED)
+    exports_2019 = result[(result.flow == "exports_fob") & (result.year == 2019)].iloc[0]
+    assert exports_2019.error_bn == pytest.approx(0.003)
+    assert exports_2019.error_pct == pytest.approx(3.0)
+    summary = cm.backtest_summary(result)
+    assert summary.at["imports_cif", "median_abs_pct"] == pytest.approx(1.0)
+    parts = cm.error_components(dots, "exports_fob", MEMBERS, SUBTRACTED)
+    assert parts.loc[2019].to_dict() == {"A": -2.0, "T": 5.0}
+    assert parts.sum(axis=1).loc[2019] == pytest.approx(3.0)
+    # A constant relative bias cancels in growth rates.
+    assert cm.growth_gaps(result, span=1).gap_pp.abs().max() == pytest.approx(0.0)
+
+
+# --- real data ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def frames():
+    return {
+        "wdi": data.load("wdi", DATA_DIR),
+        "imf_dots": data.load("imf_dots", DATA_DIR),
+        "article_table1": data.load("article_table1", DATA_DIR),
+        "article_figures": data.load("article_figures", DATA_DIR),
+    }
+
+
+def test_the_article_set_uses_labels_present_in_the_data(frames):
+    dots = frames["imf_dots"]
+    reporters = set(dots.reporter)
+    assert set(cm.ARTICLE_SUBTRACTED) <= reporters
+    assert cm.GEORGIA in reporters and cm.TURKMENISTAN in reporters
+    assert len(cm.ARTICLE_SUBTRACTED) == 8 and cm.GEORGIA not in cm.CIS_TOTAL
+
+
+def test_backtest_2003_by_hand(frames):
+    """2003: the estimate recomputed from the raw rows, and an error under half a per cent."""
+    dots = frames["imf_dots"]
+    year = dots[dots.year == 2003]
+    own = year[(year.reporter == BY) & (year.flow == "exports_fob") & year.partner.isin(cm.CIS_TOTAL)].value_musd.sum()
+    mirror = year[(year.partner == BY) & (year.flow == "imports_cif") & year.reporter.isin(cm.ARTICLE_SUBTRACTED)].value_musd.sum()
+    actual = year[(year.reporter == BY) & (year.partner == RU) & (year.flow == "exports_fob")].value_musd.iloc[0]
+    result = cm.backtest(dots, 2000, 2020)
+    row = result[(result.flow == "exports_fob") & (result.year == 2003)].iloc[0]
+    assert row.estimate_bn == pytest.approx((own - mirror) / 1000)
+    assert row.actual_bn == pytest.approx(actual / 1000)
+    assert abs(row.error_pct) < 0.5
+
+
+def test_backtest_summary_on_real_data(frames):
+    summary = cm.backtest_summary(cm.backtest(frames["imf_dots"], 2000, 2020))
+    assert summary.at["exports_fob", "years"] == 21
+    assert 1 < summary.at["exports_fob", "median_abs_pct"] < 4
+    assert summary.at["imports_cif", "median_abs_pct"] < 1
+    assert summary.at["exports_fob", "worst_year"] == 2013
+
+
+def test_sensitivity_to_the_cis_definition(frames):
+    table = cm.sensitivity(frames["imf_dots"], 2000, 2020)
+    median = table[table.flow == "exports_fob"].set_index("variant").median_abs_pct
+    default, georgia, no_turkmenistan, ukraine_out, ukraine_kept = (median[name] for name in cm.SENSITIVITY_VARIANTS)
+    assert georgia > default            # Georgia's trade would be counted as Russia's
+    assert no_turkmenistan < default    # so would Turkmenistan's, which the article cannot subtract
+    assert ukraine_kept > 10 * default  # Ukraine in the total but not subtracted: a gross error
+    assert ukraine_out < default
+
+
+# --- the consistency checker ----------------------------------------------------------------------
+
+def values(**items):
+    """id=(value, decimals) → a values table; decimals None means exact."""
+    return pd.DataFrame([{"id": k, "value": v, "decimals": d} for k, (v, d) in items.items()])
+
+
+def test_printed_decimals():
+    assert cm.printed_decimals("49.0") == 1
+    assert cm.printed_decimals("796") == 0
+    assert cm.printed_decimals("0,5") == 1
+    assert cm.printed_decimals("2.094") == 3
+
+
+def test_checker_consistent_inconsistent_and_tolerance():
+    table = values(x=(25.2, 1), m=(23.8, 1), t=(49.0, 1), t24=(51.8, 1), g=(6.3, 1))
+    relations = [
+        cm.Relation("turnover", "t", ("x", "m"), cm.total, "{0} + {1}", 2023),
+        cm.Relation("grown", "t24", ("t", "g"), cm.grown_level, "{0} × (1 + {1}/100)", 2024),
+    ]
+    checked = cm.check_relations(table, relations).set_index("relation")
+    assert checked.at["turnover", "verdict"] == cm.CONSISTENT
+    assert checked.at["turnover", "tolerance"] == pytest.approx(0.15)  # two terms ± 0.05, stated ± 0.05
+    assert checked.at["turnover", "formula"] == "25.2 + 23.8"
+    assert checked.at["grown", "verdict"] == cm.INCONSISTENT
+    assert checked.at["grown", "implied"] == pytest.approx(52.087)
+
+
+def test_tolerance_comes_from_the_printed_decimals():
+    relation = cm.Relation("growth", "g", ("a", "b"), cm.growth_pct, "", 2023)
+    coarse = values(g=(54.1, 1), a=(16.4, 1), b=(25.2, 1))
+    fine = values(g=(54.1, 1), a=(16.4, 2), b=(25.2, 2))
+    assert cm.check_relations(coarse, [relation]).verdict.iloc[0] == cm.CONSISTENT
+    assert cm.check_relations(fine, [relation]).verdict.iloc[0] == cm.INCONSISTENT
+    exact = values(g=(53.66, 2), a=(16.4, None), b=(25.2, None))
+    assert cm.check_relations(exact, [relation]).verdict.iloc[0] == cm.CONSISTENT
+
+
+def test_almost_reads_the_stated_value_as_an_upper_bound():
+    below = cm.Relation("x", "s", ("big", "small"), cm.ratio, "", 2023, scale=1000, qualifier="almost")
+    table = values(s=(7, 0), big=(2.6, 1), small=(375, 0))
+    assert cm.check_relations(table, [below]).verdict.iloc[0] == cm.CONSISTENT
+    above = values(s=(7, 0), big=(2.7, 1), small=(375, 0))  # 7.2: rounds to 7, but is not "almost" 7
+    assert cm.check_relations(above, [below]).verdict.iloc[0] == cm.INCONSISTENT
+    plain = cm.Relation("x", "s", ("big", "small"), cm.ratio, "", 2023, scale=1000)
+    assert cm.check_relations(above, [plain]).verdict.iloc[0] == cm.CONSISTENT
+
+
+def test_checker_names_missing_values():
+    with pytest.raises(KeyError, match="nope"):
+        cm.check_relations(values(s=(1.0, 1)), [cm.Relation("r", "s", ("nope",), lambda v: v, "", 2023)])
+
+
+def test_article_relations_on_real_data(frames):
+    f = frames
+    checked = chapter.checked_relations(f["article_figures"], f["article_table1"], f["wdi"], 2000, 2024, DATA_DIR)
+    verdict = checked.set_index("relation").verdict
+    assert len(checked) == len(chapter.article_relations()) >= 14
+    assert verdict["Exports to Russia, growth 2021→2023, %"] == cm.CONSISTENT
+    assert verdict["Imports from Russia, growth 2021→2023, %"] == cm.CONSISTENT
+    assert verdict["Balance 2023 = exports − imports, bn USD"] == cm.CONSISTENT
+    assert verdict["Turnover 2024 from 2023 level and stated growth, bn USD"] == cm.INCONSISTENT
+    assert verdict["Exports 2024 from 2023 level and stated growth, bn USD"] == cm.INCONSISTENT
+    assert verdict["Russia's share of Belarus's goods imports 2024, %"] == cm.INCONSISTENT
+    assert verdict["Russia's share of Belarus's goods exports 2024, %"] == cm.CONSISTENT
+    assert (checked.verdict == cm.CONSISTENT).sum() == 11
+    own = checked[checked.basis == chapter.OWN]
+    assert len(own) == 9 and (own.verdict == cm.CONSISTENT).sum() == 7
+    assert set(own[own.verdict != cm.CONSISTENT].year) == {2024}
+    # '8.0' keeps its printed decimal although the loaded value is the float 8.0
+    assert checked.set_index("relation").stated_printed["Exports 2024 from 2023 level and stated growth, bn USD"] == "26.3"
+    printed = chapter.printed_values(f["article_figures"], f["article_table1"], f["wdi"], DATA_DIR).set_index("id").decimals
+    assert printed["exports_to_russia_growth_2024_pct_change"] == 1
+    assert printed["trade_balance_with_russia_2024_musd"] == 0
+    table = chapter.consistency_table(checked)
+    assert list(table.columns)[:3] == ["Relation", "Computed as", "Stated"] and len(table) == len(checked)
+
+
+def test_relations_follow_the_edition(frames):
+    f = frames
+    args = (f["article_figures"], f["article_table1"], f["wdi"])
+    assert chapter.checked_relations(*args, 2000, 2020, DATA_DIR).empty
+    only_2021 = chapter.checked_relations(*args, 2000, 2022, DATA_DIR)
+    assert set(only_2021.year) == {2021} and len(only_2021) == 2
+
+
+# --- the chapter's computations -------------------------------------------------------------------
+
+def test_article_figures_2021_to_2024(frames):
+    f = frames
+    growth = chapter.growth_2021_2023(f["article_figures"], f["article_table1"], f["wdi"], 2000, 2024)
+    assert growth.gx_computed == pytest.approx(53.66, abs=0.01)
+    assert growth.gm_computed == pytest.approx(0.42, abs=0.01)
+    assert growth.balance2023_computed == pytest.approx(1.4)
+    assert chapter.rounding_explains(growth.gx_stated, growth.x2021, growth.x2023)
+    assert chapter.rounding_explains(growth.gm_stated, growth.m2021, growth.m2023)
+    assert not chapter.rounding_explains(growth.gx_stated, growth.x2021, growth.x2023, decimals=2)
+    assert chapter.share_years_close(growth) == {2021: False, 2023: True}
+    year = chapter.year_2024(f["article_figures"], f["wdi"], 2000, 2024)
+    assert year.gt2024_computed == pytest.approx(5.71, abs=0.01)
+    assert year.gx2024_computed == pytest.approx(4.37, abs=0.01)
+    assert year.share_t2024_computed == pytest.approx(60.2, abs=0.05)
+    assert year.share_m2024_computed == pytest.approx(55.8, abs=0.05)
+    assert year.m2024_implied == pytest.approx(25.5)
+    assert chapter.shares_2024_agree(year) == {"turnover": True, "exports": True, "imports": False}
+    cars = chapter.car_channel(f["article_figures"], 2000, 2024)
+    assert cars.ratio_computed == pytest.approx(6.93, abs=0.01) and cars.ratio_stated == 7
+    assert cars.share_of_export_rise_pct == pytest.approx(25.3, abs=0.05)
+
+
+def test_article_figures_outside_the_edition_are_not_available(frames):
+    f = frames
+    for value in (
+        chapter.growth_2021_2023(f["article_figures"], f["article_table1"], f["wdi"], 2000, 2020),
+        chapter.car_channel(f["article_figures"], 2000, 2022),
+        chapter.year_2024(f["article_figures"], f["wdi"], 2000, 2023),
+    ):
+        numbers = list(value.__dict__.values())
+        assert all(math.isnan(v) for v in numbers)
+        assert {f"{v:.1f}" for v in numbers} == {"n/a"}
+    assert f"{chapter.NOT_IN_EDITION + 1:.1f}" == "nan"  # arithmetic gives a plain NaN, never a number
+    assert chapter.size_against(chapter.NOT_IN_EDITION, 0.7) == "n/a"
+
+
+def test_verdict_words():
+    assert chapter.size_against(54.1, 0.7) == "far larger than"
+    assert chapter.size_against(-1.0, 0.7) == "larger than"
+    assert chapter.size_against(0.5, 0.7) == "within"
+    assert [chapter.lean(a, 21) for a in (18, 3)] == ["above", "below"]
+    assert chapter.lean(2, 4) == "on either side of"
+    assert chapter.words([]) == "none" and chapter.words(["turnover", "exports"]) == "turnover and exports"
+    assert chapter.words([2021, 2023, 2024]) == "2021, 2023 and 2024"
+
+
+def test_backtest_details_on_real_data(frames):
+    dots = frames["imf_dots"]
+    assert chapter.direct_last_year(dots, 2000, 2024) == 2020
+    assert chapter.direct_last_year(dots, 2005, 2019) == 2019
+    backtest = cm.backtest(dots, *chapter.backtest_window(2000, 2024))
+    above = chapter.estimate_above_actual(backtest)
+    assert above.to_dict() == {"exports_fob": 18, "imports_cif": 20}
+    shares = chapter.error_shares(dots, 2000, 2020)
+    assert shares.sum() == pytest.approx(100)
+    assert shares.index[0] == cm.UKRAINE and shares.iloc[0] == pytest.approx(27.8, abs=0.05)
+    assert shares[cm.TURKMENISTAN] == pytest.approx(18.3, abs=0.05)
+    periods = chapter.error_by_period(backtest)
+    assert periods.at["before", "median_abs_pct"] < 0.5 < 4 < periods.at["from", "median_abs_pct"]
+    assert (periods.at["before", "last_year"], periods.at["from", "first_year"]) == (2009, 2010)
+    assert list(chapter.error_by_period(cm.backtest(dots, 2016, 2020)).index) == ["from"]
+    assert chapter.largest_cis_market_years(dots, 2000, 2020) == 21
+    mirrors = chapter.mirror_reports(dots, 2000, 2020)
+    assert len(mirrors) == 8 * 2 * 21 and mirrors.estimated.sum() == 0
+    assert chapter.deficit_years(backtest) == 21
+    plotted = chapter.backtest_long(backtest)
+    assert len(plotted) == 3 * len(backtest) and set(plotted.measure) == {chapter.ACTUAL, chapter.ESTIMATE, chapter.ERROR}
+    assert chapter.every_nth_year(plotted.year, 4) == [2000, 2004, 2008, 2012, 2016, 2020]
+
+
+def test_backtest_window_respects_the_edition(frames):
+    assert chapter.backtest_window(2005, 2012) == (2005, 2012)
+    assert chapter.backtest_window(2000, 2024) == (2000, 2020)
+    sensitivity = cm.sensitivity(frames["imf_dots"], 2005, 2012)
+    table = chapter.sensitivity_table(sensitivity)
+    assert table["Worst year"].between(2005, 2012).all()
+    full = cm.sensitivity(frames["imf_dots"], 2000, 2020)
+    kept = chapter.variant_summary(full, 4)
+    assert kept.worst_year == 2012 and kept.median_abs_pct == pytest.approx(27.0, abs=0.05)
+    assert chapter.variant_summary(full, 0).median_abs_pct == pytest.approx(2.16, abs=0.005)
+
+
+def test_trade_around_the_break(frames):
+    f = frames
+    trade = chapter.trade_around_break(f["imf_dots"], f["article_figures"], f["wdi"], 2000, 2024)
+    assert 2022 not in set(trade.year) and trade.year.min() == 2019
+    assert set(trade.source) == {"IMF DOTS, Belarus-reported", "Article's figures", "Article, derived (turnover − exports)"}
+    assert trade.groupby("segment").year.agg(["min", "max"]).to_dict("index") == {
+        "2019–2021": {"min": 2019, "max": 2021}, "2023–2024": {"min": 2023, "max": 2024}}
+    to_2020 = chapter.trade_around_break(f["imf_dots"], f["article_figures"], f["wdi"], 2000, 2020)
+    assert (to_2020.year.min(), to_2020.year.max()) == (2015, 2020) and to_2020.segment.nunique() == 1
+
+
+# --- the committed notebook -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def notebook():
+    return json.loads(NOTEBOOK.read_text())
+
+
+def test_notebook_shows_the_findings(notebook):
+    shown = stored_text(notebook)
+    assert shown["outside_years"] == "none"
+    assert (shown["first"], shown["last"], shown["direct_last_year"]) == ("2000", "2020", "2020")
+    assert shown["i18n.number(exports.median_abs_pct, 1)"] == "2.2"
+    assert shown["i18n.number(imports.median_abs_pct, 1)"] == "0.6"
+    assert shown["exports_worst_year"] == "2013"
+    assert shown["i18n.number(growth_gap_median, 1)"] == "0.7"
+    assert (shown["exports_lean"], shown["exports_valuation"], shown["imports_valuation"]) == ("above", "against what", "as")
+    assert (shown["before_median"], shown["after_median"]) == ("0.3%", "4.1%")
+    assert shown["top_country"] == "Ukraine" and shown["ukraine_largest"] == "every year"
+    assert shown["i18n.number(ukraine_kept.median_abs_pct, 0)"] == "27" and shown["ukraine_kept_worst_year"] == "2012"
+    assert shown["i18n.number(growth.gx_computed, 1)"] == "53.7" and shown["rounding_verdict"] == "within"
+    assert (shown["exports_size"], shown["imports_size"]) == ("far larger than", "within")
+    assert shown["balance_kind"] == "a surplus, and a new one" and shown["deficit_span"] == "every year"
+    assert (shown["shares_close_years"], shown["shares_far_years"]) == ("2023", "2021")
+    assert shown["i18n.number(cars.share_of_export_rise_pct, 0)"] == "25"
+    assert shown["rates_2024_verdict"] == "do not match"
+    assert (shown["shares_2024_agree"], shown["shares_2024_disagree"]) == ("turnover and exports", "imports")
+    assert (shown["relations_checked"], shown["relations_holding"], shown["relations_failing"]) == (
+        "the 16 relations checked in Table 1c", "11 hold within the rounding of the printed numbers", "5 do not")
+    assert (shown["own_failing"], shown["other_failing"]) == (
+        "Among the article's own figures, 2 fail:", "The other 3 involve the World Bank's totals or Table 1")
+    assert shown["own_failed_years"] == "2024"
+
+
+def test_notebook_has_no_glue_and_shows_its_charts(notebook):
+    text = "".join("".join(cell["source"]) for cell in notebook["cells"])
+    assert "{glue" not in text and "publish(" not in text and "publish_" not in text
+    figures = {}
+    for cell in notebook["cells"]:
+        name = cell["metadata"].get("mystnb", {}).get("figure", {}).get("name")
+        if name:
+            assert "hide-input" in cell["metadata"]["tags"]
+            (output,) = cell["outputs"]
+            figures[name] = set(output["data"])
+    assert set(figures) == {"fig-3b", "fig-3c", "table-1b", "table-1c"}
+    for name in ("fig-3b", "fig-3c"):
+        assert {"image/svg+xml", "application/vnd.vega.v5+json"} <= figures[name]
+    for name in ("table-1b", "table-1c"):
+        assert "text/html" in figures[name]
+
+
+def test_chart_specs_are_deterministic(frames):
+    """nbval compares stored and fresh outputs: two builds of the same frame must be identical."""
+    backtest = cm.backtest(frames["imf_dots"], 2000, 2020)
+    assert chapter.backtest_long(backtest).equals(chapter.backtest_long(cm.backtest(frames["imf_dots"], 2000, 2020)))
+
+
+def test_figure_3b_selection_is_named(notebook):
+    spec = next(cell for cell in notebook["cells"] if cell["metadata"].get("mystnb", {}).get("figure", {}).get("name") == "fig-3b")
+    source = "".join(spec["source"])
+    assert 'name="pick_flow"' in source and '"fig-3b-combined-backtest"' in source
+    html = "".join(spec["outputs"][0]["data"]["application/vnd.belarus-trade.figure+html"])
+    assert '"name": "pick_flow"' in html
+
+
+# --- after 2020: the IMF's series where a refresh brought them, else the article's figures ------
+
+def with_official_years(imf_dots: pd.DataFrame, estimated_years=()) -> pd.DataFrame:
+    """The snapshot plus Belarus's trade with Russia for 2021–2023, as an IMTS refresh would add it
+    (test values, not data); years in `estimated_years` carry the IMF's estimate flag."""
+    added = [{"reporter": BY, "partner": RU, "flow": flow, "year": year, "value_musd": value,
+              "estimated": year in estimated_years}
+             for year in (2021, 2022, 2023)
+             for flow, value in (("exports_fob", 20000.0 + year), ("imports_cif", 23000.0 + year))]
+    return pd.concat([imf_dots, pd.DataFrame(added)], ignore_index=True)
+
+
+def test_after_2020_the_offline_snapshot_rests_on_the_article(imf_dots, article_figures):
+    sources = chapter.trade_sources(imf_dots, article_figures, 2000, 2024)
+    assert (sources.imf_years, sources.article_years, sources.missing_years) == ("none", "2021, 2023–2024", "2022")
+
+
+def test_official_years_replace_the_articles_figures_and_the_text_says_so(imf_dots, article_figures):
+    refreshed = with_official_years(imf_dots, estimated_years={2023})
+    trade = m.belarus_russia_trade(refreshed, article_figures)
+    assert trade.at[2021, "exports"] == pytest.approx(22.021)  # the IMF's value, not the article's estimate
+    assert trade.at[2021, "source"] == m.IMF_SOURCE
+    assert trade.at[2023, "source"] == m.IMF_ESTIMATE_SOURCE
+    assert trade.at[2024, "source"].startswith(m.ARTICLE_SOURCE)
+    sources = chapter.trade_sources(refreshed, article_figures, 2000, 2024)
+    assert (sources.imf_years, sources.article_years, sources.missing_years) == ("2021–2023", "2024", "none")
+    assert chapter.direct_last_year(refreshed, 2000, 2024) == 2022  # 2023 is the IMF's estimate, not a report
+    assert m.trade_sources_note(trade, 2019, 2024) == (
+        "Trade with Russia: Belarus's reports to the IMF for 2019–2022; the IMF's own estimates for 2023; "
+        "the article's figures for 2024. Imports for 2024 are the article's turnover minus its exports.")
