@@ -31,6 +31,7 @@ from decimal import Decimal
 import pandas as pd
 
 from belarus_trade.analysis.methods import BELARUS, RUSSIA, belarus_flows
+from belarus_trade.data.lineage import sourced
 from belarus_trade.i18n import N_
 
 GEORGIA = "Georgia"
@@ -74,6 +75,7 @@ SENSITIVITY_VARIANTS = {
 
 # --- the combined method ------------------------------------------------------------------------
 
+@sourced
 def mirror_reported(dots: pd.DataFrame, flow: str) -> pd.DataFrame:
     """The partners' reports of the flow that mirrors Belarus's `flow`, one column per partner."""
     rows = dots[(dots.partner == BELARUS) & (dots.flow == MIRROR_FLOW[flow])]
@@ -89,11 +91,13 @@ def _sum_all(frame: pd.DataFrame, members, what: str) -> pd.Series:
     return frame[members].sum(axis=1, min_count=len(members)).where(frame[members].notna().all(axis=1))
 
 
+@sourced
 def cis_total(dots: pd.DataFrame, flow: str, members=CIS_TOTAL) -> pd.Series:
     """Belarus's trade with the CIS: the sum of its reported flows with each member (million USD)."""
     return _sum_all(belarus_flows(dots, flow), members, f"Belarus-reported {flow}")
 
 
+@sourced
 def subtracted_total(dots: pd.DataFrame, flow: str, subtracted=ARTICLE_SUBTRACTED) -> pd.Series:
     """What the other CIS countries report: their imports from Belarus (for `exports_fob`) or
     their exports to Belarus (for `imports_cif`), summed (million USD)."""
@@ -102,6 +106,7 @@ def subtracted_total(dots: pd.DataFrame, flow: str, subtracted=ARTICLE_SUBTRACTE
     return _sum_all(mirror_reported(dots, flow), subtracted, f"mirror {MIRROR_FLOW[flow]}")
 
 
+@sourced
 def combined_estimate(dots: pd.DataFrame, flow: str, members=CIS_TOTAL, subtracted=ARTICLE_SUBTRACTED) -> pd.Series:
     """The article's estimate of Belarus's trade with Russia: CIS total minus the partners' mirror flows."""
     if RUSSIA not in members:
@@ -112,6 +117,7 @@ def combined_estimate(dots: pd.DataFrame, flow: str, members=CIS_TOTAL, subtract
     return estimate.dropna().rename("estimate")
 
 
+@sourced
 def backtest(dots: pd.DataFrame, start_year: int, end_year: int, members=CIS_TOTAL,
              subtracted=ARTICLE_SUBTRACTED) -> pd.DataFrame:
     """Estimate against Belarus's own report of its trade with Russia, per flow and year.
@@ -136,6 +142,7 @@ def backtest(dots: pd.DataFrame, start_year: int, end_year: int, members=CIS_TOT
     return result
 
 
+@sourced
 def backtest_summary(result: pd.DataFrame) -> pd.DataFrame:
     """Per flow: years tested, median and mean absolute % error, mean signed % error, worst year."""
     rows = []
@@ -157,6 +164,7 @@ def backtest_summary(result: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("flow")
 
 
+@sourced
 def growth_gaps(result: pd.DataFrame, span: int = 2) -> pd.DataFrame:
     """How well the method measures growth: growth over `span` years of the estimate against the
     growth of the actual series, in percentage points, for each flow and end year."""
@@ -172,6 +180,7 @@ def growth_gaps(result: pd.DataFrame, span: int = 2) -> pd.DataFrame:
     return gaps
 
 
+@sourced
 def error_components(dots: pd.DataFrame, flow: str, members=CIS_TOTAL, subtracted=ARTICLE_SUBTRACTED) -> pd.DataFrame:
     """The estimate's error split by country (million USD); the columns add up to estimate − actual.
 
@@ -190,6 +199,7 @@ def error_components(dots: pd.DataFrame, flow: str, members=CIS_TOTAL, subtracte
     return pd.DataFrame(parts).dropna()
 
 
+@sourced
 def sensitivity(dots: pd.DataFrame, start_year: int, end_year: int, variants=None) -> pd.DataFrame:
     """Back-test summary for each definition of the CIS total and of the subtracted set."""
     rows = []
@@ -277,6 +287,7 @@ def _printed(value: float, decimals) -> str:
     return f"{value:,.3f}" if exact else f"{value:.{int(decimals)}f}"
 
 
+@sourced
 def check_relations(values: pd.DataFrame, relations: list[Relation]) -> pd.DataFrame:
     """Check each relation against the rounding of the numbers involved.
 

@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from belarus_trade.data.lineage import sourced
 from belarus_trade.i18n import N_, tr
 
 BELARUS = "Belarus, Rep. of"
@@ -39,6 +40,7 @@ def check_years(start_year: int, end_year: int, earliest: int = 1990, latest: in
         raise ParameterError(f"parameter end_year: {end_year} is before start_year {start_year}")
 
 
+@sourced
 def within(frame: pd.DataFrame, start_year: int, end_year: int, column: str = "year") -> pd.DataFrame:
     return frame[frame[column].between(start_year, end_year)].reset_index(drop=True)
 
@@ -51,12 +53,14 @@ def share_of(shares: pd.DataFrame, flow: str, partner: str, year: int) -> float:
     return float(row.share_pct.iloc[0])
 
 
+@sourced
 def belarus_flows(dots: pd.DataFrame, flow: str) -> pd.DataFrame:
     """Belarus-reported values of one flow, one column per partner, one row per year."""
     rows = dots[(dots.reporter == BELARUS) & (dots.flow == flow)]
     return rows.pivot_table(index="year", columns="partner", values="value_musd", aggfunc="sum")
 
 
+@sourced
 def group_shares(dots: pd.DataFrame, flow: str, groups: dict[str, list[str]]) -> pd.DataFrame:
     """Shares (%) of partner groups in Belarus's world total, plus 'other' = the remainder.
 
@@ -73,6 +77,7 @@ def group_shares(dots: pd.DataFrame, flow: str, groups: dict[str, list[str]]) ->
     return shares
 
 
+@sourced
 def table1_from_imf(dots: pd.DataFrame) -> pd.DataFrame:
     """Table 1 recomputed from Belarus-reported IMF flows, in Table 1's tidy layout."""
     frames = []
@@ -84,6 +89,7 @@ def table1_from_imf(dots: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+@sourced
 def compare_table1(printed: pd.DataFrame, recomputed: pd.DataFrame) -> pd.DataFrame:
     """Printed and recomputed shares side by side, for the years both cover."""
     merged = printed.merge(recomputed, on=["flow", "partner", "year"], suffixes=("_printed", "_imf"))
@@ -91,6 +97,7 @@ def compare_table1(printed: pd.DataFrame, recomputed: pd.DataFrame) -> pd.DataFr
     return merged.sort_values(["flow", "partner", "year"]).reset_index(drop=True)
 
 
+@sourced
 def export_target_shares(dots: pd.DataFrame) -> pd.DataFrame:
     """Shares of the 2016–2020 programme's three market groups: EAEU, EU, and all the rest."""
     return group_shares(dots, "exports_fob", {"EAEU": EAEU_PARTNERS, "EU": [EUROPEAN_UNION]}).rename(
@@ -106,6 +113,7 @@ def ktes(mutual_trade_usd: float, gdp_a_usd: float, gdp_b_usd: float) -> float:
 GDP_INDICATOR = "NY.GDP.MKTP.CD"
 
 
+@sourced
 def wdi_series(wdi: pd.DataFrame, iso3: str, indicator: str) -> pd.Series:
     rows = wdi[(wdi.iso3 == iso3) & (wdi.indicator == indicator)]
     return rows.set_index("year")["value"].sort_index()
@@ -231,6 +239,7 @@ def trade_sources_note(trade: pd.DataFrame, start_year: int, end_year: int) -> s
     return note
 
 
+@sourced
 def belarus_russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
     """Exports, imports, balance and turnover (bn USD) by year, with the source of each value.
 
@@ -270,6 +279,7 @@ WORLD_BANK_GDP = N_("World Bank WDI")
 WEO_GDP = N_("IMF WEO")
 
 
+@sourced
 def gdp_pairs(wdi: pd.DataFrame, weo: pd.DataFrame | None = None) -> pd.DataFrame:
     """GDP of Belarus and Russia (current USD) by year: the World Bank's where it has both, else the IMF WEO's.
 
@@ -287,6 +297,7 @@ def gdp_pairs(wdi: pd.DataFrame, weo: pd.DataFrame | None = None) -> pd.DataFram
     return gdp
 
 
+@sourced
 def ktes_series(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, weo: pd.DataFrame | None = None) -> pd.DataFrame:
     """KTES by year from mutual goods trade (IMF to 2020, the article's figures after) and GDP (`gdp_pairs`).
 
@@ -297,6 +308,7 @@ def ktes_series(dots: pd.DataFrame, figures: pd.DataFrame, wdi: pd.DataFrame, we
     return ktes_table(trade[["turnover", "source"]], gdp_pairs(wdi, weo))
 
 
+@sourced
 def ktes_table(trade: pd.DataFrame, gdp: pd.DataFrame) -> pd.DataFrame:
     """KTES from a trade frame (turnover in bn USD, source) and a GDP frame (gdp_blr, gdp_rus in USD, any other columns kept)."""
     both = trade.join(gdp, how="outer")

@@ -16,6 +16,9 @@ from belarus_trade import i18n
 from belarus_trade.analysis import methods as m
 from belarus_trade.i18n import MISSING, N_, tr
 
+# The resources the chapter reads (ChapterContext refuses any other; the build keys the chapter on these).
+READS = ("article_table1", "imf_dots", "article_figures", "wdi", "weo_gdp")
+
 
 def _number(spec: str = ""):
     """A field of a finding, with the format the prose prints it in."""

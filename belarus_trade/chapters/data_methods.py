@@ -6,34 +6,41 @@ import pandas as pd
 
 from belarus_trade import i18n
 from belarus_trade.analysis import methods as m
-from belarus_trade.data.loading import PENDING_KEY, load, load_if_held, manifest_as_read
+from belarus_trade.chapters.context import MANIFEST
+from belarus_trade.data.lineage import RESOURCES, drawn_from, sourced
+from belarus_trade.data.loading import PENDING_KEY
 from belarus_trade.i18n import N_, data_text, tr
+
+# The resources the chapter reads (ChapterContext refuses any other; the build keys the chapter on these).
+READS = ("article_figures", "imf_dots", "article_table1", "wdi", "weo_gdp", "comtrade_sitc", "unctad_concentration", MANIFEST)
 
 
 def _held_last_year(name: str):
     """The last year of a series only a refresh brings, or None while the snapshot lacks it."""
-    def last_year(data_dir) -> int | None:
-        frame = load_if_held(name, data_dir)
-        return None if frame is None else int(frame.year.max())
+    def last_year(context) -> tuple[int | None, list]:
+        frame = context.load_if_held(name)
+        return (None, []) if frame is None else (int(frame.year.max()), [frame])
     return last_year
 
 
-def _trade_with_russia_last_year(data_dir) -> int:
-    imf_dots = load("imf_dots", data_dir)
-    return int(imf_dots[(imf_dots.reporter == m.BELARUS) & (imf_dots.partner == m.RUSSIA)].year.max())
+def _trade_with_russia_last_year(context) -> tuple[int, list]:
+    imf_dots = context.load("imf_dots")
+    return int(imf_dots[(imf_dots.reporter == m.BELARUS) & (imf_dots.partner == m.RUSSIA)].year.max()), [imf_dots]
 
 
-def _gdp_pair_last_year(data_dir) -> int:
-    return int(m.gdp_pairs(load("wdi", data_dir), load_if_held("weo_gdp", data_dir)).index.max())
+def _gdp_pair_last_year(context) -> tuple[int, list]:
+    wdi, weo_gdp = context.load("wdi"), context.load_if_held("weo_gdp")
+    return int(m.gdp_pairs(wdi, weo_gdp).index.max()), [wdi, weo_gdp]
 
 
-def _world_openness_last_year(data_dir) -> int:
-    return int(m.wdi_series(load("wdi", data_dir), "WLD", "NE.TRD.GNFS.ZS").dropna().index.max())
+def _world_openness_last_year(context) -> tuple[int, list]:
+    wdi = context.load("wdi")
+    return int(m.wdi_series(wdi, "WLD", "NE.TRD.GNFS.ZS").dropna().index.max()), [wdi]
 
 
 # Gaps of the offline snapshot (cells of Table D): what each lacks, the route that fills it, the
-# year it must reach, and where to read the last year this snapshot has. The words are English
-# here and written in the current language by `gaps`.
+# year it must reach, and where to read the last year this snapshot has (with the frames it read).
+# The words are English here and written in the current language by `gaps`.
 OFFLINE_GAPS = [
     (N_("Belarus–Russia goods trade, 2021–2024"), N_("Only the article's own estimates (2021, 2023, 2024); 2022 is missing"),
      N_("IMF IMTS (SDMX API): BLR XG_FOB_USD / MG_CIF_USD with partner RUS, and Russia's mirror flows"), 2024,
@@ -56,16 +63,11 @@ DISCREPANCY_COLUMNS = [N_("Quantity"), N_("Source A"), N_("Value A"), N_("Source
 DISCREPANCY_TEXT_COLUMNS = ["Quantity", "Source A", "Source B"]
 
 
-def snapshot_resources(data_dir=None) -> list[str]:
-    """The names of the files the snapshot holds, as the manifest lists them."""
-    return [resource["name"] for resource in manifest_as_read(data_dir)["resources"]]
-
-
-def datasets(data_dir=None) -> pd.DataFrame:
+def datasets(context) -> pd.DataFrame:
     """Every file of the snapshot with publisher, licence, retrieval date, coverage and checksum,
     then the series the project fetches only when online, marked as not yet fetched (column
-    names and words in the current language)."""
-    manifest = manifest_as_read(data_dir)
+    names and words in the current language). Drawn from every resource the manifest lists."""
+    manifest = context.manifest()
     rows = []
     for resource in manifest["resources"] + manifest.get(PENDING_KEY, []):
         coverage = resource.get("coverage", {})
@@ -79,7 +81,9 @@ def datasets(data_dir=None) -> pd.DataFrame:
             coverage.get("rows", 0),
             resource.get("hash", "").removeprefix("sha256:")[:12],
         ])
-    return pd.DataFrame(rows, columns=[tr(column) for column in DATASET_COLUMNS])
+    frame = pd.DataFrame(rows, columns=[tr(column) for column in DATASET_COLUMNS])
+    frame.attrs[RESOURCES] = tuple(resource["name"] for resource in manifest["resources"])
+    return frame
 
 
 def gap_status(last_year: int | None, needed_year: int) -> str:
@@ -91,15 +95,20 @@ def gap_status(last_year: int | None, needed_year: int) -> str:
     return tr("Open: the data end in {year}").format(year=last_year)
 
 
-def gaps(data_dir=None) -> pd.DataFrame:
+def gaps(context) -> pd.DataFrame:
     """Known gaps of the offline snapshot, the publisher route that fills each, and whether this snapshot
-    fills it (in the current language)."""
-    rows = []
+    fills it (in the current language); drawn from the resources whose last years it reports."""
+    rows, read = [], []
     for lacking, offline, route, needed_year, last_year_of in OFFLINE_GAPS:
-        rows.append([tr(lacking), tr(offline), tr(route), gap_status(last_year_of(data_dir), needed_year)])
-    return pd.DataFrame(rows, columns=[tr("Data"), tr("Offline snapshot"), tr("Filled by"), tr("This snapshot")])
+        last_year, frames = last_year_of(context)
+        rows.append([tr(lacking), tr(offline), tr(route), gap_status(last_year, needed_year)])
+        read += frames
+    frame = pd.DataFrame(rows, columns=[tr("Data"), tr("Offline snapshot"), tr("Filled by"), tr("This snapshot")])
+    frame.attrs[RESOURCES] = drawn_from(*read)
+    return frame
 
 
+@sourced
 def discrepancies(article_figures: pd.DataFrame, imf_dots: pd.DataFrame, article_table1: pd.DataFrame) -> pd.DataFrame:
     """Documented differences between sources for the same quantity, each computed where possible.
 

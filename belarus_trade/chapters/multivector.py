@@ -11,7 +11,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from belarus_trade.analysis import methods as m
+from belarus_trade.data.lineage import sourced
 from belarus_trade.i18n import N_, tr
+
+# The resources the chapter reads (ChapterContext refuses any other; the build keys the chapter on these).
+READS = ("wdi", "imf_dots", "article_table1", "article_figures", "gsdb")
 
 # Figure 1's series: (country, WDI indicator) → legend label (English in the frames the
 # functions return; the notebook translates a copy for the chart, so lookups stay English).
@@ -51,6 +55,7 @@ ARTICLE_EU_SOURCE = N_("Article (ITC Trade Map)")
 SANCTION_INSTRUMENTS = [N_("trade"), N_("arms"), N_("military"), N_("financial"), N_("travel"), N_("other")]
 
 
+@sourced
 def openness(wdi: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """Figure 1's data: trade of Belarus and of the world, % of GDP; columns year, series, pct_of_gdp."""
     frames = [
@@ -62,6 +67,7 @@ def openness(wdi: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     return plotted
 
 
+@sourced
 def openness_wide(plotted: pd.DataFrame) -> pd.DataFrame:
     """Figure 1's data with one column per series, one row per year."""
     return plotted.pivot(index="year", columns="series", values="pct_of_gdp")
@@ -72,6 +78,7 @@ def world_comparison_year(wide: pd.DataFrame) -> int:
     return int(wide[[WORLD_TRADE, TRADE]].dropna().index.max())
 
 
+@sourced
 def goods_trade(wdi: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """Figure 2's data: goods exports, imports and balance, billion USD, one row per year."""
     exports = m.wdi_series(wdi, "BLR", "TX.VAL.MRCH.CD.WT") / 1e9
@@ -87,6 +94,7 @@ def tick_years(years) -> list[int]:
     return [int(y) for y in years if (y - years[0]) % 4 == 0]
 
 
+@sourced
 def table1(article_table1: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """Table 1 as printed: one row per flow and partner, one column per year (column names are text),
     its words in the current language."""
@@ -100,6 +108,7 @@ def table1(article_table1: pd.DataFrame, start_year: int, end_year: int) -> pd.D
     return wide
 
 
+@sourced
 def table1_check(article_table1: pd.DataFrame, imf_dots: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """Table 1 as printed beside the same shares recomputed from IMF partner flows, for the years
     both cover: flow, partner, year, share_pct_printed, share_pct_imf, difference_pp, explanation."""
@@ -108,6 +117,7 @@ def table1_check(article_table1: pd.DataFrame, imf_dots: pd.DataFrame, start_yea
     return compared
 
 
+@sourced
 def explain_gaps(compared: pd.DataFrame) -> pd.Series:
     """Classify each printed-vs-IMF gap. A large gap that is offset by an opposite gap of
     another partner in the same flow and year (the printed shares still sum to 100) points to
@@ -167,12 +177,14 @@ def partner_name(partner: str) -> str:
     return tr("the EU-27") if partner == "EU" else tr(PARTNER_LABELS[partner])
 
 
+@sourced
 def export_target_shares(imf_dots: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """Figure 2b's data: shares (%) of the EAEU, the EU and the rest of the world in Belarus's
     goods exports, from Table 1's first year on, one row per year."""
     return m.export_target_shares(imf_dots).loc[max(start_year, IMF_TABLE1_FIRST_YEAR):end_year].round(2)
 
 
+@sourced
 def target_outcome(shares: pd.DataFrame, year: int) -> pd.DataFrame:
     """Each market group against the one-third target in `year`: share_pct, gap_pp (share − target)
     and verdict ("met", "overshot" or "fell short of", in English: the notebook translates it), indexed by market."""
@@ -182,6 +194,7 @@ def target_outcome(shares: pd.DataFrame, year: int) -> pd.DataFrame:
     return pd.DataFrame({"share_pct": final, "gap_pp": gap, "verdict": verdict}).rename_axis("market")
 
 
+@sourced
 def eu_trade(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """Figure 2c's data: Belarus's goods trade with the EU-27, billion USD, from the IMF series and
     from the article's figures for later years; columns year, series, bn_usd, source."""
@@ -194,6 +207,7 @@ def eu_trade(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, start_year: 
     return m.within(pd.concat([imf_long, article], ignore_index=True), max(start_year, 2000), end_year).round({"bn_usd": 3})
 
 
+@sourced
 def imf_eu_trade(imf_dots: pd.DataFrame) -> pd.DataFrame:
     """Belarus-reported goods exports to and imports from the EU-27, billion USD, by year."""
     return pd.DataFrame({
@@ -202,6 +216,7 @@ def imf_eu_trade(imf_dots: pd.DataFrame) -> pd.DataFrame:
     }) / 1000
 
 
+@sourced
 def sanction_cases(gsdb: pd.DataFrame, end_year: int) -> pd.DataFrame:
     """Sanction cases against Belarus that began by `end_year`, with a short sender name, a case
     label, the instruments used and whether trade measures are included (words in the current language)."""

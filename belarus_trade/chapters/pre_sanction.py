@@ -17,7 +17,11 @@ import pandas as pd
 
 from belarus_trade.analysis import methods as m
 from belarus_trade.chapters.charts import WIDTH, year_runs
+from belarus_trade.data.lineage import sourced
 from belarus_trade.i18n import N_, number, tr
+
+# The resources the chapter reads (ChapterContext refuses any other; the build keys the chapter on these).
+READS = ("imf_dots", "article_figures", "wdi", "comtrade_sitc", "unctad_concentration")
 
 # The article's pre-sanction decade: from the Single Economic Space (2012) to the last year before 2022.
 DECADE = (2012, 2021)
@@ -97,6 +101,7 @@ def held(value):
 
 # --- Figure 3: goods trade with Russia ------------------------------------------------------------
 
+@sourced
 def russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
     """The Belarus-Russia series in long form: one row per year and series, with its own source.
 
@@ -119,6 +124,7 @@ def russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@sourced
 def russia_trade_plotted(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """Figure 3's rows within the edition: `russia_trade` plus a `segment` that breaks the lines
     at a missing year and at a change of source (IMF to the article's figures)."""
@@ -178,8 +184,10 @@ def decade_ranges(trade: pd.DataFrame, start_year: int, end_year: int, window: t
     return result
 
 
-def ranges_frame(ranges: dict, figures: pd.DataFrame) -> pd.DataFrame:
-    """Table 3a: each range the article gives beside the value recomputed by `decade_ranges`."""
+@sourced
+def ranges_frame(trade: pd.DataFrame, figures: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
+    """Table 3a: each range the article gives beside the value `decade_ranges` recomputes from `trade`."""
+    ranges = decade_ranges(trade, start_year, end_year)
     rows = []
     for key, (label, figure_id) in RANGE_MEASURES.items():
         stated, computed = m.quoted(figures, figure_id), ranges[f"{key}_bn"]
@@ -223,6 +231,7 @@ def stagnation(trade: pd.DataFrame, start_year: int, end_year: int) -> dict:
 
 # --- Figure 3a and Table 3b: mirror statistics ----------------------------------------------------
 
+@sourced
 def mirror_gap(dots: pd.DataFrame, reporter: str, partner: str) -> pd.DataFrame:
     """Each direction of trade between two countries as the exporter and as the importer report it.
 
@@ -282,6 +291,7 @@ def _flag(row) -> str:
     return IMPLAUSIBLE if row.ratio_pct < low or row.ratio_pct > high else ""
 
 
+@sourced
 def belarus_russia_mirror(dots: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """`mirror_gap` for Belarus and Russia within the edition's years (from 2000), with readable labels and a flag."""
     gaps = m.within(mirror_gap(dots, m.BELARUS, m.RUSSIA), max(start_year, FIRST_YEAR), end_year)
@@ -290,6 +300,7 @@ def belarus_russia_mirror(dots: pd.DataFrame, start_year: int, end_year: int) ->
     return gaps
 
 
+@sourced
 def mirror_plotted(gaps: pd.DataFrame) -> pd.DataFrame:
     """Figure 3a's rows: one per reported value (bn USD), labelled by direction and reporter."""
     rows = []
@@ -307,6 +318,7 @@ def mirror_plotted(gaps: pd.DataFrame) -> pd.DataFrame:
     return plotted
 
 
+@sourced
 def ratio_frame(gaps: pd.DataFrame) -> pd.DataFrame:
     """Table 3b: both reports of each direction by year, and the importer's figure as a % of the exporter's."""
     wide = gaps.pivot(index="year", columns="direction", values=["exporter_reported", "importer_reported", "ratio_pct"])
@@ -391,6 +403,7 @@ def energy_numbers(dots: pd.DataFrame, figures: pd.DataFrame, start_year: int, e
     return numbers
 
 
+@sourced
 def transit_frame(wdi: pd.DataFrame, figures: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """Table 3c: the article's transport-services exports (4.0 bn USD) as a share of each year's GDP
     over the decade within the edition, and whether it rounds to the article's "about 6%"."""
@@ -497,6 +510,7 @@ PERIOD_COLOURS = {"2012": "#999999", "2019": "#E69F00", "2021": "#0072B2"}
 STRUCTURE_WIDTH = WIDTH  # the policy width, group labels included (charts are laid out "fit-x")
 
 
+@sourced
 def structure_frame(figures: pd.DataFrame, flow: str, start_year: int, end_year: int) -> pd.DataFrame:
     """The quoted shares of one flow as rows (a bar each), plus text rows for what is not drawn.
 
@@ -520,6 +534,7 @@ def structure_frame(figures: pd.DataFrame, flow: str, start_year: int, end_year:
     return frame
 
 
+@sourced
 def comtrade_shares(comtrade: pd.DataFrame, flow: str, years) -> pd.DataFrame:
     """Each SITC section's share of Belarus's trade with Russia in one flow, for the given years.
 
@@ -542,6 +557,7 @@ def comtrade_years(comtrade: pd.DataFrame | None, flow: str, start_year: int, en
     return [year for year in DECADE if year in held and start_year <= year <= end_year]
 
 
+@sourced
 def quoted_marks(figures: pd.DataFrame, flow: str, years: list[int]) -> pd.DataFrame:
     """The article's quoted shares for SITC sections, placed on the section they describe."""
     rows = []
@@ -552,6 +568,7 @@ def quoted_marks(figures: pd.DataFrame, flow: str, years: list[int]) -> pd.DataF
     return pd.DataFrame(rows, columns=["year", "period", "section", "quoted_share_pct", "quoted_as"])
 
 
+@sourced
 def comtrade_structure_frame(comtrade: pd.DataFrame, figures: pd.DataFrame, flow: str, years: list[int]) -> pd.DataFrame:
     """Every section's share from UN Comtrade (`comtrade_shares`) with the article's quoted share
     beside the section it describes (`quoted_share_pct`, `quoted_as`; empty elsewhere)."""
@@ -632,6 +649,7 @@ def concentration_index(values) -> float:
 BELARUS_M49 = str(m.BELARUS_M49)  # UNCTAD economy codes are text
 
 
+@sourced
 def concentration_plotted(concentration: pd.DataFrame | None, start_year: int, end_year: int) -> pd.DataFrame | None:
     """Figure 6's rows within the edition, with `is_belarus`; None when there is no value for Belarus."""
     if concentration is None:

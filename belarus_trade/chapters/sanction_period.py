@@ -20,8 +20,11 @@ import pandas as pd
 from belarus_trade.analysis import combined_method as cm
 from belarus_trade.analysis import methods as m
 from belarus_trade.chapters.charts import year_runs
-from belarus_trade.data import loading as data
+from belarus_trade.data.lineage import sourced
 from belarus_trade.i18n import MISSING, N_, number, tr
+
+# The resources the chapter reads (ChapterContext refuses any other; the build keys the chapter on these).
+READS = ("wdi", "imf_dots", "article_table1", "article_figures")
 
 # Chart labels (legend entries and table values).
 # English in the frames (the notebook looks them up); the cell that draws a chart translates a copy with `tr`.
@@ -96,6 +99,7 @@ def backtest_window(start_year: int, end_year: int) -> tuple[int, int]:
     return max(start_year, 2000), min(end_year, 2020)
 
 
+@sourced
 def backtest_long(backtest: pd.DataFrame) -> pd.DataFrame:
     """Figure 3b's data: actual, estimate and error of each flow and year, one row each."""
     frames = []
@@ -113,6 +117,7 @@ def every_nth_year(years, step: int) -> list[int]:
     return [y for y in years if (y - years[0]) % step == 0]
 
 
+@sourced
 def estimate_above_actual(backtest: pd.DataFrame) -> pd.Series:
     """Per flow, the number of years in which the estimate exceeds the actual value."""
     return (backtest.error_bn > 0).groupby(backtest.flow, sort=False).sum().astype(int)
@@ -127,6 +132,7 @@ def lean(years_above: int, years: int) -> str:
     return N_("on either side of")
 
 
+@sourced
 def error_shares(imf_dots: pd.DataFrame, first_year: int, last_year: int, flow: str = "exports_fob") -> pd.Series:
     """Each country's share of the absolute error of the estimate over the window, %, largest first.
 
@@ -151,6 +157,7 @@ def country_name(label: str) -> str:
     return tr(COUNTRY_NAMES.get(label, label.split(",")[0]))
 
 
+@sourced
 def error_by_period(backtest: pd.DataFrame, flow: str = "exports_fob", break_year: int = CUSTOMS_UNION_YEAR) -> pd.DataFrame:
     """Median absolute error before and from `break_year`: rows "before" and "from" (a row is
     missing when the window has no year on that side), columns first_year, last_year, median_abs_pct."""
@@ -170,6 +177,7 @@ def largest_cis_market_years(imf_dots: pd.DataFrame, first_year: int, last_year:
     return int((largest == country).sum())
 
 
+@sourced
 def mirror_reports(imf_dots: pd.DataFrame, first_year: int, last_year: int) -> pd.DataFrame:
     """The eight subtracted partners' reports of their trade with Belarus in the window."""
     return imf_dots[(imf_dots.partner == cm.BELARUS) & imf_dots.reporter.isin(cm.ARTICLE_SUBTRACTED)
@@ -184,6 +192,7 @@ def deficit_years(backtest: pd.DataFrame) -> int:
 
 # --- Table 1b: the definition of the CIS total -------------------------------------------------
 
+@sourced
 def sensitivity_table(sensitivity: pd.DataFrame) -> pd.DataFrame:
     """Table 1b's columns from `cm.sensitivity`."""
     return pd.DataFrame({
@@ -196,6 +205,7 @@ def sensitivity_table(sensitivity: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+@sourced
 def variant_summary(sensitivity: pd.DataFrame, variant: int, flow: str = "exports_fob") -> pd.Series:
     """The back-test summary of the `variant`-th definition in `cm.SENSITIVITY_VARIANTS`."""
     name = list(cm.SENSITIVITY_VARIANTS)[variant]
@@ -204,6 +214,7 @@ def variant_summary(sensitivity: pd.DataFrame, variant: int, flow: str = "export
 
 # --- the article's figures for 2021–2024 -------------------------------------------------------
 
+@sourced
 def wdi_totals(wdi: pd.DataFrame) -> pd.DataFrame:
     """Belarus's merchandise exports and imports (World Bank, WTO-based), bn USD."""
     return pd.DataFrame({
@@ -392,6 +403,7 @@ def words(items, none: str = N_("none")) -> str:
 
 # --- Figure 3c: exports, imports and balance around the break -----------------------------------
 
+@sourced
 def trade_around_break(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, wdi: pd.DataFrame,
                        start_year: int, end_year: int) -> pd.DataFrame:
     """Figure 3c's data: the last six years of the edition, one row per year and series (exports,
@@ -418,16 +430,17 @@ def trade_around_break(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, wd
 
 # --- Table 1c: the article's own arithmetic ------------------------------------------------------
 
-def printed_values(article_figures: pd.DataFrame, article_table1: pd.DataFrame, wdi: pd.DataFrame, data_dir=None) -> pd.DataFrame:
+@sourced
+def printed_values(article_figures: pd.DataFrame, article_table1: pd.DataFrame, wdi: pd.DataFrame, context) -> pd.DataFrame:
     """Every number a relation may use, with the decimals it was printed with.
 
     Article figures and Table 1 keep the decimals of their transcription (read from the files'
     text, since a loaded float forgets that '8.0' had one decimal); World Bank totals are exact.
     """
-    text = _raw_values("article_figures", ["id"], data_dir)
+    text = _raw_values(context.path("article_figures"), "value", ["id"])
     article = article_figures[["id", "value"]].assign(
         decimals=article_figures["id"].map(lambda i: cm.printed_decimals(text[(i,)])))
-    raw_table = _raw_values("article_table1", ["flow", "partner", "year"], data_dir)
+    raw_table = _raw_values(context.path("article_table1"), "share_pct", ["flow", "partner", "year"])
     t1 = article_table1
     table = pd.DataFrame({
         "id": "table1_" + t1.flow + "_" + t1.partner + "_" + t1.year.astype(str),
@@ -442,13 +455,10 @@ def printed_values(article_figures: pd.DataFrame, article_table1: pd.DataFrame, 
     return pd.concat([article, table, world_bank], ignore_index=True)
 
 
-def _raw_values(resource: str, key: list[str], data_dir=None) -> dict:
-    """The `value`-like column of a resource as printed text, keyed by its key columns.
+def _raw_values(path, value_column: str, key: list[str]) -> dict:
+    """A resource's value column as printed text, keyed by its key columns.
 
-    The file is the one `data.load` validated (same manifest entry); this reads only its text."""
-    descriptor = data.resource_descriptor(resource, data_dir)
-    path = data.resolve_data_dir(data_dir) / descriptor["path"]
-    value_column = "value" if resource == "article_figures" else "share_pct"
+    The file is the one the chapter's context validated when it loaded it; this reads only its text."""
     with open(path, newline="", encoding="utf-8") as handle:
         return {tuple(row[k] for k in key): row[value_column] for row in csv.DictReader(handle)}
 
@@ -521,18 +531,20 @@ def _imports_share(turnover, exports, imports_total):
     return (turnover - exports) / imports_total * 100
 
 
+@sourced
 def checked_relations(article_figures: pd.DataFrame, article_table1: pd.DataFrame, wdi: pd.DataFrame,
-                      start_year: int, end_year: int, data_dir=None) -> pd.DataFrame:
+                      start_year: int, end_year: int, context) -> pd.DataFrame:
     """Every relation of `article_relations` whose years the edition covers, checked within rounding
     (`cm.check_relations`), with the stated value as printed (`stated_printed`)."""
     relations = [r for r in article_relations() if in_edition(r.years, start_year, end_year)]
-    values = printed_values(article_figures, article_table1, wdi, data_dir)
+    values = printed_values(article_figures, article_table1, wdi, context)
     checked = cm.check_relations(values, relations)
     decimals = values.set_index("id").decimals
     checked["stated_printed"] = [f"{value:.{int(decimals[r.stated])}f}" for value, r in zip(checked.stated, relations)]
     return checked
 
 
+@sourced
 def consistency_table(checked: pd.DataFrame) -> pd.DataFrame:
     """Table 1c's columns from `checked_relations`."""
     return pd.DataFrame({

@@ -14,7 +14,11 @@ import pandas as pd
 
 from belarus_trade import i18n
 from belarus_trade.analysis import methods as m
+from belarus_trade.data.lineage import sourced
 from belarus_trade.i18n import MISSING, N_, tr
+
+# The resources the chapter reads (ChapterContext refuses any other; the build keys the chapter on these).
+READS = ("wdi", "weo_gdp", "imf_dots", "article_figures", "union_state_agreements")
 
 MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"),
           N_("September"), N_("October"), N_("November"), N_("December"))
@@ -69,6 +73,7 @@ def signed(value: float, digits: int = 3) -> str:
 
 # --- why trade grew ------------------------------------------------------------------------
 
+@sourced
 def trade_since(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, first_year: int,
                 start_year: int, end_year: int) -> pd.Series:
     """Mutual goods trade (bn USD) from `first_year` on, for the years of the edition that have a figure."""
@@ -78,6 +83,7 @@ def trade_since(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, first_yea
 
 # --- Figure 6a: the agreements ---------------------------------------------------------------
 
+@sourced
 def agreement_dates(agreements: pd.DataFrame) -> pd.DataFrame:
     """The agreements in date order, with the date each is drawn at and how it was placed (`when`
     is written in the current language; the other columns stay as the data has them)."""
@@ -96,6 +102,7 @@ def agreement_dates(agreements: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["date", "agreement"]).reset_index(drop=True)
 
 
+@sourced
 def timeline_rows(agreements: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """The rows Figure 6a plots: the documents of the edition's window in date order, with the
     side of the point their label goes to (right of early points, left of late ones, so labels
@@ -133,6 +140,7 @@ def implied_total_bounds(part: float, share_pct: float, part_step: float = 0.1, 
     return low, high
 
 
+@sourced
 def investment_rows(article_figures: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """The rows Figure 6b plots: Russia's investment and the rest of the total its share implies,
     for each of the article's years (2021, 2023) inside the edition's window."""
@@ -202,6 +210,7 @@ def investment(rows: pd.DataFrame) -> Investment:
 
 # --- Figure 6c: the KTES -----------------------------------------------------------------------
 
+@sourced
 def ktes_rows(window: pd.DataFrame, article_figures: pd.DataFrame, start_year: int, end_year: int) -> pd.DataFrame:
     """The rows Figure 6c plots: the KTES the book computes for each year of `window` (a slice of
     `methods.ktes_series`), and the article's stated values for 2021 and 2023 inside the edition."""
@@ -293,6 +302,7 @@ def ktes_check(window: pd.DataFrame, article_figures: pd.DataFrame, year: int, s
     )
 
 
+@sourced
 def higher_before(window: pd.DataFrame, year: int, value: float) -> pd.Series:
     """The computed KTES of the window's years before `year` that exceed `value`."""
     earlier = window.ktes.dropna()

@@ -10,11 +10,17 @@ import pytest
 from belarus_trade import BOOK_DIR, PROJECT_ROOT
 from belarus_trade.analysis import methods
 from belarus_trade.chapters import data_methods as chapter
+from belarus_trade.chapters.context import ChapterContext
 from belarus_trade.chapters.prose import stored_text
 from belarus_trade.data import loading as data
+from belarus_trade.data.lineage import RESOURCES
 from belarus_trade.data.snapshot import record
 
 NOTEBOOK = BOOK_DIR / "chapters" / "data_methods.ipynb"
+
+
+def context(data_dir=None) -> ChapterContext:
+    return ChapterContext(chapter, language="en", data_dir=data_dir, start_year=2000, end_year=2024)
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +30,7 @@ def frames():
 
 def test_datasets_lists_every_file_then_the_pending_series():
     manifest = data.read_manifest()
-    table = chapter.datasets()
+    table = chapter.datasets(context())
     resources, pending = manifest["resources"], manifest.get(data.PENDING_KEY, [])
     assert list(table.File) == [r["path"] for r in resources + pending]
     assert list(table.columns) == ["File", "Contents", "Publisher", "Licence", "Retrieved", "Years", "Rows", "sha256"]
@@ -33,7 +39,7 @@ def test_datasets_lists_every_file_then_the_pending_series():
     assert (table.iloc[len(resources):].Retrieved == chapter.NOT_FETCHED).all()
     wdi = table.set_index("File").loc["wdi_belarus_russia.csv"]
     assert wdi.sha256 == data.resource_descriptor("wdi")["hash"][7:19]
-    assert chapter.snapshot_resources() == [r["name"] for r in resources]
+    assert table.attrs[RESOURCES] == tuple(r["name"] for r in resources), "drawn from every file the manifest lists"
 
 
 @pytest.mark.parametrize("last_year, needed, status", [
@@ -47,7 +53,9 @@ def test_gap_status(last_year, needed, status):
 
 
 def test_gaps_of_the_offline_snapshot():
-    gaps = chapter.gaps().set_index("Data")
+    gaps = chapter.gaps(context())
+    assert gaps.attrs[RESOURCES][:2] == ("imf_dots", "wdi"), "drawn from the files whose last years it reports"
+    gaps = gaps.set_index("Data")
     assert len(gaps) == len(chapter.OFFLINE_GAPS) == 5
     trade = gaps.loc["Belarus–Russia goods trade, 2021–2024", "This snapshot"]
     assert trade.startswith("Open: the data end in")  # the IMF data stop before 2024
@@ -62,11 +70,11 @@ def test_gaps_read_a_refreshed_series(tmp_path):
     copy = tmp_path / "data"
     shutil.copytree(PROJECT_ROOT / "data", copy)
     gdp_gap = "GDP of Belarus and Russia, 2024"
-    assert chapter.gaps(copy).set_index("Data").loc[gdp_gap, "This snapshot"] == "Open: the data end in 2023"
+    assert chapter.gaps(context(copy)).set_index("Data").loc[gdp_gap, "This snapshot"] == "Open: the data end in 2023"
     (copy / "imf_weo_gdp.csv").write_text("iso3,year,gdp_usd\nBLR,2024,80000000000.0\nRUS,2024,2120000000000.0\n")
     record("imf_weo_gdp.csv", copy, retrieved="2026-11-26")
-    assert chapter.gaps(copy).set_index("Data").loc[gdp_gap, "This snapshot"] == "Filled: the data reach 2024"
-    datasets = chapter.datasets(copy).set_index("File")
+    assert chapter.gaps(context(copy)).set_index("Data").loc[gdp_gap, "This snapshot"] == "Filled: the data reach 2024"
+    datasets = chapter.datasets(context(copy)).set_index("File")
     assert datasets.loc["imf_weo_gdp.csv", "Retrieved"] == "2026-11-26"
 
 

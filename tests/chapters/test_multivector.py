@@ -217,7 +217,7 @@ def test_notebook_has_no_glue_and_draws_every_figure_in_its_cell():
         "fig-1", "fig-2", "fig-2b", "table-1", "table-1a", "fig-2c", "fig-2d"]
     for cell in figures:
         assert cell["metadata"]["tags"] == ["hide-input"]
-        assert "charts.figure(" in "".join(cell["source"]) or "charts.table(" in "".join(cell["source"])
+        assert "context.figure(" in "".join(cell["source"]) or "context.table(" in "".join(cell["source"])
         assert any("image/svg+xml" in output.get("data", {}) or "text/html" in output.get("data", {})
                    for output in cell["outputs"])
     cells = notebook["cells"]

@@ -72,14 +72,14 @@ def test_decade_ranges_on_a_synthetic_series():
 
 def test_ranges_frame_shows_article_computed_and_difference(trade, article_figures):
     ranges = c.decade_ranges(trade, 2000, 2024)
-    frame = c.ranges_frame(ranges, article_figures).set_index("Measure")
+    frame = c.ranges_frame(trade, article_figures, 2000, 2024).set_index("Measure")
     assert frame.loc["Largest yearly deficit", "Article, bn USD"] == 11.2
     assert frame.loc["Largest yearly deficit", "Computed, bn USD"] == pytest.approx(11.24)
     assert frame.loc["Lowest yearly turnover", "Year"] == "2016"
     assert frame.loc["Highest yearly turnover", "Difference, bn USD"] == pytest.approx(43.86 - 43.9, abs=0.001)
     # Every extreme is within the rounding of the article's one-decimal article_figures.
     assert c.largest_range_difference(ranges, article_figures) <= c.ROUNDING_BN + 1e-9
-    outside = c.ranges_frame(c.decade_ranges(trade, 2000, 2010), article_figures)
+    outside = c.ranges_frame(trade, article_figures, 2000, 2010)
     assert outside["Computed, bn USD"].isna().all() and set(outside.Year) == {"–"}
     assert math.isnan(c.largest_range_difference(c.decade_ranges(trade, 2000, 2010), article_figures))
 

@@ -13,12 +13,18 @@ from belarus_trade import DATA_DIR, PROJECT_ROOT
 from belarus_trade.analysis import combined_method as cm
 from belarus_trade.analysis import methods as m
 from belarus_trade.chapters import sanction_period as chapter
+from belarus_trade.chapters.context import ChapterContext
 from belarus_trade.chapters.prose import stored_text
 from belarus_trade.data import loading as data
 
 NOTEBOOK = PROJECT_ROOT / "book" / "chapters" / "sanction_period.ipynb"
 
 BY, RU = cm.BELARUS, cm.RUSSIA
+
+
+def context() -> ChapterContext:
+    """The chapter's context on the snapshot, in English, over the article's years."""
+    return ChapterContext(chapter, language="en", data_dir=DATA_DIR, start_year=2000, end_year=2024)
 
 
 # --- synthetic frames ---------------------------------------------------------------------------
@@ -212,7 +218,7 @@ def test_checker_names_missing_values():
 
 def test_article_relations_on_real_data(frames):
     f = frames
-    checked = chapter.checked_relations(f["article_figures"], f["article_table1"], f["wdi"], 2000, 2024, DATA_DIR)
+    checked = chapter.checked_relations(f["article_figures"], f["article_table1"], f["wdi"], 2000, 2024, context())
     verdict = checked.set_index("relation").verdict
     assert len(checked) == len(chapter.article_relations()) >= 14
     assert verdict["Exports to Russia, growth 2021→2023, %"] == cm.CONSISTENT
@@ -228,7 +234,7 @@ def test_article_relations_on_real_data(frames):
     assert set(own[own.verdict != cm.CONSISTENT].year) == {2024}
     # '8.0' keeps its printed decimal although the loaded value is the float 8.0
     assert checked.set_index("relation").stated_printed["Exports 2024 from 2023 level and stated growth, bn USD"] == "26.3"
-    printed = chapter.printed_values(f["article_figures"], f["article_table1"], f["wdi"], DATA_DIR).set_index("id").decimals
+    printed = chapter.printed_values(f["article_figures"], f["article_table1"], f["wdi"], context()).set_index("id").decimals
     assert printed["exports_to_russia_growth_2024_pct_change"] == 1
     assert printed["trade_balance_with_russia_2024_musd"] == 0
     table = chapter.consistency_table(checked)
@@ -238,8 +244,8 @@ def test_article_relations_on_real_data(frames):
 def test_relations_follow_the_edition(frames):
     f = frames
     args = (f["article_figures"], f["article_table1"], f["wdi"])
-    assert chapter.checked_relations(*args, 2000, 2020, DATA_DIR).empty
-    only_2021 = chapter.checked_relations(*args, 2000, 2022, DATA_DIR)
+    assert chapter.checked_relations(*args, 2000, 2020, context()).empty
+    only_2021 = chapter.checked_relations(*args, 2000, 2022, context())
     assert set(only_2021.year) == {2021} and len(only_2021) == 2
 
 
