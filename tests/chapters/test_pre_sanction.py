@@ -11,6 +11,7 @@ import pytest
 
 from belarus_trade import CHAPTERS_DIR
 from belarus_trade.analysis import methods as m
+from belarus_trade.chapters import commodity_structure, mirror_statistics
 from belarus_trade.chapters import pre_sanction as c
 from belarus_trade.chapters.charts import stored_figures, year_runs
 from belarus_trade.chapters.prose import stored_text
@@ -111,7 +112,7 @@ def test_mirror_gap_on_a_synthetic_frame():
         _row("A", "B", "exports_fob", 2001, 80.0),                     # B does not report 2001
         _row("A", "C", "exports_fob", 2000, 999.0), _row("C", "A", "imports_cif", 2000, 1.0),  # another partner
     ]
-    gaps = c.mirror_gap(pd.DataFrame(rows), "A", "B")
+    gaps = mirror_statistics.mirror_gap(pd.DataFrame(rows), "A", "B")
     assert set(gaps.direction) == {"A -> B", "B -> A"}
     ab = gaps[gaps.direction == "A -> B"].set_index("year")
     assert ab.at[2000, "exporter_reported"] == 100.0 and ab.at[2000, "importer_reported"] == 106.0
@@ -127,13 +128,13 @@ def test_mirror_gap_on_a_synthetic_frame():
 
 
 def test_mirror_gap_on_real_data_keeps_russias_missing_years_missing(imf_dots):
-    gaps = c.mirror_gap(imf_dots, m.BELARUS, m.RUSSIA)
+    gaps = mirror_statistics.mirror_gap(imf_dots, m.BELARUS, m.RUSSIA)
     by_ru = gaps[gaps.direction == f"{m.BELARUS} -> {m.RUSSIA}"].set_index("year")
     assert by_ru.at[2012, "ratio_pct"] == pytest.approx(13382.924 / 16308.895 * 100)
     for year in (2001, 2004, 2009, 2010):
         assert math.isnan(by_ru.at[year, "importer_reported"]), year
         assert not math.isnan(by_ru.at[year, "exporter_reported"]), year
-    labelled = c.belarus_russia_mirror(imf_dots, 2000, 2024)
+    labelled = mirror_statistics.belarus_russia_mirror(imf_dots, 2000, 2024)
     flags = labelled.set_index(["direction", "year"]).flag
     assert flags[("Belarus → Russia", 2009)] == "Russia's report missing"
     assert flags[("Russia → Belarus", 2006)].startswith("implausible")
@@ -141,7 +142,7 @@ def test_mirror_gap_on_real_data_keeps_russias_missing_years_missing(imf_dots):
 
 
 def test_mirror_summary_of_the_decade(imf_dots):
-    summary = c.mirror_summary(c.belarus_russia_mirror(imf_dots, 2000, 2024), 2000, 2024)
+    summary = mirror_statistics.mirror_summary(mirror_statistics.belarus_russia_mirror(imf_dots, 2000, 2024), 2000, 2024)
     assert (summary["first_year"], summary["last_year"]) == (2012, 2020)
     assert summary["by_ru_years"] == 9 and summary["by_ru_median_ratio_pct"] < 100  # the opposite of CIF/FOB
     assert summary["ru_by_median_ratio_pct"] > 100
@@ -151,20 +152,20 @@ def test_mirror_summary_of_the_decade(imf_dots):
     assert (round(summary["by_ru_min_ratio_pct"]), round(summary["by_ru_max_ratio_pct"])) == (81, 96)
     assert summary["by_ru_mean_gap_bn"] == pytest.approx(-1.8, abs=0.05)
     assert summary["ru_by_mean_gap_bn"] == pytest.approx(1.7, abs=0.05)
-    none = c.mirror_summary(c.belarus_russia_mirror(imf_dots, 2022, 2024), 2022, 2024)
+    none = mirror_statistics.mirror_summary(mirror_statistics.belarus_russia_mirror(imf_dots, 2022, 2024), 2022, 2024)
     assert math.isnan(none["first_year"]) and none["by_ru_years"] == 0
 
 
 def test_mirror_plotted_and_ratio_frame(imf_dots):
-    gaps = c.belarus_russia_mirror(imf_dots, 2000, 2024)
-    plotted = c.mirror_plotted(gaps)
+    gaps = mirror_statistics.belarus_russia_mirror(imf_dots, 2000, 2024)
+    plotted = mirror_statistics.mirror_plotted(gaps)
     assert set(plotted.reported_by) == {"Belarus", "Russia"}
     russia = plotted[(plotted.reported_by == "Russia") & (plotted.direction == "Belarus → Russia")]
     assert not {2001, 2004, 2009, 2010} & set(russia.year)  # missing, never estimated
     # No line bridges Russia's missing 2009-2010.
     seg = russia.set_index("year").segment
     assert seg[2008] != seg[2011]
-    table = c.ratio_frame(gaps).set_index("Year")
+    table = mirror_statistics.ratio_frame(gaps).set_index("Year")
     assert table.at[2012, "Belarus → Russia: importer ÷ exporter, %"] == pytest.approx(13382.924 / 16308.895 * 100, abs=0.01)
     assert table.at[2009, "Note"] == "Russia's report missing"
 
@@ -217,20 +218,20 @@ def test_figure_3_in_the_notebook(notebook):
 def test_structure_draws_only_the_quoted_shares(article_figures):
     quoted = {m.quoted(article_figures, fid) for fid in article_figures["id"]}
     for flow in ("imports", "exports"):
-        frame = c.structure_frame(article_figures, flow, 2000, 2024)
+        frame = commodity_structure.structure_frame(article_figures, flow, 2000, 2024)
         drawn = frame.dropna(subset=["share_pct"])
         assert set(drawn.share_pct) <= quoted, flow
-        other = frame[frame.group == c.OTHER]
+        other = frame[frame.group == commodity_structure.OTHER]
         assert len(other) == 1 and other.share_pct.isna().all() and "not in the snapshot" in other.note.iloc[0]
-    exports = c.structure_frame(article_figures, "exports", 2000, 2024).dropna(subset=["share_pct"]).set_index(["group", "year"])
-    assert exports.at[(c.FOOD, 2012), "share_pct"] == 19.3 and exports.at[(c.FOOD, 2021), "share_pct"] == 31.3
-    assert exports.at[(c.MACHINERY, 2021), "value_bn_usd"] == 4.9
-    fuels = c.structure_frame(article_figures, "imports", 2000, 2024).set_index("group").loc[c.FUELS]
+    exports = commodity_structure.structure_frame(article_figures, "exports", 2000, 2024).dropna(subset=["share_pct"]).set_index(["group", "year"])
+    assert exports.at[(commodity_structure.FOOD, 2012), "share_pct"] == 19.3 and exports.at[(commodity_structure.FOOD, 2021), "share_pct"] == 31.3
+    assert exports.at[(commodity_structure.MACHINERY, 2021), "value_bn_usd"] == 4.9
+    fuels = commodity_structure.structure_frame(article_figures, "imports", 2000, 2024).set_index("group").loc[commodity_structure.FUELS]
     assert math.isnan(fuels.share_pct) and "half" in fuels.note  # a change without levels is not drawn
 
 
 def test_structure_numbers_imply_totals_and_respect_the_window(trade, article_figures):
-    numbers = c.structure_numbers(trade, article_figures, 2000, 2024)
+    numbers = commodity_structure.structure_numbers(trade, article_figures, 2000, 2024)
     assert numbers["implied_exports_2012_bn"] == pytest.approx(6.0 / 0.334)
     assert numbers["implied_exports_2021_bn"] == pytest.approx(4.9 / 0.263)
     assert numbers["food_export_share_2021_pct"] == 31.3
@@ -238,19 +239,19 @@ def test_structure_numbers_imply_totals_and_respect_the_window(trade, article_fi
     assert numbers["implied_exports_2012_bn"] > numbers["exports_imf_2012_bn"]
     assert numbers["implied_exports_2021_bn"] > numbers["exports_article_2021_bn"]
     assert round(numbers["machinery_exports_change_pct"]) == -18
-    numbers_2020 = c.structure_numbers(trade, article_figures, 2000, 2020)
+    numbers_2020 = commodity_structure.structure_numbers(trade, article_figures, 2000, 2020)
     assert math.isnan(numbers_2020["food_export_share_2021_pct"]) and numbers_2020["food_export_share_2012_pct"] == 19.3
 
 
 # --- energy and transit ----------------------------------------------------------------------------
 
 def test_energy_numbers(imf_dots, article_figures):
-    numbers = c.energy_numbers(imf_dots, article_figures, 2000, 2024)
+    numbers = mirror_statistics.energy_numbers(imf_dots, article_figures, 2000, 2024)
     assert numbers["energy_share_2019_pct"] == 43.0
     assert numbers["energy_2019_bn"] == pytest.approx(19955.466 / 1000 * 0.43)
     assert numbers["deficit_2019_bn"] == pytest.approx(22016.403 / 1000 - 13685.755 / 1000)
     assert 0.85 <= numbers["energy_to_deficit"] <= 1.15  # about as much as the deficit
-    none = c.energy_numbers(imf_dots, article_figures, 2000, 2018)
+    none = mirror_statistics.energy_numbers(imf_dots, article_figures, 2000, 2018)
     assert math.isnan(none["oil_share_2019_pct"]) and math.isnan(none["energy_2019_bn"])
 
 
@@ -287,7 +288,7 @@ COMTRADE = comtrade_frame({
 
 
 def test_comtrade_shares_are_of_the_sum_over_sections():
-    shares = c.comtrade_shares(COMTRADE, "imports", [2012, 2021]).set_index(["year", "sitc_section"])
+    shares = commodity_structure.comtrade_shares(COMTRADE, "imports", [2012, 2021]).set_index(["year", "sitc_section"])
     assert shares.at[(2012, "3"), "share_pct"] == pytest.approx(60.0)
     assert shares.at[(2021, "7"), "share_pct"] == pytest.approx(20.0)
     assert shares.at[(2021, "7"), "section"] == "7 Machinery and transport eq."
@@ -295,20 +296,20 @@ def test_comtrade_shares_are_of_the_sum_over_sections():
 
 
 def test_structure_draws_every_section_from_comtrade_with_the_article_marks(article_figures):
-    years = c.comtrade_years(COMTRADE, "exports", 2000, 2024)
+    years = commodity_structure.comtrade_years(COMTRADE, "exports", 2000, 2024)
     assert years == [2012, 2021]
-    plotted = c.comtrade_structure_frame(COMTRADE, article_figures, "exports", years).set_index(["period", "sitc_section"])
+    plotted = commodity_structure.comtrade_structure_frame(COMTRADE, article_figures, "exports", years).set_index(["period", "sitc_section"])
     assert len(plotted) == 20 and set(plotted.index.get_level_values(0)) == {"2012", "2021"}
     assert plotted.at[("2021", "0"), "share_pct"] == pytest.approx(40.0)
     # The article's quoted shares sit beside the section they describe: food on 0, machinery on 7.
     assert plotted.at[("2012", "0"), "quoted_share_pct"] == 19.3 and plotted.at[("2021", "7"), "quoted_share_pct"] == 26.3
     assert plotted.quoted_share_pct.notna().sum() == 4
     # An edition that holds neither comparison year falls back to the quoted shares.
-    assert c.comtrade_years(COMTRADE, "exports", 2013, 2020) == [] and c.comtrade_years(None, "exports", 2000, 2024) == []
+    assert commodity_structure.comtrade_years(COMTRADE, "exports", 2013, 2020) == [] and commodity_structure.comtrade_years(None, "exports", 2000, 2024) == []
 
 
 def test_comtrade_structure_numbers():
-    numbers = c.comtrade_structure_numbers(COMTRADE, 2000, 2024)
+    numbers = commodity_structure.comtrade_structure_numbers(COMTRADE, 2000, 2024)
     assert numbers["comtrade_fuel_import_share_fall_times"] == pytest.approx(2.0)
     assert numbers["comtrade_fuel_import_share_2012_pct"] == pytest.approx(60.0)
     assert numbers["comtrade_machinery_import_share_2021_pct"] == pytest.approx(20.0)
@@ -318,7 +319,7 @@ def test_comtrade_structure_numbers():
     floor = math.sqrt(1 / 10)
     expected = (math.sqrt(0.3 ** 2 + 0.2 ** 2 + 0.5 ** 2) - floor) / (1 - floor)
     assert numbers["comtrade_import_section_concentration_2021"] == pytest.approx(expected)
-    offline = c.comtrade_structure_numbers(None, 2000, 2024)
+    offline = commodity_structure.comtrade_structure_numbers(None, 2000, 2024)
     assert offline["comtrade_years"] == [] and offline["comtrade_machinery_import_share_2021_pct"] is None
     assert offline["comtrade_fuel_import_share_fall_times"] is None
 
@@ -346,10 +347,10 @@ CONCENTRATION = concentration_frame({
 
 
 def test_concentration_numbers_check_the_article_readings():
-    plotted = c.concentration_plotted(CONCENTRATION, 2000, 2024)
+    plotted = commodity_structure.concentration_plotted(CONCENTRATION, 2000, 2024)
     assert set(plotted.economy) == {"Belarus", "Russian Federation", "Kazakhstan", "China"}
     assert plotted.is_belarus.sum() == 6
-    numbers = c.concentration_numbers(plotted)
+    numbers = commodity_structure.concentration_numbers(plotted)
     assert numbers["blr_2012"] == 0.19 and numbers["blr_last"] == 0.17 and numbers["blr_last_year"] == 2015
     assert (numbers["blr_falls"], numbers["blr_steps"]) == (2, 3)  # so not a steady fall
     assert numbers["close"] == {"China": 0.09}  # Germany is absent from the data, so not named
@@ -357,22 +358,22 @@ def test_concentration_numbers_check_the_article_readings():
 
 
 def test_concentration_without_data_is_not_held():
-    assert c.concentration_plotted(None, 2000, 2024) is None
-    assert c.concentration_plotted(CONCENTRATION, 2016, 2024) is None  # no value for Belarus in the window
-    numbers = c.concentration_numbers(None)
+    assert commodity_structure.concentration_plotted(None, 2000, 2024) is None
+    assert commodity_structure.concentration_plotted(CONCENTRATION, 2016, 2024) is None  # no value for Belarus in the window
+    numbers = commodity_structure.concentration_numbers(None)
     assert numbers["blr_last"] is None and numbers["close"] == {} and numbers["above"] == {}
 
 
 # --- Figure 6's formula --------------------------------------------------------------------------
 
 def test_concentration_index():
-    assert c.concentration_index([1, 1, 1, 1]) == pytest.approx(0.0)
-    assert c.concentration_index([5, 0, 0, 0]) == pytest.approx(1.0)
+    assert commodity_structure.concentration_index([1, 1, 1, 1]) == pytest.approx(0.0)
+    assert commodity_structure.concentration_index([5, 0, 0, 0]) == pytest.approx(1.0)
     # Two products, shares 0.75 and 0.25: sqrt(0.625) against the floor sqrt(0.5).
     expected = (math.sqrt(0.625) - math.sqrt(0.5)) / (1 - math.sqrt(0.5))
-    assert c.concentration_index([3, 1]) == pytest.approx(expected)
+    assert commodity_structure.concentration_index([3, 1]) == pytest.approx(expected)
     with pytest.raises(ValueError):
-        c.concentration_index([0, 0])
+        commodity_structure.concentration_index([0, 0])
 
 
 def test_quoted_in_window(article_figures):
@@ -409,10 +410,10 @@ def test_notebook_shows_the_checked_numbers(notebook):
 def _frames(imf_dots, article_figures, wdi, start, end):
     return {
         "fig3": c.russia_trade_plotted(imf_dots, article_figures, start, end),
-        "fig3a": c.mirror_plotted(c.belarus_russia_mirror(imf_dots, start, end)),
-        "fig4": c.structure_frame(article_figures, "imports", start, end),
-        "fig5": c.structure_frame(article_figures, "exports", start, end),
-        "table3b": c.ratio_frame(c.belarus_russia_mirror(imf_dots, start, end)).rename(columns={"Year": "year"}),
+        "fig3a": mirror_statistics.mirror_plotted(mirror_statistics.belarus_russia_mirror(imf_dots, start, end)),
+        "fig4": commodity_structure.structure_frame(article_figures, "imports", start, end),
+        "fig5": commodity_structure.structure_frame(article_figures, "exports", start, end),
+        "table3b": mirror_statistics.ratio_frame(mirror_statistics.belarus_russia_mirror(imf_dots, start, end)).rename(columns={"Year": "year"}),
         "table3c": c.transit_frame(wdi, article_figures, start, end).rename(columns={"Year": "year"}),
     }
 
@@ -427,9 +428,9 @@ def test_computations_respect_the_edition_years(imf_dots, article_figures, wdi, 
 
 
 def test_edition_outside_the_data_gives_empty_frames(imf_dots, article_figures):
-    assert c.structure_frame(article_figures, "exports", 2000, 2010).empty
-    assert c.mirror_plotted(c.belarus_russia_mirror(imf_dots, 2022, 2024)).empty
-    assert c.ratio_frame(c.belarus_russia_mirror(imf_dots, 2022, 2024)).empty
+    assert commodity_structure.structure_frame(article_figures, "exports", 2000, 2010).empty
+    assert mirror_statistics.mirror_plotted(mirror_statistics.belarus_russia_mirror(imf_dots, 2022, 2024)).empty
+    assert mirror_statistics.ratio_frame(mirror_statistics.belarus_russia_mirror(imf_dots, 2022, 2024)).empty
 
 
 def test_chapter_runs_with_end_year_2020(tmp_path, execute):
@@ -468,3 +469,21 @@ def test_figure_3_marks_the_imfs_own_estimates_apart_from_belarus_reports(imf_do
     assert plotted.source[(2019, "Exports to Russia")] == c.SOURCE_LABELS[m.IMF_SOURCE]
     assert c.SOURCE_SHAPES[c.SOURCE_LABELS[m.IMF_ESTIMATE_SOURCE]] not in {
         c.SOURCE_SHAPES[label] for key, label in c.SOURCE_LABELS.items() if key != m.IMF_ESTIMATE_SOURCE}
+
+
+@pytest.mark.parametrize("flow", ["imports", "exports"])
+def test_structure_figure_draws_the_quoted_shares_or_says_the_window_has_none(flow):
+    """Figures 4–5 as the chapter draws them (the function is longer than a cell, so it lives in
+    the package): the article's shares while UN Comtrade is not held, a no-data figure for a window
+    without 2012, 2019 or 2021; each names the data it was drawn from."""
+    from belarus_trade.chapters.context import ChapterContext
+
+    def drawn(start_year, end_year):
+        context = ChapterContext(c, language="en", data_dir=None, start_year=start_year, end_year=end_year)
+        return commodity_structure.figure(context, flow, None, context.load("article_figures"))
+
+    full, empty = drawn(2000, 2024), drawn(2000, 2010)
+    assert full.key == commodity_structure.STRUCTURE[flow]["key"] == empty.key
+    assert full.attribution.resources == ["article_figures"] == empty.attribution.resources
+    assert {"2012", "2021"} <= set(full.chart.data.period) and full.description.startswith("Bars of the shares")
+    assert "none falls within this edition (2000–2010)" in empty.description

@@ -12,6 +12,7 @@ import pytest
 from belarus_trade import DATA_DIR, PROJECT_ROOT
 from belarus_trade.analysis import combined_method as cm
 from belarus_trade.analysis import methods as m
+from belarus_trade.chapters import arithmetic, combined_backtest
 from belarus_trade.chapters import sanction_period as chapter
 from belarus_trade.chapters.context import ChapterContext
 from belarus_trade.chapters.prose import stored_text
@@ -218,9 +219,9 @@ def test_checker_names_missing_values():
 
 def test_article_relations_on_real_data(frames):
     f = frames
-    checked = chapter.checked_relations(f["article_figures"], f["article_table1"], f["wdi"], 2000, 2024, context())
+    checked = arithmetic.checked_relations(f["article_figures"], f["article_table1"], f["wdi"], 2000, 2024, context())
     verdict = checked.set_index("relation").verdict
-    assert len(checked) == len(chapter.article_relations()) >= 14
+    assert len(checked) == len(arithmetic.article_relations()) >= 14
     assert verdict["Exports to Russia, growth 2021→2023, %"] == cm.CONSISTENT
     assert verdict["Imports from Russia, growth 2021→2023, %"] == cm.CONSISTENT
     assert verdict["Balance 2023 = exports − imports, bn USD"] == cm.CONSISTENT
@@ -229,23 +230,23 @@ def test_article_relations_on_real_data(frames):
     assert verdict["Russia's share of Belarus's goods imports 2024, %"] == cm.INCONSISTENT
     assert verdict["Russia's share of Belarus's goods exports 2024, %"] == cm.CONSISTENT
     assert (checked.verdict == cm.CONSISTENT).sum() == 11
-    own = checked[checked.basis == chapter.OWN]
+    own = checked[checked.basis == arithmetic.OWN]
     assert len(own) == 9 and (own.verdict == cm.CONSISTENT).sum() == 7
     assert set(own[own.verdict != cm.CONSISTENT].year) == {2024}
     # '8.0' keeps its printed decimal although the loaded value is the float 8.0
     assert checked.set_index("relation").stated_printed["Exports 2024 from 2023 level and stated growth, bn USD"] == "26.3"
-    printed = chapter.printed_values(f["article_figures"], f["article_table1"], f["wdi"], context()).set_index("id").decimals
+    printed = arithmetic.printed_values(f["article_figures"], f["article_table1"], f["wdi"], context()).set_index("id").decimals
     assert printed["exports_to_russia_growth_2024_pct_change"] == 1
     assert printed["trade_balance_with_russia_2024_musd"] == 0
-    table = chapter.consistency_table(checked)
+    table = arithmetic.consistency_table(checked)
     assert list(table.columns)[:3] == ["Relation", "Computed as", "Stated"] and len(table) == len(checked)
 
 
 def test_relations_follow_the_edition(frames):
     f = frames
     args = (f["article_figures"], f["article_table1"], f["wdi"])
-    assert chapter.checked_relations(*args, 2000, 2020, context()).empty
-    only_2021 = chapter.checked_relations(*args, 2000, 2022, context())
+    assert arithmetic.checked_relations(*args, 2000, 2020, context()).empty
+    only_2021 = arithmetic.checked_relations(*args, 2000, 2022, context())
     assert set(only_2021.year) == {2021} and len(only_2021) == 2
 
 
@@ -291,46 +292,46 @@ def test_verdict_words():
     assert chapter.size_against(54.1, 0.7) == "far larger than"
     assert chapter.size_against(-1.0, 0.7) == "larger than"
     assert chapter.size_against(0.5, 0.7) == "within"
-    assert [chapter.lean(a, 21) for a in (18, 3)] == ["above", "below"]
-    assert chapter.lean(2, 4) == "on either side of"
+    assert [combined_backtest.lean(a, 21) for a in (18, 3)] == ["above", "below"]
+    assert combined_backtest.lean(2, 4) == "on either side of"
     assert chapter.words([]) == "none" and chapter.words(["turnover", "exports"]) == "turnover and exports"
     assert chapter.words([2021, 2023, 2024]) == "2021, 2023 and 2024"
 
 
 def test_backtest_details_on_real_data(frames):
     dots = frames["imf_dots"]
-    assert chapter.direct_last_year(dots, 2000, 2024) == 2020
-    assert chapter.direct_last_year(dots, 2005, 2019) == 2019
-    backtest = cm.backtest(dots, *chapter.backtest_window(2000, 2024))
-    above = chapter.estimate_above_actual(backtest)
+    assert combined_backtest.direct_last_year(dots, 2000, 2024) == 2020
+    assert combined_backtest.direct_last_year(dots, 2005, 2019) == 2019
+    backtest = cm.backtest(dots, *combined_backtest.backtest_window(2000, 2024))
+    above = combined_backtest.estimate_above_actual(backtest)
     assert above.to_dict() == {"exports_fob": 18, "imports_cif": 20}
-    shares = chapter.error_shares(dots, 2000, 2020)
+    shares = combined_backtest.error_shares(dots, 2000, 2020)
     assert shares.sum() == pytest.approx(100)
     assert shares.index[0] == cm.UKRAINE and shares.iloc[0] == pytest.approx(27.8, abs=0.05)
     assert shares[cm.TURKMENISTAN] == pytest.approx(18.3, abs=0.05)
-    periods = chapter.error_by_period(backtest)
+    periods = combined_backtest.error_by_period(backtest)
     assert periods.at["before", "median_abs_pct"] < 0.5 < 4 < periods.at["from", "median_abs_pct"]
     assert (periods.at["before", "last_year"], periods.at["from", "first_year"]) == (2009, 2010)
-    assert list(chapter.error_by_period(cm.backtest(dots, 2016, 2020)).index) == ["from"]
-    assert chapter.largest_cis_market_years(dots, 2000, 2020) == 21
-    mirrors = chapter.mirror_reports(dots, 2000, 2020)
+    assert list(combined_backtest.error_by_period(cm.backtest(dots, 2016, 2020)).index) == ["from"]
+    assert combined_backtest.largest_cis_market_years(dots, 2000, 2020) == 21
+    mirrors = combined_backtest.mirror_reports(dots, 2000, 2020)
     assert len(mirrors) == 8 * 2 * 21 and mirrors.estimated.sum() == 0
-    assert chapter.deficit_years(backtest) == 21
-    plotted = chapter.backtest_long(backtest)
+    assert combined_backtest.deficit_years(backtest) == 21
+    plotted = combined_backtest.backtest_long(backtest)
     assert len(plotted) == 3 * len(backtest) and set(plotted.measure) == {chapter.ACTUAL, chapter.ESTIMATE, chapter.ERROR}
-    assert chapter.every_nth_year(plotted.year, 4) == [2000, 2004, 2008, 2012, 2016, 2020]
+    assert combined_backtest.every_nth_year(plotted.year, 4) == [2000, 2004, 2008, 2012, 2016, 2020]
 
 
 def test_backtest_window_respects_the_edition(frames):
-    assert chapter.backtest_window(2005, 2012) == (2005, 2012)
-    assert chapter.backtest_window(2000, 2024) == (2000, 2020)
+    assert combined_backtest.backtest_window(2005, 2012) == (2005, 2012)
+    assert combined_backtest.backtest_window(2000, 2024) == (2000, 2020)
     sensitivity = cm.sensitivity(frames["imf_dots"], 2005, 2012)
-    table = chapter.sensitivity_table(sensitivity)
+    table = combined_backtest.sensitivity_table(sensitivity)
     assert table["Worst year"].between(2005, 2012).all()
     full = cm.sensitivity(frames["imf_dots"], 2000, 2020)
-    kept = chapter.variant_summary(full, 4)
+    kept = combined_backtest.variant_summary(full, 4)
     assert kept.worst_year == 2012 and kept.median_abs_pct == pytest.approx(27.0, abs=0.05)
-    assert chapter.variant_summary(full, 0).median_abs_pct == pytest.approx(2.16, abs=0.005)
+    assert combined_backtest.variant_summary(full, 0).median_abs_pct == pytest.approx(2.16, abs=0.005)
 
 
 def test_trade_around_the_break(frames):
@@ -397,7 +398,7 @@ def test_notebook_has_no_glue_and_shows_its_charts(notebook):
 def test_chart_specs_are_deterministic(frames):
     """nbval compares stored and fresh outputs: two builds of the same frame must be identical."""
     backtest = cm.backtest(frames["imf_dots"], 2000, 2020)
-    assert chapter.backtest_long(backtest).equals(chapter.backtest_long(cm.backtest(frames["imf_dots"], 2000, 2020)))
+    assert combined_backtest.backtest_long(backtest).equals(combined_backtest.backtest_long(cm.backtest(frames["imf_dots"], 2000, 2020)))
 
 
 def test_figure_3b_selection_is_named(notebook):
@@ -421,7 +422,7 @@ def with_official_years(imf_dots: pd.DataFrame, estimated_years=()) -> pd.DataFr
 
 
 def test_after_2020_the_offline_snapshot_rests_on_the_article(imf_dots, article_figures):
-    sources = chapter.trade_sources(imf_dots, article_figures, 2000, 2024)
+    sources = combined_backtest.trade_sources(imf_dots, article_figures, 2000, 2024)
     assert (sources.imf_years, sources.article_years, sources.missing_years) == ("none", "2021, 2023–2024", "2022")
 
 
@@ -432,9 +433,9 @@ def test_official_years_replace_the_articles_figures_and_the_text_says_so(imf_do
     assert trade.at[2021, "source"] == m.IMF_SOURCE
     assert trade.at[2023, "source"] == m.IMF_ESTIMATE_SOURCE
     assert trade.at[2024, "source"].startswith(m.ARTICLE_SOURCE)
-    sources = chapter.trade_sources(refreshed, article_figures, 2000, 2024)
+    sources = combined_backtest.trade_sources(refreshed, article_figures, 2000, 2024)
     assert (sources.imf_years, sources.article_years, sources.missing_years) == ("2021–2023", "2024", "none")
-    assert chapter.direct_last_year(refreshed, 2000, 2024) == 2022  # 2023 is the IMF's estimate, not a report
+    assert combined_backtest.direct_last_year(refreshed, 2000, 2024) == 2022  # 2023 is the IMF's estimate, not a report
     assert m.trade_sources_note(trade, 2019, 2024) == (
         "Trade with Russia: Belarus's reports to the IMF for 2019–2022; the IMF's own estimates for 2023; "
         "the article's figures for 2024. Imports for 2024 are the article's turnover minus its exports.")
