@@ -6,7 +6,7 @@
     chapters  what a chapter notebook is written with: its computations, the chart policy, prose numbers
     build     execute what changed, render every language, swap the site in atomically
     site      Sphinx's side: figures, numbers, exercises, light pages, bibliography, local server
-    publish   releases, What changed, the student kit, translated notebooks, the PDF
+    publish   numbered editions, What changed, the student kit, translated notebooks, the PDF
     checks    bench and audit: how fast and how heavy the book is
 
 Here: where the project's parts live, so chapters, tests and the build agree without guessing.

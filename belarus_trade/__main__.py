@@ -124,7 +124,7 @@ def _run(args) -> int:
 
         translations()
     elif args.command == "publish":
-        from belarus_trade.publish.releases import editions_dir, publish_edition
+        from belarus_trade.publish.editions import editions_dir, publish_edition
 
         published = publish_edition()
         print(f"published edition {published['edition']} of {published['date']} "

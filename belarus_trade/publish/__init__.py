@@ -1,6 +1,6 @@
 """Stage 6, publish: what leaves the project for readers, teachers and later books.
 
-`releases` records a built book as a numbered release (data hashes, every number of the prose)
+`editions` records a built book as a numbered edition (data hashes, every number of the prose)
 and `what_changed` renders the differences on the book's What changed page; `student` writes the
 student kit, `notebooks` the chapters as notebooks in a translated language, `pdf` the printed
 book; `owned` keeps what teachers wrote in those folders from being overwritten.

@@ -21,7 +21,7 @@ from belarus_trade import BOOK_DIR, DATA_DIR, i18n
 from belarus_trade.data.loading import load
 from belarus_trade.data.snapshot import record
 from belarus_trade.i18n import tr
-from belarus_trade.publish import releases as editions
+from belarus_trade.publish import editions
 from belarus_trade.publish.what_changed import TEXT
 
 MOVED_EXPRESSION = "i18n.number(russia_exports[1], 1)"  # the introduction's "to 65.2%"

@@ -13,34 +13,7 @@ from belarus_trade import BOOK_DIR
 from belarus_trade.build.pipeline import BuildError, read_notebook
 from belarus_trade.chapters.prose import INLINE_EXPRESSION
 from belarus_trade.data.loading import read_manifest
-from belarus_trade.publish import releases as editions
-
-MARKDOWN = """**1. Russia became the main market.** It took {eval}`share`% of exports in
-{eval}`year` (see {ref}`Figure A <fig-a>` and the *IMF* data {cite}`imfdots`). The U.S. and the
-EU, e.g. Germany, took less: {eval}`rest`%.
-
-- **Imports.** {eval}`share`% came from Russia.
-
-:::{note} Edition
-This page covers {eval}`year`.
-:::
-"""
-SHOWN = {"share": "65.2", "year": "2024", "rest": "<i>3.5</i>"}
-
-
-def test_each_number_is_recorded_with_its_sentence_as_plain_text():
-    assert editions.numbers_in_markdown(MARKDOWN, SHOWN) == [
-        ("share", "It took 65.2% of exports in 2024 (see Figure A and the IMF data)."),
-        ("year", "It took 65.2% of exports in 2024 (see Figure A and the IMF data)."),
-        ("rest", "The U.S. and the EU, e.g. Germany, took less: <i>3.5</i>%."),
-        ("share", "65.2% came from Russia."),
-        ("year", "This page covers 2024."),
-    ]
-
-
-def test_a_number_without_a_stored_value_is_an_error():
-    with pytest.raises(BuildError, match=r"chapter intro: no stored value for \{eval\}`rest`; run `make book` first"):
-        editions.numbers_in_markdown(MARKDOWN, {"share": "1", "year": "2"}, "intro")
+from belarus_trade.publish import editions
 
 
 def test_committed_edition_records_this_snapshot_and_every_number():
