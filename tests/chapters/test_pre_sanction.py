@@ -376,13 +376,6 @@ def test_concentration_index():
         commodity_structure.concentration_index([0, 0])
 
 
-def test_quoted_in_window(article_figures):
-    assert m.quoted_in_window(article_figures, "crude_oil_share_of_russia_exports_to_belarus_2019_pct", 2000, 2024) == 30
-    assert math.isnan(m.quoted_in_window(article_figures, "crude_oil_share_of_russia_exports_to_belarus_2019_pct", 2000, 2018))
-    span = "transport_services_exports_max_bn_usd"  # period 2012-2021
-    assert math.isnan(m.quoted_in_window(article_figures, span, 2000, 2020))
-    assert m.quoted_in_window(article_figures, span, 2000, 2020, overlap=True) == 4.0
-    assert m.period_years("2012-2021") == (2012, 2021) and m.period_years("2024-08") == (2024, 2024)
 
 
 # --- the notebook and the edition's years ------------------------------------------------------
