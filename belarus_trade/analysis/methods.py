@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from belarus_trade import i18n
 from belarus_trade.data.lineage import sourced
 from belarus_trade.i18n import N_, tr
 
@@ -153,10 +154,7 @@ def available(*values) -> bool:
 
 def join_years(years) -> str:
     """'2021', '2021 and 2023', '2021, 2023 and 2024' — years as the prose lists them."""
-    years = [str(int(y)) for y in years]
-    if len(years) <= 1:
-        return "".join(years)
-    return tr("{items} and {last}").format(items=", ".join(years[:-1]), last=years[-1])
+    return i18n.listed(int(year) for year in years)
 
 
 def year_span(years) -> str:

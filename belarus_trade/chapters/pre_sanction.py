@@ -15,6 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from belarus_trade import i18n
 from belarus_trade.analysis import methods as m
 from belarus_trade.chapters.charts import year_runs
 from belarus_trade.data.lineage import sourced
@@ -68,8 +69,7 @@ def year_axis(first: int, last: int, step: int = 4) -> alt.X:
 
 def join_words(words) -> str:
     """"a", "a and b", "a, b and c"; "" for none."""
-    words = [str(w) for w in words]
-    return tr("{items} and {last}").format(items=", ".join(words[:-1]), last=words[-1]) if len(words) > 1 else "".join(words)
+    return i18n.listed(words)
 
 
 def decade_window(start_year: int, end_year: int) -> tuple[int, int]:

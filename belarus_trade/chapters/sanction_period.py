@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
+from belarus_trade import i18n
 from belarus_trade.analysis import combined_method as cm
 from belarus_trade.analysis import methods as m
 from belarus_trade.chapters.charts import year_runs
@@ -244,10 +245,8 @@ def shares_2024_agree(year: Year2024, tolerance_pp: float = 0.15) -> dict[str, b
 
 def words(items, none: str = N_("none")) -> str:
     """'exports', 'turnover and exports': names joined as a sentence lists them (in the current language)."""
-    items = [str(i) for i in items]
-    if not items:
-        return tr(none)
-    return items[0] if len(items) == 1 else tr("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
+    items = list(items)
+    return i18n.listed(items) if items else tr(none)
 
 
 # --- Figure 3c: exports, imports and balance around the break -----------------------------------

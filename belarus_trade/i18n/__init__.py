@@ -144,12 +144,15 @@ def date(text: str) -> str:
     return format_date(datetime.date.fromisoformat(text), format=pattern, locale=_language)
 
 
+LIST_LOCALES = {"en": "en_GB"}  # the book's English is British: no comma before the last "and"
+
+
 def listed(items) -> str:
     """Items as the current language lists them: "a, b and c", «a, b и c» (Babel's CLDR patterns),
-    never a Python list."""
+    never a Python list; "" for none."""
     from babel.lists import format_list
 
-    return format_list([str(item) for item in items], locale=_language)
+    return format_list([str(item) for item in items], locale=LIST_LOCALES.get(_language, _language))
 
 
 SENTENCE_ENDS = (".", "!", "?", "…")
