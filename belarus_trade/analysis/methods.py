@@ -181,8 +181,7 @@ def years_outside(start_year: int, end_year: int, first: int, last: int) -> str:
         spans.append((max(first, end_year + 1), last))
     if not spans:
         return tr("none")
-    written = [str(a) if a == b else f"{a}–{b}" for a, b in spans]
-    return written[0] if len(written) == 1 else tr("{items} and {last}").format(items=written[0], last=written[1])
+    return i18n.listed(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
 # Belarus's goods trade with Russia: IMF (Belarus-reported) to 2020, the article's figures after.
