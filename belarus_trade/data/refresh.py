@@ -24,8 +24,9 @@ import pandas as pd
 from belarus_trade.analysis import methods
 from belarus_trade.data import publishers
 from belarus_trade.data.changes import TOP, ResourceChanges, compare, format_changes, year_field
-from belarus_trade.data.loading import DataError, pending_descriptor, read_manifest, resolve_data_dir, validate_file
+from belarus_trade.data.manifest import DataError, pending_descriptor, read_manifest, resolve_data_dir
 from belarus_trade.data.snapshot import record
+from belarus_trade.data.validation import validate_file
 
 WDI_INDICATORS = ["NE.EXP.GNFS.ZS", "NE.IMP.GNFS.ZS", "NE.TRD.GNFS.ZS", "TX.VAL.MRCH.CD.WT", "TM.VAL.MRCH.CD.WT", "NY.GDP.MKTP.CD"]
 WDI_COUNTRIES = {"BLR": WDI_INDICATORS, "RUS": ["NY.GDP.MKTP.CD"], "WLD": ["NE.TRD.GNFS.ZS"]}

@@ -13,7 +13,6 @@ import http.server
 import io
 import json
 import re
-import shutil
 import socket
 import threading
 import time
@@ -27,9 +26,11 @@ import pytest
 
 from belarus_trade import DATA_DIR
 from belarus_trade.data import publishers
-from belarus_trade.data.loading import PENDING_KEY, load, load_if_held, read_manifest, validate_package
+from belarus_trade.data.loading import load, load_if_held
+from belarus_trade.data.manifest import PENDING_KEY, read_manifest
 from belarus_trade.data.publishers import KiB, Limits, MiB
 from belarus_trade.data.refresh import Job, default_jobs, refresh, require_partners, summary
+from belarus_trade.data.validation import validate_package
 
 TODAY = dt.date(2026, 11, 25)  # after the snapshot's retrieval date (2026-11-22), not in the future
 FIXTURES = Path(__file__).parent / "fixtures" / "publishers"
@@ -38,13 +39,6 @@ PENDING_FILES = {
     "comtrade_sitc": "comtrade_sitc_belarus_russia.csv",
     "unctad_concentration": "unctad_export_concentration.csv",
 }
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
 
 
 def fixture(name: str):

@@ -12,7 +12,7 @@ import pytest
 from belarus_trade import BOOK_DIR
 from belarus_trade.build.pipeline import BuildError, read_notebook
 from belarus_trade.chapters.prose import INLINE_EXPRESSION
-from belarus_trade.data.loading import read_manifest
+from belarus_trade.data.manifest import read_manifest
 from belarus_trade.publish import releases as editions
 
 MARKDOWN = """**1. Russia became the main market.** It took {eval}`share`% of exports in
