@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from belarus_trade.analysis import methods
 from belarus_trade.data.changes import TOP, ResourceChanges, compare, format_changes, year_field
+from belarus_trade.data.economies import BELARUS_M49, FIGURE_6_M49, RUSSIA_M49
 from belarus_trade.data.manifest import DataError, pending_descriptor, read_manifest, resolve_data_dir
 from belarus_trade.data.publishers import comtrade, imf, unctad, wdi
 from belarus_trade.data.publishers.client import LIMITS, Limits, PublisherError, bounded_getters, http_get_bytes, http_get_json
@@ -35,7 +35,7 @@ FIRST_YEAR = {"wdi": 2000, "imf_dots": 1992, "weo_gdp": 1992, "comtrade_sitc": 2
 WEO_COUNTRIES = ["BLR", "RUS"]
 # The Comtrade preview answers at most 500 records; 20 years × 2 flows × 10 sections stay below.
 COMTRADE_YEARS_PER_CALL = 20
-CONCENTRATION_ECONOMIES = {str(methods.BELARUS_M49), *methods.CONCENTRATION_CLOSE, *methods.CONCENTRATION_ABOVE}
+CONCENTRATION_ECONOMIES = {str(code) for code in FIGURE_6_M49}  # UNCTAD's economy codes are text
 
 # The snapshot keeps the IMF's DOTS-era labels, which the book's methods use; IMTS codes of
 # the countries the methods name are mapped back to them (other partners keep IMTS labels).
@@ -101,12 +101,12 @@ def fetch_comtrade_snapshot(start: int, end: int, get=http_get_json) -> pd.DataF
     for first in range(start, end + 1, COMTRADE_YEARS_PER_CALL):
         last = min(first + COMTRADE_YEARS_PER_CALL - 1, end)
         try:
-            frames.append(comtrade.fetch_comtrade_sitc(methods.BELARUS_M49, methods.RUSSIA_M49, (first, last), get=get))
+            frames.append(comtrade.fetch_comtrade_sitc(BELARUS_M49, RUSSIA_M49, (first, last), get=get))
         except PublisherError as error:
             if error.kind != "empty":
                 raise
     if not frames:
-        raise PublisherError("UN Comtrade", f"S3 {methods.BELARUS_M49}-{methods.RUSSIA_M49}", "empty", f"no records in {start}-{end}")
+        raise PublisherError("UN Comtrade", f"S3 {BELARUS_M49}-{RUSSIA_M49}", "empty", f"no records in {start}-{end}")
     return pd.concat(frames, ignore_index=True)
 
 
@@ -120,7 +120,7 @@ def fetch_concentration_snapshot(start: int, end: int, get_bytes=http_get_bytes,
 
 
 def require_belarus(frame: pd.DataFrame) -> None:
-    if str(methods.BELARUS_M49) not in set(frame.economy_code):
+    if str(BELARUS_M49) not in set(frame.economy_code):
         raise DataError("UNCTAD refresh: the bulk file has no export concentration index for Belarus (112)")
 
 

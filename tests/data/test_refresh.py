@@ -26,6 +26,7 @@ import pytest
 from publisher_answers import FIXTURES, UNNAMED_IMTS_GROUPS, RecordedServer, availability_partners, fixture, imts_message, real_names, recorded
 
 from belarus_trade import DATA_DIR
+from belarus_trade.analysis import methods
 from belarus_trade.data import refresh as refresh_module
 from belarus_trade.data.loading import load, load_if_held
 from belarus_trade.data.manifest import PENDING_KEY, read_manifest
@@ -434,6 +435,11 @@ def test_weo_snapshot_keeps_completed_years_of_the_book_economies():
     server = RecordedServer({weo_url(refresh_module.WEO_COUNTRIES): recorded("weo_ngdpd_all_economies.json")})
     frame = refresh_module.fetch_weo_snapshot(1992, 2023, get=server)
     assert set(frame.iso3) == {"BLR", "RUS"} and frame.year.max() == 2022
+
+
+def test_the_concentration_job_keeps_the_economies_the_methods_group():
+    """The refresh fetches by the data stage's M49 codes; the analysis reads the article's Figure 6 by them."""
+    assert refresh_module.CONCENTRATION_ECONOMIES == {str(methods.BELARUS_M49), *methods.CONCENTRATION_CLOSE, *methods.CONCENTRATION_ABOVE}
 
 
 # --- summary ------------------------------------------------------------------------------------
