@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from belarus_trade.analysis.methods import ParameterError
     from belarus_trade.build.pipeline import BuildError
-    from belarus_trade.data.loading import DataError
+    from belarus_trade.data.manifest import DataError
 
     try:
         return _run(args)
@@ -78,7 +78,8 @@ def _run(args) -> int:
         site = build_edition(args.output.resolve(), parameters, args.data_dir)
         print(f"edition ready: {site / 'index.html'}")
     elif args.command == "validate":
-        from belarus_trade.data.loading import PENDING_KEY, read_manifest, validate_package
+        from belarus_trade.data.manifest import PENDING_KEY, read_manifest
+        from belarus_trade.data.validation import validate_package
 
         checked = validate_package(args.data_dir)
         pending = [r["path"] for r in read_manifest(args.data_dir).get(PENDING_KEY, [])]

@@ -11,6 +11,8 @@ import math
 import pandas as pd
 
 from belarus_trade import i18n
+from belarus_trade.data.economies import BELARUS_M49 as BELARUS_M49  # the chapters read the M49 codes here too
+from belarus_trade.data.economies import CHINA_M49, GERMANY_M49, KAZAKHSTAN_M49, RUSSIA_M49
 from belarus_trade.data.lineage import sourced
 from belarus_trade.i18n import N_, tr
 
@@ -265,12 +267,10 @@ def belarus_russia_trade(dots: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFr
     return frame[["exports", "imports", "balance", "turnover", "source"]]
 
 
-# UN M49 codes, used by UN Comtrade and UNCTADstat.
-BELARUS_M49, RUSSIA_M49 = 112, 643
-# The economies of the article's Figure 6 besides Belarus, by the article's reading of them:
-# China and Germany close to Belarus, Kazakhstan and Russia well above it.
-CONCENTRATION_CLOSE = {"156": N_("China"), "276": N_("Germany")}
-CONCENTRATION_ABOVE = {"398": N_("Kazakhstan"), str(RUSSIA_M49): N_("Russia")}
+# The economies of the article's Figure 6 besides Belarus (UNCTAD's codes are text), by the article's
+# reading of them: China and Germany close to Belarus, Kazakhstan and Russia well above it.
+CONCENTRATION_CLOSE = {str(CHINA_M49): N_("China"), str(GERMANY_M49): N_("Germany")}
+CONCENTRATION_ABOVE = {str(KAZAKHSTAN_M49): N_("Kazakhstan"), str(RUSSIA_M49): N_("Russia")}
 
 WORLD_BANK_GDP = N_("World Bank WDI")
 WEO_GDP = N_("IMF WEO")

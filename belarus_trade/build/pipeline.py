@@ -694,7 +694,7 @@ def check_window_has_data(chapter: Chapter, notebook: dict, start_year: int, end
     without; a window holding fewer than two of their years is refused here, naming the series,
     instead of failing inside the notebook."""
     from belarus_trade.analysis.methods import ParameterError
-    from belarus_trade.data.loading import DataError, read_manifest
+    from belarus_trade.data.manifest import DataError, read_manifest
 
     needs = notebook.get("metadata", {}).get(WINDOW_KEY, {}).get("needs", [])
     resources = {r["name"]: r for r in read_manifest(data_dir)["resources"]}
@@ -745,7 +745,7 @@ def build_edition(output: Path, parameters: dict, data_dir: Path | None = None, 
     """A separate edition: the book copied beside `output`, executed with other parameters and
     rendered there, then moved into place; an earlier edition in `output` is replaced only after
     the new one built. The committed notebooks are not touched."""
-    from belarus_trade.data.loading import resolve_data_dir
+    from belarus_trade.data.manifest import resolve_data_dir
 
     data_dir = resolve_data_dir(data_dir)
     output = check_edition_folder(output, data_dir, book_dir)
@@ -790,7 +790,8 @@ def one_build_at_a_time(build_dir: Path):
 def build(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, parameters: dict | None = None,
           jobs: int = 2, force: bool = False, log=print) -> dict:
     """Validate data, execute stale chapters, render and publish. Returns what it did."""
-    from belarus_trade.data.loading import DataError, resolve_data_dir, validate_package
+    from belarus_trade.data.manifest import DataError, resolve_data_dir
+    from belarus_trade.data.validation import validate_package
 
     if jobs < 1:
         raise BuildError(f"jobs {jobs}: at least one chapter must run at a time")

@@ -38,7 +38,7 @@ MANIFEST_TEXT = {"title": (), "sources": ("title", "publisher"), "licenses": ("n
 
 def manifest_entries() -> list[str]:
     """The manifest's words a page shows (`MANIFEST_TEXT`), of every file and every pending series."""
-    from belarus_trade.data.loading import PENDING_KEY, read_manifest
+    from belarus_trade.data.manifest import PENDING_KEY, read_manifest
 
     manifest = read_manifest()
     entries = []

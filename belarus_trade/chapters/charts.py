@@ -21,7 +21,7 @@ import altair as alt
 import pandas as pd
 
 from belarus_trade import i18n
-from belarus_trade.data.loading import read_manifest
+from belarus_trade.data.manifest import read_manifest
 from belarus_trade.i18n import N_, tr
 
 VEGA_LITE_VERSION = "6.4"

@@ -24,11 +24,12 @@ from belarus_trade.analysis import methods
 from belarus_trade.chapters import charts
 from belarus_trade.data import loading
 from belarus_trade.data.lineage import RESOURCES, drawn_from
+from belarus_trade.data.manifest import DataError, read_manifest, resolve_data_dir, resource_descriptor
 
 MANIFEST = "datapackage.json"  # declared in READS by a chapter that shows the manifest itself
 
 
-class UndeclaredRead(loading.DataError):
+class UndeclaredRead(DataError):
     """A chapter read data its module does not declare: the build's key would miss the file."""
 
 
@@ -59,7 +60,7 @@ class ChapterContext:
         self.chapter = chapter.__name__.rpartition(".")[2]
         self.reads = tuple(chapter.READS)
         self.language, self.start_year, self.end_year = language, start_year, end_year
-        self.data_dir = loading.resolve_data_dir(data_dir)
+        self.data_dir = resolve_data_dir(data_dir)
 
     def _declared(self, name: str) -> None:
         if name not in self.reads:
@@ -84,12 +85,12 @@ class ChapterContext:
     def manifest(self) -> dict:
         """The snapshot's manifest itself, for a chapter that shows it (declares `MANIFEST`)."""
         self._declared(MANIFEST)
-        return loading.read_manifest(self.data_dir)
+        return read_manifest(self.data_dir)
 
     def path(self, name: str) -> Path:
         """The file of a declared resource, for a function that reads its printed text."""
         self._declared(name)
-        return self.data_dir / loading.resource_descriptor(name, self.data_dir)["path"]
+        return self.data_dir / resource_descriptor(name, self.data_dir)["path"]
 
     def resource_names(self) -> list[str]:
         """Every resource the manifest lists, in its order (the data behind a table of the manifest)."""

@@ -8,7 +8,7 @@ from belarus_trade import i18n
 from belarus_trade.analysis import methods as m
 from belarus_trade.chapters.context import MANIFEST
 from belarus_trade.data.lineage import RESOURCES, drawn_from, sourced
-from belarus_trade.data.loading import PENDING_KEY
+from belarus_trade.data.manifest import PENDING_KEY
 from belarus_trade.i18n import N_, data_text, tr
 
 # The resources the chapter reads (ChapterContext refuses any other; the build keys the chapter on these).

@@ -7,7 +7,7 @@ every job has been tried are the validated candidates swapped in, each with its 
 coverage and retrieval date recorded; a dry run stops before that and changes nothing. A failed or
 partial fetch leaves the last good file in place and says which series failed and why; with
 no network the whole refresh stops after the first attempt with one line. Every request goes
-through `publishers.http_get_bytes` under hard `publishers.Limits` (time per request and per run,
+through `publishers.client.http_get_bytes` under hard `Limits` (time per request and per run,
 bytes per answer and unpacked, pages per series), so a misbehaving server fails its series the
 same way, and a line per request shows progress.
 """
@@ -21,11 +21,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from belarus_trade.analysis import methods
-from belarus_trade.data import publishers
 from belarus_trade.data.changes import TOP, ResourceChanges, compare, format_changes, year_field
-from belarus_trade.data.loading import DataError, pending_descriptor, read_manifest, resolve_data_dir, validate_file
+from belarus_trade.data.economies import BELARUS_M49, FIGURE_6_M49, RUSSIA_M49
+from belarus_trade.data.manifest import DataError, pending_descriptor, read_manifest, resolve_data_dir
+from belarus_trade.data.publishers import comtrade, imf, unctad, wdi
+from belarus_trade.data.publishers.client import LIMITS, Limits, PublisherError, bounded_getters, http_get_bytes, http_get_json
 from belarus_trade.data.snapshot import record
+from belarus_trade.data.validation import validate_file
 
 WDI_INDICATORS = ["NE.EXP.GNFS.ZS", "NE.IMP.GNFS.ZS", "NE.TRD.GNFS.ZS", "TX.VAL.MRCH.CD.WT", "TM.VAL.MRCH.CD.WT", "NY.GDP.MKTP.CD"]
 WDI_COUNTRIES = {"BLR": WDI_INDICATORS, "RUS": ["NY.GDP.MKTP.CD"], "WLD": ["NE.TRD.GNFS.ZS"]}
@@ -33,7 +35,7 @@ FIRST_YEAR = {"wdi": 2000, "imf_dots": 1992, "weo_gdp": 1992, "comtrade_sitc": 2
 WEO_COUNTRIES = ["BLR", "RUS"]
 # The Comtrade preview answers at most 500 records; 20 years × 2 flows × 10 sections stay below.
 COMTRADE_YEARS_PER_CALL = 20
-CONCENTRATION_ECONOMIES = {str(methods.BELARUS_M49), *methods.CONCENTRATION_CLOSE, *methods.CONCENTRATION_ABOVE}
+CONCENTRATION_ECONOMIES = {str(code) for code in FIGURE_6_M49}  # UNCTAD's economy codes are text
 
 # The snapshot keeps the IMF's DOTS-era labels, which the book's methods use; IMTS codes of
 # the countries the methods name are mapped back to them (other partners keep IMTS labels).
@@ -64,17 +66,16 @@ class Outcome:
     detail: str
 
 
-def fetch_wdi_snapshot(start: int, end: int, get=publishers.http_get_json, max_pages: int = publishers.LIMITS.pages) -> pd.DataFrame:
-    frames = [publishers.fetch_wdi(indicators, country, start, end, get=get, max_pages=max_pages)
+def fetch_wdi_snapshot(start: int, end: int, get=http_get_json, max_pages: int = LIMITS.pages) -> pd.DataFrame:
+    frames = [wdi.fetch_wdi(indicators, country, start, end, get=get, max_pages=max_pages)
               for country, indicators in WDI_COUNTRIES.items()]
     return pd.concat(frames, ignore_index=True).sort_values(["iso3", "indicator", "year"], ignore_index=True)
 
 
-def fetch_imf_snapshot(start: int, end: int, get=publishers.http_get_json) -> pd.DataFrame:
-    codelist = publishers._get_as(get, publishers.IMF_COUNTRY_CODELIST_URL, "IMF", "CL_COUNTRY", headers=publishers.IMF_HEADERS)
-    names = {**dots_labels(publishers.parse_imf_country_names(codelist)), **DOTS_LABELS}
-    by_partner = publishers.fetch_imf_trade("BLR", publishers.IMF_ALL_CODES, start, end, country_names=names, get=get)
-    mirror = publishers.fetch_imf_trade(MIRROR_REPORTERS, "BLR", start, end, country_names=names, get=get)
+def fetch_imf_snapshot(start: int, end: int, get=http_get_json) -> pd.DataFrame:
+    names = {**dots_labels(imf.fetch_imf_country_names(get=get)), **DOTS_LABELS}
+    by_partner = imf.fetch_imf_trade("BLR", imf.IMF_ALL_CODES, start, end, country_names=names, get=get)
+    mirror = imf.fetch_imf_trade(MIRROR_REPORTERS, "BLR", start, end, country_names=names, get=get)
     frame = pd.concat([by_partner, mirror], ignore_index=True)
     return frame.sort_values(["reporter", "partner", "flow", "year"], ignore_index=True)
 
@@ -84,13 +85,13 @@ def dots_labels(names: dict[str, str | None]) -> dict[str, str | None]:
     return {code: EU_LABEL if (name or "").startswith(EU_LABEL) else name for code, name in names.items()}
 
 
-def fetch_weo_snapshot(start: int, end: int, get=publishers.http_get_json) -> pd.DataFrame:
+def fetch_weo_snapshot(start: int, end: int, get=http_get_json) -> pd.DataFrame:
     """Completed years only: the WEO runs on into the IMF's projections, which are not data."""
-    frame = publishers.fetch_weo_gdp(WEO_COUNTRIES, get=get)
+    frame = imf.fetch_weo_gdp(WEO_COUNTRIES, get=get)
     return frame[frame.year.between(start, end - 1)].reset_index(drop=True)
 
 
-def fetch_comtrade_snapshot(start: int, end: int, get=publishers.http_get_json) -> pd.DataFrame:
+def fetch_comtrade_snapshot(start: int, end: int, get=http_get_json) -> pd.DataFrame:
     """Belarus's reports of trade with Russia by SITC section, in calls small enough for the preview API.
 
     A span of years without any record (Belarus has published no detail since 2022) is skipped;
@@ -100,26 +101,26 @@ def fetch_comtrade_snapshot(start: int, end: int, get=publishers.http_get_json) 
     for first in range(start, end + 1, COMTRADE_YEARS_PER_CALL):
         last = min(first + COMTRADE_YEARS_PER_CALL - 1, end)
         try:
-            frames.append(publishers.fetch_comtrade_sitc(methods.BELARUS_M49, methods.RUSSIA_M49, (first, last), get=get))
-        except publishers.PublisherError as error:
+            frames.append(comtrade.fetch_comtrade_sitc(BELARUS_M49, RUSSIA_M49, (first, last), get=get))
+        except PublisherError as error:
             if error.kind != "empty":
                 raise
     if not frames:
-        raise publishers.PublisherError("UN Comtrade", f"S3 {methods.BELARUS_M49}-{methods.RUSSIA_M49}", "empty", f"no records in {start}-{end}")
+        raise PublisherError("UN Comtrade", f"S3 {BELARUS_M49}-{RUSSIA_M49}", "empty", f"no records in {start}-{end}")
     return pd.concat(frames, ignore_index=True)
 
 
-def fetch_concentration_snapshot(start: int, end: int, get_bytes=publishers.http_get_bytes,
-                                 max_unpacked: int = publishers.LIMITS.unpacked_bytes) -> pd.DataFrame:
+def fetch_concentration_snapshot(start: int, end: int, get_bytes=http_get_bytes,
+                                 max_unpacked: int = LIMITS.unpacked_bytes) -> pd.DataFrame:
     """The export concentration index of the article's Figure 6 economies, from UNCTAD's bulk file."""
-    frame = publishers.fetch_unctad_concentration(get_bytes=get_bytes, max_unpacked=max_unpacked)
+    frame = unctad.fetch_unctad_concentration(get_bytes=get_bytes, max_unpacked=max_unpacked)
     frame["economy_code"] = frame.economy_code.str.lstrip("0")
     chosen = frame.economy_code.isin(CONCENTRATION_ECONOMIES) & frame.year.between(start, end)
     return frame[chosen].reset_index(drop=True)
 
 
 def require_belarus(frame: pd.DataFrame) -> None:
-    if str(methods.BELARUS_M49) not in set(frame.economy_code):
+    if str(BELARUS_M49) not in set(frame.economy_code):
         raise DataError("UNCTAD refresh: the bulk file has no export concentration index for Belarus (112)")
 
 
@@ -135,7 +136,7 @@ def book_partners(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame.reporter.isin(names) & frame.partner.isin(names)]
 
 
-def default_jobs(get=publishers.http_get_json, get_bytes=publishers.http_get_bytes, limits: publishers.Limits = publishers.LIMITS) -> list[Job]:
+def default_jobs(get=http_get_json, get_bytes=http_get_bytes, limits: Limits = LIMITS) -> list[Job]:
     return [
         Job("wdi", lambda start, end: fetch_wdi_snapshot(start, end, get, limits.pages)),
         Job("imf_dots", lambda start, end: fetch_imf_snapshot(start, end, get), require_partners, book_partners),
@@ -158,7 +159,7 @@ class Candidate:
 
 
 def refresh(data_dir: Path | None = None, jobs: list[Job] | None = None, today: dt.date | None = None,
-            log=print, limits: publishers.Limits = publishers.LIMITS, dry_run: bool = False, top: int = TOP) -> list[Outcome]:
+            log=print, limits: Limits = LIMITS, dry_run: bool = False, top: int = TOP) -> list[Outcome]:
     """Fetch and validate every series, print each candidate's diff against the snapshot (its `top`
     largest revisions), and only then swap in the candidates that validated; with `dry_run`, stop
     after the diffs and change nothing. Returns one outcome per job.
@@ -169,7 +170,7 @@ def refresh(data_dir: Path | None = None, jobs: list[Job] | None = None, today: 
     today = today or dt.date.today()
     prepared: list[Candidate | Outcome] = []
     try:
-        for job in jobs if jobs is not None else default_jobs(*publishers.bounded_getters(limits, log), limits):
+        for job in jobs if jobs is not None else default_jobs(*bounded_getters(limits, log), limits):
             if prepared and isinstance(prepared[-1], Outcome) and prepared[-1].status == "offline":
                 prepared.append(Outcome(job.resource, "offline", "skipped: no network"))
                 continue
@@ -197,7 +198,7 @@ def _prepare(job: Job, data_dir: Path, today: dt.date, log, top: int) -> Candida
     target = data_dir / descriptor["path"]
     try:
         fetched = job.fetch(FIRST_YEAR.get(job.resource, 2000), today.year)
-    except publishers.PublisherError as error:
+    except PublisherError as error:
         status = "offline" if error.kind == "offline" else "failed"
         return Outcome(job.resource, status, f"{error}; {_kept(held)}")
     year = year_field(descriptor["schema"])

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from belarus_trade.data.loading import MANIFEST_NAME, PENDING_KEY, DataError, check_retrieval_date, read_manifest, resolve_data_dir, sha256_of, validate_file
+from belarus_trade.data.manifest import MANIFEST_NAME, PENDING_KEY, DataError, check_retrieval_date, read_manifest, resolve_data_dir, sha256_of
+from belarus_trade.data.validation import validate_file
 
 
 def import_reference_extracts(shared_data: Path, data_dir: Path | None = None) -> list[str]:

@@ -26,21 +26,9 @@ from belarus_trade import BOOK_DIR
 from belarus_trade.build.pipeline import BuildError, chapters, environment_fingerprint, read_notebook, stale_chapters, write_atomically
 from belarus_trade.chapters.prose import stored_text
 from belarus_trade.data.changes import ResourceChanges, compare
-from belarus_trade.data.loading import (
-    FILE_NAME,
-    ISO_DATE,
-    NAME,
-    SHA256,
-    DataError,
-    check_schema,
-    read_manifest,
-    resolve_data_dir,
-    snapshot_id,
-    strict_json,
-    validate_file,
-    validate_package,
-)
-from belarus_trade.data.publishers import LIMITS
+from belarus_trade.data.manifest import FILE_NAME, ISO_DATE, NAME, SHA256, DataError, check_schema, read_manifest, resolve_data_dir, snapshot_id, strict_json
+from belarus_trade.data.publishers.client import LIMITS
+from belarus_trade.data.validation import validate_file, validate_package
 from belarus_trade.publish.sentences import numbers_in_markdown
 
 EDITIONS_DIR = "editions"  # inside the book folder, so the site stamp covers it

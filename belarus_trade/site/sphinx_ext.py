@@ -248,7 +248,7 @@ def lighter_page(page: str, pagename: str) -> str:
 
 def _finish_page(app, pagename, templatename, context, doctree) -> None:
     """Light pages, nothing remote, and the data snapshot named on every page."""
-    from belarus_trade.data.loading import snapshot_id
+    from belarus_trade.data.manifest import snapshot_id
 
     body = EMBEDDED_SVG.sub(lambda match: _externalise_svg(app, pagename, match.group(1)), context.get("body", ""))
     # docutils marks a citation list role="list" and its entries role="doc-biblioentry", which

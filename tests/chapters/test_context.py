@@ -15,7 +15,7 @@ from belarus_trade.analysis.methods import ParameterError
 from belarus_trade.chapters import charts
 from belarus_trade.chapters.context import MANIFEST, ChapterContext, UndeclaredRead
 from belarus_trade.data.lineage import drawn_from, sourced
-from belarus_trade.data.loading import PENDING_KEY, read_manifest
+from belarus_trade.data.manifest import PENDING_KEY, read_manifest
 
 PACKAGE = PROJECT_ROOT / "belarus_trade"
 

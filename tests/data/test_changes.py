@@ -3,28 +3,20 @@ prints it and leaves the data folder byte for byte as it was."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pandas as pd
 import pytest
 
-from belarus_trade import DATA_DIR
 from belarus_trade import __main__ as cli
-from belarus_trade.data import loading as data
+from belarus_trade.data import manifest
 from belarus_trade.data import refresh as refresh_module
 from belarus_trade.data.changes import compare, format_changes
-from belarus_trade.data.loading import load, resource_descriptor
+from belarus_trade.data.loading import load
+from belarus_trade.data.manifest import resource_descriptor
 from belarus_trade.data.refresh import Job, book_partners, refresh
 
 TODAY = dt.date(2026, 11, 25)  # after the snapshot's retrieval date, not in the future
 GDP_2023 = ("BLR", "NY.GDP.MKTP.CD", "2023")
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
 
 
 def data_files(data_dir) -> dict[str, bytes]:
@@ -150,7 +142,7 @@ def test_every_diff_comes_before_anything_is_swapped_in(data_copy):
 
 
 def test_command_line_dry_run_prints_the_diff_and_leaves_data_alone(data_copy, monkeypatch, capsys):
-    monkeypatch.setattr(data, "DATA_DIR", data_copy)
+    monkeypatch.setattr(manifest, "DATA_DIR", data_copy)
     monkeypatch.setattr(refresh_module, "default_jobs", lambda *args: fake_jobs(data_copy))
     before = data_files(data_copy)
     assert cli.main(["refresh", "--dry-run"]) == 0

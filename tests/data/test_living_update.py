@@ -11,13 +11,14 @@ import datetime as dt
 
 import pandas as pd
 from bs4 import BeautifulSoup
-from test_publishers_real import RecordedServer, imts_message
+from publisher_answers import RecordedServer, imts_message
 
 from belarus_trade.analysis import methods
 from belarus_trade.build import pipeline as build_module
 from belarus_trade.chapters.prose import stored_text
-from belarus_trade.data import publishers, refresh
+from belarus_trade.data import refresh
 from belarus_trade.data.loading import load
+from belarus_trade.data.publishers.imf import IMF_FLOWS, fetch_imf_trade, imf_trade_url
 from belarus_trade.publish.what_changed import TEXT
 
 ADDED_YEARS = (2021, 2022, 2023)
@@ -44,12 +45,12 @@ def belarus_russia_answer(article_figures: pd.DataFrame) -> dict:
 
 def imts_job(data_dir, article_figures: pd.DataFrame) -> refresh.Job:
     """The imf_dots job: the snapshot's rows plus what the IMTS answer adds, read by the real parser."""
-    url = publishers.imf_trade_url("BLR", tuple(publishers.IMF_FLOWS), RUSSIA_CODE, ADDED_YEARS[0], ADDED_YEARS[-1])
+    url = imf_trade_url("BLR", tuple(IMF_FLOWS), RUSSIA_CODE, ADDED_YEARS[0], ADDED_YEARS[-1])
     server = RecordedServer({url: belarus_russia_answer(article_figures)})
     names = {"BLR": methods.BELARUS, RUSSIA_CODE: methods.RUSSIA}
 
     def fetch(start: int, end: int) -> pd.DataFrame:
-        added = publishers.fetch_imf_trade("BLR", RUSSIA_CODE, ADDED_YEARS[0], ADDED_YEARS[-1], country_names=names, get=server)
+        added = fetch_imf_trade("BLR", RUSSIA_CODE, ADDED_YEARS[0], ADDED_YEARS[-1], country_names=names, get=server)
         return pd.concat([load("imf_dots", data_dir), added], ignore_index=True)
 
     return refresh.Job("imf_dots", fetch, refresh.require_partners, refresh.book_partners)

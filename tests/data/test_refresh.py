@@ -3,7 +3,8 @@
 Every job is exercised end to end through the publisher's documented format: the fakes below
 serve WDI v2 pages (the snapshot's own values), WEO DataMapper JSON, Comtrade preview JSON and
 UNCTAD's 7z bulk archive (synthetic values). WEO, Comtrade and UNCTAD series are pending in the
-offline snapshot, so their jobs add a file and move the descriptor into `resources`."""
+offline snapshot, so their jobs add a file and move the descriptor into `resources`. The IMF and
+WEO fetches also read the answers the IMF's servers sent (fixtures/publishers/real/)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,42 +14,35 @@ import http.server
 import io
 import json
 import re
-import shutil
 import socket
 import threading
 import time
 import tracemalloc
 import urllib.parse
-from pathlib import Path
 
 import pandas as pd
 import py7zr
 import pytest
+from publisher_answers import FIXTURES, UNNAMED_IMTS_GROUPS, RecordedServer, availability_partners, fixture, imts_message, real_names, recorded
 
 from belarus_trade import DATA_DIR
-from belarus_trade.data import publishers
-from belarus_trade.data.loading import PENDING_KEY, load, load_if_held, read_manifest, validate_package
-from belarus_trade.data.publishers import KiB, Limits, MiB
+from belarus_trade.analysis import methods
+from belarus_trade.data import refresh as refresh_module
+from belarus_trade.data.loading import load, load_if_held
+from belarus_trade.data.manifest import PENDING_KEY, read_manifest
+from belarus_trade.data.publishers.client import LIMITS, KiB, Limits, MiB, PublisherError, bounded_getters
+from belarus_trade.data.publishers.comtrade import COMTRADE_COLUMNS, COMTRADE_FLOWS
+from belarus_trade.data.publishers.imf import IMF_COUNTRY_CODELIST_URL, IMF_FLOWS, IMF_HEADERS, WEO_GDP_INDICATOR, imf_trade_url, weo_url
+from belarus_trade.data.publishers.unctad import UNCTAD_CONCENTRATION_URL
 from belarus_trade.data.refresh import Job, default_jobs, refresh, require_partners, summary
+from belarus_trade.data.validation import validate_package
 
 TODAY = dt.date(2026, 11, 25)  # after the snapshot's retrieval date (2026-11-22), not in the future
-FIXTURES = Path(__file__).parent / "fixtures" / "publishers"
 PENDING_FILES = {
     "weo_gdp": "imf_weo_gdp.csv",
     "comtrade_sitc": "comtrade_sitc_belarus_russia.csv",
     "unctad_concentration": "unctad_export_concentration.csv",
 }
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
-
-
-def fixture(name: str):
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
 def query(url: str) -> dict[str, str]:
@@ -81,7 +75,7 @@ class FakeApi:
 class FakeWorldBank(FakeApi):
     """Serves a tidy frame as WDI v2 JSON pages; `fail` raises an error for an indicator."""
 
-    def __init__(self, frame: pd.DataFrame, fail: dict[str, publishers.PublisherError] | None = None):
+    def __init__(self, frame: pd.DataFrame, fail: dict[str, PublisherError] | None = None):
         super().__init__()
         self.frame, self.fail = frame, fail or {}
 
@@ -112,16 +106,16 @@ class FakeWeo(FakeApi):
         self.years = years
 
     def answer(self, url):
-        countries = path_after(url, publishers.WEO_GDP_INDICATOR)
+        countries = path_after(url, WEO_GDP_INDICATOR)
         values = {iso3: {str(year): weo_billions(iso3, year) for year in self.years} for iso3 in countries}
-        return {"values": {publishers.WEO_GDP_INDICATOR: values}, "api": {"version": "1", "output-method": "json"}}
+        return {"values": {WEO_GDP_INDICATOR: values}, "api": {"version": "1", "output-method": "json"}}
 
 
 def comtrade_frame(years: range) -> pd.DataFrame:
     """Synthetic Belarus (112) - Russia (643) trade by SITC section, in the snapshot's tidy layout."""
     rows = [(112, 643, year, flow, str(section), 1e6 * (year - 1990) + 1e5 * section + (flow == "imports") * 5e4)
             for year in years for flow in ("exports", "imports") for section in range(10)]
-    return pd.DataFrame(rows, columns=publishers.COMTRADE_COLUMNS)
+    return pd.DataFrame(rows, columns=COMTRADE_COLUMNS)
 
 
 class FakeComtrade(FakeApi):
@@ -141,7 +135,7 @@ class FakeComtrade(FakeApi):
             return fixture(self.refusals[years[0]])
         rows = self.frame[(self.frame.reporter_code == int(asked["reporterCode"]))
                           & (self.frame.partner_code == int(asked["partnerCode"])) & self.frame.year.isin(years)]
-        flow_codes = {name: code for code, name in publishers.COMTRADE_FLOWS.items()}
+        flow_codes = {name: code for code, name in COMTRADE_FLOWS.items()}
         records = [
             {"typeCode": "C", "freqCode": "A", "period": str(r.year), "reporterCode": r.reporter_code,
              "flowCode": flow_codes[r.flow], "partnerCode": r.partner_code, "partner2Code": 0,
@@ -245,7 +239,7 @@ def test_new_year_replaces_the_file_and_updates_the_manifest(data_copy):
 
 def test_rate_limit_on_one_series_keeps_the_last_good_file(data_copy):
     before = (data_copy / "wdi_belarus_russia.csv").read_bytes()
-    error = publishers.PublisherError("World Bank", "NE.IMP.GNFS.ZS", "rate_limited", "HTTP 429 Too Many Requests")
+    error = PublisherError("World Bank", "NE.IMP.GNFS.ZS", "rate_limited", "HTTP 429 Too Many Requests")
     outcomes = run(data_copy, project_job("wdi", get=FakeWorldBank(load("wdi", data_copy), {"NE.IMP.GNFS.ZS": error})))
     assert outcomes[0].status == "failed"
     assert "NE.IMP.GNFS.ZS" in outcomes[0].detail and "429" in outcomes[0].detail
@@ -255,7 +249,7 @@ def test_rate_limit_on_one_series_keeps_the_last_good_file(data_copy):
 
 def test_offline_says_so_in_one_line_and_stops_early(data_copy):
     before = json.loads((data_copy / "datapackage.json").read_text())
-    offline = publishers.PublisherError("World Bank", "NE.EXP.GNFS.ZS", "offline", "network unreachable")
+    offline = PublisherError("World Bank", "NE.EXP.GNFS.ZS", "offline", "network unreachable")
     fake = FakeWorldBank(load("wdi", data_copy), {"NE.EXP.GNFS.ZS": offline})
     calls = []
     other = Job("imf_dots", lambda start, end: calls.append(1))
@@ -291,7 +285,7 @@ def test_imf_candidate_without_the_partners_the_book_needs_is_rejected(data_copy
 
 
 def test_partial_failure_summary_names_what_kept_its_snapshot(data_copy):
-    error = publishers.PublisherError("World Bank", "NY.GDP.MKTP.CD", "empty", "no observations")
+    error = PublisherError("World Bank", "NY.GDP.MKTP.CD", "empty", "no observations")
     outcomes = run(data_copy, project_job("wdi", get=FakeWorldBank(load("wdi", data_copy), {"NY.GDP.MKTP.CD": error})))
     line, status = summary(outcomes)
     assert status == 1 and "wdi" in line
@@ -376,7 +370,7 @@ def test_unctad_job_unpacks_the_archive_and_keeps_the_five_economies(data_copy):
     fake = FakeBulkDownload(bulk_archive(concentration_table()))
     outcomes = run(data_copy, project_job("unctad_concentration", get_bytes=fake))
     assert [(o.status, o.detail) for o in outcomes] == [("added", "25 rows, 2019–2023")]
-    assert fake.urls == [publishers.UNCTAD_CONCENTRATION_URL]
+    assert fake.urls == [UNCTAD_CONCENTRATION_URL]
     frame = load_if_held("unctad_concentration", data_copy)
     assert frame.groupby(["economy_code", "economy"]).size().to_dict() == {
         ("112", "Belarus"): 5, ("156", "China"): 5, ("276", "Germany"): 5,
@@ -410,6 +404,44 @@ def test_unctad_candidate_failing_its_checks_leaves_the_series_pending(data_copy
     assert_still_pending(data_copy, "unctad_concentration", before)
 
 
+# --- the project's fetches on the publishers' recorded answers (fixtures/publishers/real/) ----------
+
+def test_european_union_variants_take_the_dots_label():
+    labels = refresh_module.dots_labels(real_names())
+    assert labels["G998"] == "European Union"
+    assert labels["G163"] == "Euro Area (EA)" and labels["BLR"] == "Belarus, Republic of"
+    assert refresh_module.dots_labels({"X": "European Union (27)", "Y": None}) == {"X": "European Union", "Y": None}
+
+
+def test_refresh_reads_an_all_partner_answer_with_the_real_codelist():
+    """Derived answers on the recorded layout: Belarus with every real partner code, and one mirror reporter."""
+    start, end = 2023, 2024
+    mirror = imts_message("ARM", partners=["BLR"])
+    server = RecordedServer({
+        IMF_COUNTRY_CODELIST_URL: recorded("imf_cl_country.json"),
+        imf_trade_url("BLR", tuple(IMF_FLOWS), "*", start, end): imts_message("BLR", [code for code in availability_partners() if code != "BLR"]),
+        imf_trade_url(refresh_module.MIRROR_REPORTERS, tuple(IMF_FLOWS), "BLR", start, end): mirror,
+    })
+    frame = refresh_module.fetch_imf_snapshot(start, end, get=server)
+    refresh_module.require_partners(frame)
+    assert {"European Union", "World", "Russian Federation", "China, P.R.: Mainland"} <= set(frame.partner)
+    assert not set(frame.partner) & set(UNNAMED_IMTS_GROUPS) and "European Union (EU)" not in set(frame.partner)
+    assert set(frame[frame.partner == "Belarus, Rep. of"].reporter) == {"Armenia, Rep. of"}
+    assert all(kwargs == {"headers": IMF_HEADERS} for _, kwargs in server.requests)
+    assert any(".*.A?" in url for url, _ in server.requests)
+
+
+def test_weo_snapshot_keeps_completed_years_of_the_book_economies():
+    server = RecordedServer({weo_url(refresh_module.WEO_COUNTRIES): recorded("weo_ngdpd_all_economies.json")})
+    frame = refresh_module.fetch_weo_snapshot(1992, 2023, get=server)
+    assert set(frame.iso3) == {"BLR", "RUS"} and frame.year.max() == 2022
+
+
+def test_the_concentration_job_keeps_the_economies_the_methods_group():
+    """The refresh fetches by the data stage's M49 codes; the analysis reads the article's Figure 6 by them."""
+    assert refresh_module.CONCENTRATION_ECONOMIES == {str(methods.BELARUS_M49), *methods.CONCENTRATION_CLOSE, *methods.CONCENTRATION_ABOVE}
+
+
 # --- summary ------------------------------------------------------------------------------------
 
 def test_summary_of_one_added_and_one_failed_series_names_the_failure(data_copy):
@@ -428,7 +460,7 @@ def test_summary_of_one_added_and_one_failed_series_names_the_failure(data_copy)
 # --- misbehaving publishers over HTTP -------------------------------------------------------------
 #
 # A real server on 127.0.0.1 stands in for every publisher (the jobs' URLs are redirected to it,
-# path and query kept), and the project's jobs fetch through `publishers.bounded_getters` as
+# path and query kept), and the project's jobs fetch through `publishers.client.bounded_getters` as
 # `refresh()` does, with limits small enough to keep each test within a second or two.
 
 class LocalPublisher(http.server.ThreadingHTTPServer):
@@ -491,11 +523,11 @@ def redirect(get, netloc: str):
 
 def bounded_jobs(netloc: str, limits: Limits, log=lambda message: None) -> list[Job]:
     """The project's jobs, fetching from `netloc` through one bounded session as `refresh()` sets it up."""
-    get, get_bytes = publishers.bounded_getters(limits, log)
+    get, get_bytes = bounded_getters(limits, log)
     return default_jobs(redirect(get, netloc), redirect(get_bytes, netloc), limits)
 
 
-def bounded_job(name: str, netloc: str, limits: Limits = publishers.LIMITS) -> Job:
+def bounded_job(name: str, netloc: str, limits: Limits = LIMITS) -> Job:
     return next(job for job in bounded_jobs(netloc, limits) if job.resource == name)
 
 
@@ -661,7 +693,7 @@ def test_a_refused_connection_is_offline(data_copy):
         probe.bind(("127.0.0.1", 0))
         netloc = f"127.0.0.1:{probe.getsockname()[1]}"
     before = data_files(data_copy)
-    outcomes = run(data_copy, *bounded_jobs(netloc, publishers.LIMITS)[:2])
+    outcomes = run(data_copy, *bounded_jobs(netloc, LIMITS)[:2])
     assert [o.status for o in outcomes] == ["offline", "offline"]
     assert outcomes[0].detail.startswith("World Bank NE.EXP.GNFS.ZS: offline: connection failed (")
     assert summary(outcomes) == ("offline: no network reached the publishers; the snapshot is unchanged", 2)
@@ -671,7 +703,7 @@ def test_a_refused_connection_is_offline(data_copy):
 def test_progress_shows_a_line_per_request_and_per_series(data_copy, publisher):
     server = publisher(wdi_answer)
     lines = []
-    job = next(job for job in bounded_jobs(server.netloc, publishers.LIMITS, lines.append) if job.resource == "wdi")
+    job = next(job for job in bounded_jobs(server.netloc, LIMITS, lines.append) if job.resource == "wdi")
     outcomes = refresh(data_copy, [job], today=TODAY, log=lines.append)
     assert [o.status for o in outcomes] == ["unchanged"]
     requests = [f"http://{server.netloc}{path}" for path in server.paths]
@@ -687,7 +719,7 @@ def test_progress_shows_a_line_per_request_and_per_series(data_copy, publisher):
 
 def test_progress_is_quiet_unless_asked(data_copy, publisher, capsys):
     server = publisher(wdi_answer)
-    get, get_bytes = publishers.bounded_getters()
+    get, get_bytes = bounded_getters()
     job = next(job for job in default_jobs(redirect(get, server.netloc), redirect(get_bytes, server.netloc)) if job.resource == "wdi")
     assert [o.status for o in run(data_copy, job)] == ["unchanged"]
     assert capsys.readouterr() == ("", "")

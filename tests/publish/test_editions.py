@@ -12,7 +12,7 @@ import pytest
 from belarus_trade import BOOK_DIR
 from belarus_trade.build.pipeline import BuildError, read_notebook
 from belarus_trade.chapters.prose import INLINE_EXPRESSION
-from belarus_trade.data.loading import read_manifest
+from belarus_trade.data.manifest import read_manifest
 from belarus_trade.publish import editions
 
 
@@ -114,7 +114,7 @@ def test_a_malformed_record_is_refused_in_one_line(project_copy, case):
 
 def test_a_kept_copy_that_unpacks_beyond_the_refresh_limit_is_refused(project_copy, monkeypatch):
     """A gzip bomb among the kept copies (1 MiB that once unpacked to 12.6 GB in memory) stops at the limit."""
-    from belarus_trade.data.publishers import Limits
+    from belarus_trade.data.publishers.client import Limits
 
     monkeypatch.setattr(editions, "LIMITS", Limits(unpacked_bytes=1024 * 1024))
     book, data = project_copy / "book", project_copy / "data"

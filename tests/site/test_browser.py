@@ -51,7 +51,7 @@ from visits import (
     wait_until_laid_out,
 )
 
-from belarus_trade.data.loading import snapshot_id
+from belarus_trade.data.manifest import snapshot_id
 from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE
 
 CSV_PREFIX = "data:text/csv;charset=utf-8,"
