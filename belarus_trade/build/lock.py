@@ -4,8 +4,8 @@ say "book ready" over a deleted one, so the second is refused, naming the first'
 The lock is the kernel's (`flock` on `_build/build.lock`), so a build killed with -9 leaves no
 stale lock behind, and the file stays in place for anyone who waits on it (the tests' builds).
 Not `filelock`: it takes the same flock, but its refusal names only the file, so the holder's
-process number would still be written and read here, and it adds process-wide fork and audit
-hooks to a build whose worker pool forks from a thread of its own.
+process number would still be written and read here, and it adds process-wide fork handlers to
+a build whose worker pool forks from a thread of its own.
 """
 from __future__ import annotations
 
