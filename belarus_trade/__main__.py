@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from belarus_trade.analysis.methods import ParameterError
-    from belarus_trade.build.pipeline import BuildError
+    from belarus_trade.build import BuildError
     from belarus_trade.data.manifest import DataError
 
     try:
@@ -72,7 +72,7 @@ def _run(args) -> int:
 
         build(data_dir=args.data_dir, jobs=args.jobs, force=args.force)
     elif args.command == "edition":
-        from belarus_trade.build.pipeline import build_edition
+        from belarus_trade.build.windows import build_edition
 
         parameters = {k: v for k, v in (("start_year", args.start_year), ("end_year", args.end_year)) if v is not None}
         site = build_edition(args.output.resolve(), parameters, args.data_dir)

@@ -96,9 +96,11 @@ for _dataset in SNAPSHOT_DATASETS:
 # --- the book --------------------------------------------------------------------------------
 
 def build_waiting_for_others(**arguments) -> dict:
-    """`build.build`, waiting while another build of the same book runs (another test worker's,
+    """`pipeline.build`, waiting while another build of the same book runs (another test worker's,
     or a `make book` in another shell) instead of being refused."""
-    from belarus_trade.build.pipeline import LOCK_NAME, BuildError, build
+    from belarus_trade.build import BuildError
+    from belarus_trade.build.lock import LOCK_NAME
+    from belarus_trade.build.pipeline import build
 
     book_dir = arguments.get("book_dir", PROJECT_ROOT / "book")
     while True:
@@ -182,19 +184,19 @@ def small_book(tmp_path):
 def small_edition(tmp_path_factory):
     """A 2005–2019 edition (`make edition`) of a small book (the introduction and the multivector
     chapter): (edition folder, its site, the book it was made from, that book's notebooks before)."""
-    from belarus_trade.build import pipeline as b
+    from belarus_trade.build.windows import build_edition
 
     book, data_dir = copy_small_book(tmp_path_factory.mktemp("small-edition-source"), ("chapters/multivector", "bibliography"))
     before = {p.name: p.read_bytes() for p in (book / "chapters").glob("*.ipynb")}
     edition = tmp_path_factory.mktemp("small-edition") / "edition"
-    site = b.build_edition(edition, {"start_year": 2005, "end_year": 2019}, data_dir=data_dir, book_dir=book, log=lambda message: None)
+    site = build_edition(edition, {"start_year": 2005, "end_year": 2019}, data_dir=data_dir, book_dir=book, log=lambda message: None)
     return edition, site, book, before
 
 
 @slow_fixture("starts a Jupyter kernel")
 def execute():
-    """`build.execute_chapter`: papermill with the book's engine, in a Jupyter kernel."""
-    from belarus_trade.build.pipeline import execute_chapter
+    """`execution.execute_chapter`: papermill with the book's engine, in a Jupyter kernel."""
+    from belarus_trade.build.execution import execute_chapter
 
     return execute_chapter
 

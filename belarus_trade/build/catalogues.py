@@ -25,8 +25,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from belarus_trade.build.pipeline import BuildError
-from belarus_trade.i18n import CODE_DOMAIN, LOCALE_DIR
+from belarus_trade.build import BuildError
+from belarus_trade.i18n import CODE_DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE
 
 MAX_BYTES = 2 * 1024 * 1024  # per catalogue; the largest today is 82 kB
 TYPESETTING_ROLES = {"sub", "sup"}
@@ -66,6 +66,15 @@ def read_catalogue(path: Path):
         raise CatalogueError(f"{name}: not a valid PO file: {_one_line(str(error))}") from None
     except (ValueError, LookupError) as error:  # a header babel cannot read (a bad charset, a bad plural rule)
         raise CatalogueError(f"{name}: not a valid PO file: {_one_line(str(error))}") from None
+
+
+def check_catalogues(book_dir: Path) -> None:
+    """Every translated edition's catalogues (the book's, which Sphinx renders, and the code's,
+    which the chapters read) checked before anything runs or renders in its language."""
+    for language in LANGUAGES:
+        if language != SOURCE_LANGUAGE:
+            for locale_dir in dict.fromkeys([book_dir / LOCALE_DIR.name, LOCALE_DIR]):
+                check_language(language, locale_dir)
 
 
 def check_language(language: str, locale_dir: Path = LOCALE_DIR) -> None:

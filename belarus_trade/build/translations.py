@@ -12,8 +12,8 @@ Two kinds of text are extracted, both into `book/_build/gettext/*.pot`:
   builder) and `THEME_WORDS`, into `sphinx.pot` (Sphinx's domain for templates).
 
 sphinx-intl then merges the templates into `book/locales/<language>/LC_MESSAGES/`: a new English
-message arrives untranslated, a changed one fuzzy, so the translation gate (`catalogue_gaps`,
-run by `make test`) names every message a translation still lacks.
+message arrives untranslated, a changed one fuzzy, so the translation gate (`catalogue_states`,
+read by `tests/build/test_translations.py` in `make test`) names every message a translation still lacks.
 """
 from __future__ import annotations
 

@@ -34,7 +34,8 @@ import time
 from pathlib import Path
 
 from belarus_trade import BOOK_DIR, DATA_DIR, PROJECT_ROOT
-from belarus_trade.build.pipeline import build, chapters
+from belarus_trade.build.book import chapters
+from belarus_trade.build.pipeline import build
 from belarus_trade.i18n import LANGUAGES
 
 RUNS = 3

@@ -23,7 +23,10 @@ from pathlib import Path
 import pandas as pd
 
 from belarus_trade import BOOK_DIR
-from belarus_trade.build.pipeline import BuildError, chapters, environment_fingerprint, read_notebook, stale_chapters, write_atomically
+from belarus_trade.build import BuildError
+from belarus_trade.build.book import chapters, read_notebook
+from belarus_trade.build.files import write_atomically
+from belarus_trade.build.keys import environment_fingerprint, stale_chapters
 from belarus_trade.chapters.prose import stored_text
 from belarus_trade.data.changes import ResourceChanges, compare
 from belarus_trade.data.manifest import FILE_NAME, ISO_DATE, NAME, SHA256, DataError, check_schema, read_manifest, resolve_data_dir, snapshot_id, strict_json

@@ -18,7 +18,8 @@ import re
 from pathlib import Path
 
 from belarus_trade import BOOK_DIR, DATA_DIR, PROJECT_ROOT, i18n
-from belarus_trade.build.pipeline import BuildError, Chapter, chapters, executed_copy
+from belarus_trade.build import BuildError
+from belarus_trade.build.book import Chapter, chapters, executed_copy
 from belarus_trade.chapters.prose import CODE_DIRECTIVES, OPTION_LINE, TRANSLATION_KEY, inline_expressions, markdown_parser
 from belarus_trade.i18n import LOCALE_DIR, cross_reference
 from belarus_trade.publish.owned import Written, write_owned

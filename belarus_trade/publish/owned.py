@@ -24,7 +24,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from belarus_trade.build.pipeline import BuildError, write_atomically
+from belarus_trade.build import BuildError
+from belarus_trade.build.files import write_atomically
 
 RECORD = ".belarus-trade.json"
 SHOWN = 5  # files named in a refusal; the rest are counted

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 from belarus_trade import BOOK_DIR, i18n
-from belarus_trade.build.pipeline import chapters
+from belarus_trade.build.book import chapters
 from belarus_trade.i18n import tr
 from belarus_trade.site.server import serve
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from belarus_trade.build.pipeline import BuildError
+from belarus_trade.build import BuildError
 
 # Sentences of the prose: a role's place is held by private-use characters while the text is cut.
 ROLE = re.compile(r"\{(?P<role>[A-Za-z][\w:-]*)\}`(?P<body>[^`]*)`")

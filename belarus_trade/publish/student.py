@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from belarus_trade import BOOK_DIR, DATA_DIR
-from belarus_trade.build.pipeline import chapters
+from belarus_trade.build.book import chapters
 from belarus_trade.data.manifest import read_data_file
 from belarus_trade.i18n import SOURCE_LANGUAGE
 from belarus_trade.publish.owned import Written, write_owned

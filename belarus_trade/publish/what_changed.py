@@ -24,7 +24,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from belarus_trade.build.pipeline import BuildError, chapters
+from belarus_trade.build import BuildError
+from belarus_trade.build.book import chapters
 from belarus_trade.data.changes import TOP, ResourceChanges, Revision, format_absolute, format_relative, format_value
 from belarus_trade.data.manifest import DataError, resolve_data_dir
 from belarus_trade.i18n import N_, SOURCE_LANGUAGE, current, date, ngettext, tr, use

@@ -44,7 +44,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxRole
 
 from belarus_trade import BUILD_DIR, i18n
-from belarus_trade.build.pipeline import write_atomically
+from belarus_trade.build.files import write_atomically
 from belarus_trade.chapters.charts import FIGURE_MIMETYPE
 from belarus_trade.chapters.prose import plain_text, stored_results
 from belarus_trade.i18n import N_, tr

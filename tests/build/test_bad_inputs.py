@@ -19,7 +19,7 @@ import pytest
 from belarus_trade import BUILD_DIR, CHAPTERS_DIR, DATA_DIR, PROJECT_ROOT
 from belarus_trade.__main__ import main
 from belarus_trade.analysis.methods import ParameterError, check_years
-from belarus_trade.build.pipeline import BuildError
+from belarus_trade.build import BuildError
 from belarus_trade.data.loading import load
 from belarus_trade.data.manifest import PENDING_KEY, DataError, read_manifest, snapshot_id
 from belarus_trade.data.validation import validate_file, validate_package

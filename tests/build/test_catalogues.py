@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from belarus_trade.build import pipeline as b
+from belarus_trade.build import BuildError, catalogues, pipeline
 from belarus_trade.build.catalogues import MAX_BYTES, CatalogueError, check_language
 from belarus_trade.chapters.prose import inline_expressions
 from belarus_trade.i18n import LOCALE_DIR
@@ -127,10 +127,10 @@ def poisoned_project(project_copy: Path) -> Path:
 def test_the_build_refuses_a_poisoned_catalogue_before_executing_anything(project_copy, monkeypatch):
     """`make book`: the copy has no Russian runs yet, so the build would execute every chapter in Russian first."""
     book, data = poisoned_project(project_copy) / "book", project_copy / "data"
-    monkeypatch.setattr(b, "LOCALE_DIR", book / "locales")  # the code's catalogue of this copy, not the project's
-    monkeypatch.setattr(b, "execute_all", lambda *args: pytest.fail("a chapter was executed"))
+    monkeypatch.setattr(catalogues, "LOCALE_DIR", book / "locales")  # the code's catalogue of this copy, not the project's
+    monkeypatch.setattr(pipeline, "execute_all", lambda *args: pytest.fail("a chapter was executed"))
     with pytest.raises(CatalogueError, match=r"^locales/ru/LC_MESSAGES/chapters/introduction\.po, line \d+: .* adds HTML"):
-        b.build(book, data, log=lambda message: None)
+        pipeline.build(book, data, log=lambda message: None)
     assert not (book / "_build" / "html").exists()
 
 
@@ -145,7 +145,7 @@ def test_notebooks_and_student_refuse_a_poisoned_catalogue_before_writing(projec
                   lambda: write_student_edition(tmp_path / "student", book_dir=book, language="ru")):
         with pytest.raises(CatalogueError, match=r"^locales/ru/LC_MESSAGES/chapters/introduction\.po, line \d+: .* adds HTML"):
             write()
-    assert issubclass(CatalogueError, b.BuildError)
+    assert issubclass(CatalogueError, BuildError)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
 
 

@@ -200,7 +200,7 @@ def test_markdown_without_a_translation_is_named():
 def test_translated_notebooks_have_no_english_prose(built_site, language):
     """Every chapter as a translated notebook (what `make lab-ru` opens): all its Markdown in the
     language (a missing translation raises), the same code and outputs as the edition's run."""
-    from belarus_trade.build.pipeline import chapters, executed_copy
+    from belarus_trade.build.book import chapters, executed_copy
     from belarus_trade.publish.notebooks import translated_notebook
 
     for chapter in chapters():

@@ -17,7 +17,7 @@ from hostile import HOSTILE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from belarus_trade.build import pipeline as b
+from belarus_trade.build.pipeline import build
 from belarus_trade.chapters import charts
 from belarus_trade.chapters.charts import stored_figures
 from belarus_trade.data.snapshot import record
@@ -112,7 +112,7 @@ def test_hostile_text_in_a_data_file_reaches_the_page_as_text(small_book):
         planted[value] = column
     frame.to_csv(path, index=False)
     record(path.name, data_dir)
-    b.build(book, data_dir, log=lambda message: None)
+    build(book, data_dir, log=lambda message: None)
 
     site = book / "_build" / "html"
     page = BeautifulSoup((site / "chapters" / "union_state.html").read_text(encoding="utf-8"), "html.parser")

@@ -429,11 +429,11 @@ def test_edition_outside_the_data_gives_empty_frames(imf_dots, article_figures):
 def test_chapter_runs_with_end_year_2020(tmp_path, execute):
     """Papermill with end_year=2020: every chart stops at 2020, and 2021 numbers become unavailable."""
     from belarus_trade import PROJECT_ROOT
-    from belarus_trade.build import pipeline as b
+    from belarus_trade.build.keys import environment_fingerprint
 
     target = tmp_path / "pre_sanction.ipynb"
     execute(CHAPTERS_DIR / "pre_sanction.ipynb", target, {"end_year": 2020},
-            PROJECT_ROOT / "data", b.environment_fingerprint(), tmp_path / "failed")
+            PROJECT_ROOT / "data", environment_fingerprint(), tmp_path / "failed")
     notebook = json.loads(target.read_text())
     specs = {key: spec for key, spec in stored_figures(notebook).items() if key != "pre-sanction-ex-4"}
     assert len(specs) == 5

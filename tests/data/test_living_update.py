@@ -14,7 +14,8 @@ from bs4 import BeautifulSoup
 from publisher_answers import RecordedServer, imts_message
 
 from belarus_trade.analysis import methods
-from belarus_trade.build import pipeline as build_module
+from belarus_trade.build.book import chapters, read_notebook, stored_state
+from belarus_trade.build.pipeline import build
 from belarus_trade.chapters.prose import stored_text
 from belarus_trade.data import refresh
 from belarus_trade.data.loading import load
@@ -58,10 +59,10 @@ def imts_job(data_dir, article_figures: pd.DataFrame) -> refresh.Job:
 
 def test_a_refresh_with_imts_years_after_2020_moves_exactly_what_reads_them(small_book):
     book, data = small_book("chapters/sanction_period", "what_changed", "bibliography")
-    build_module.build(book, data, log=lambda message: None)
-    before = {chapter.name: stored_text(build_module.read_notebook(chapter.path)) for chapter in build_module.chapters(book)}
-    readers = {chapter.name for chapter in build_module.chapters(book)
-               if "imf_dots_belarus.csv" in build_module.stored_state(build_module.read_notebook(chapter.path))["reads"]}
+    build(book, data, log=lambda message: None)
+    before = {chapter.name: stored_text(read_notebook(chapter.path)) for chapter in chapters(book)}
+    readers = {chapter.name for chapter in chapters(book)
+               if "imf_dots_belarus.csv" in stored_state(read_notebook(chapter.path))["reads"]}
     assert readers and readers != set(before), "some chapters do not read the IMF file"
     article_figures = load("article_figures", data)
 
@@ -77,10 +78,10 @@ def test_a_refresh_with_imts_years_after_2020_moves_exactly_what_reads_them(smal
     refreshed = load("imf_dots", data)
     assert set(refreshed[(refreshed.partner == methods.RUSSIA) & (refreshed.reporter == methods.BELARUS)].year) >= set(ADDED_YEARS)
 
-    report = build_module.build(book, data, log=lambda message: None)
+    report = build(book, data, log=lambda message: None)
     assert {run["chapter"] for run in report["executed"]} == readers
 
-    after = {name: stored_text(build_module.read_notebook(book / "chapters" / f"{name}.ipynb")) for name in before}
+    after = {name: stored_text(read_notebook(book / "chapters" / f"{name}.ipynb")) for name in before}
     assert after["sanction_period"]["trade_after_2020.imf_years"] == "2021–2023"
     assert after["sanction_period"]["trade_after_2020.article_years"] == "2024"
     assert after["sanction_period"]["trade_after_2020.missing_years"] == "none"

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from belarus_trade import BOOK_DIR
-from belarus_trade.build.pipeline import BuildError, read_notebook
+from belarus_trade.build import BuildError
+from belarus_trade.build.book import read_notebook
 from belarus_trade.chapters.prose import INLINE_EXPRESSION
 from belarus_trade.data.manifest import read_manifest
 from belarus_trade.publish import editions

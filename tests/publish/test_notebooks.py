@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from belarus_trade.build.pipeline import chapters
+from belarus_trade.build.book import chapters
 from belarus_trade.chapters.prose import stored_text
 from belarus_trade.i18n import SOURCE_LANGUAGE
 

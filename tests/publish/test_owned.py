@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from belarus_trade.build.pipeline import BuildError
+from belarus_trade.build import BuildError
 from belarus_trade.publish.owned import RECORD, write_owned
 from belarus_trade.publish.student import write_student_edition
 

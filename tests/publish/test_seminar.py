@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from belarus_trade import i18n
-from belarus_trade.build.pipeline import chapters
+from belarus_trade.build.book import chapters
 from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE, tr
 from belarus_trade.publish.student import SOLUTION_TAG, student_notebook, write_student_edition
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from belarus_trade.build.pipeline import BuildError
+from belarus_trade.build import BuildError
 from belarus_trade.publish import sentences
 
 MARKDOWN = """**1. Russia became the main market.** It took {eval}`share`% of exports in
