@@ -15,7 +15,6 @@ import shutil
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +22,7 @@ from belarus_trade import BUILD_DIR
 from belarus_trade.build import BuildError
 from belarus_trade.build.book import INJECTED_TAG, METADATA_KEY, Chapter, executed_copy, in_language, read_notebook
 from belarus_trade.build.files import write_atomically
-from belarus_trade.build.keys import input_key, language_fingerprint
-from belarus_trade.data.loading import READ_LOG_ENV
+from belarus_trade.build.keys import declared_reads, input_key, language_fingerprint
 from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE
 
 VOLATILE_METADATA = ("papermill", "execution")
@@ -63,7 +61,8 @@ def execute_runs(source: Path, runs: list[Run], data_dir: Path) -> list[dict]:
     that fails stops the chapter (the runs after it do not start)."""
     source_notebook = read_notebook(source)
     results = []
-    with tempfile.TemporaryDirectory(prefix="belarus-trade-") as scratch, data_reads(Path(scratch), data_dir) as reads_since:
+    reads = declared_reads(source, data_dir)
+    with tempfile.TemporaryDirectory(prefix="belarus-trade-") as scratch:
         kernel = _shared_kernel()
         try:
             for number, run in enumerate(runs):
@@ -78,49 +77,15 @@ def execute_runs(source: Path, runs: list[Run], data_dir: Path) -> list[dict]:
                     kernel.close_clients()
                 elapsed = time.perf_counter() - started
                 notebook = hide_injected_parameters(normalise(read_notebook(executed)))
-                reads = reads_since()
-                state = {"reads": reads, "parameters": run.parameters}
+                state = {"parameters": run.parameters}
                 state["input_key"] = input_key(source_notebook, run.parameters, data_dir, reads, run.fingerprint)
                 notebook["metadata"][METADATA_KEY] = state
                 write_atomically(run.target, json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
                 results.append({"chapter": source.stem, "language": run.parameters.get("language", SOURCE_LANGUAGE),
-                                "seconds": elapsed, "reads": reads})
+                                "seconds": elapsed})
         finally:
             kernel.shut_down()
     return results
-
-
-@contextmanager
-def data_reads(scratch: Path, data_dir: Path):
-    """The data files a chapter's runs read, as `data.load` logs them: the log's path is put in
-    `READ_LOG_ENV` (inherited by the kernel the first run starts) until the runs end. Yields
-    `reads_since()`: the files logged since its last call, relative to `data_dir`, sorted. Every
-    part of the build that learns what a chapter read is here."""
-    log = scratch / "reads.log"
-    log.touch()
-    previous = os.environ.get(READ_LOG_ENV)
-    os.environ[READ_LOG_ENV] = str(log)
-    seen = 0
-
-    def reads_since() -> list[str]:
-        nonlocal seen
-        logged = log.read_bytes()
-        lines, seen = logged[seen:].decode("utf-8").split(), len(logged)
-        found = set()
-        for path in map(Path, lines):
-            try:
-                found.add(path.resolve().relative_to(data_dir.resolve()).as_posix())
-            except ValueError:  # outside the data folder: kept as logged
-                found.add(str(path))
-        return sorted(found)
-
-    try:
-        yield reads_since
-    finally:
-        if previous is None:
-            os.environ.pop(READ_LOG_ENV, None)
-        else:
-            os.environ[READ_LOG_ENV] = previous
 
 
 def _shared_kernel():

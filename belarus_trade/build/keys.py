@@ -1,10 +1,11 @@
 """When a chapter must run again, and when the site must render again: input keys.
 
 A chapter's key covers its code cells, the `{eval}` expressions of its prose, its parameters,
-every data file it read with that file's manifest entry, the package modules it imports (traced
-through the package's own imports, so an edit elsewhere re-executes nothing) and the pinned
-environment. So a changed data file re-executes exactly the chapters that read it, and nothing
-else does. The site's stamp covers everything the HTML depends on.
+every data file it declares it reads (`READS` in its module, which its context enforces) with
+that file's manifest entry, the package modules it imports (traced through the package's own
+imports, so an edit elsewhere re-executes nothing) and the pinned environment. So a changed data
+file re-executes exactly the chapters that read it, and nothing else does; and the key is known
+before a chapter runs. The site's stamp covers everything the HTML depends on.
 """
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ import re
 from pathlib import Path
 
 from belarus_trade import PROJECT_ROOT
+from belarus_trade.build import BuildError
 from belarus_trade.build.book import INJECTED_TAG, Chapter, executed_copy, in_language, read_notebook, stored_state, translated_source
 from belarus_trade.chapters.prose import inline_expressions
+from belarus_trade.data.manifest import MANIFEST_NAME, PENDING_KEY
 from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE, catalogue_path
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -160,6 +163,43 @@ def input_key(notebook: dict, parameters: dict, data_dir: Path, reads: list[str]
     return digest.hexdigest()
 
 
+def declared_reads(notebook_path: Path, data_dir: Path) -> list[str]:
+    """The data files a chapter declares it reads, relative to the data folder: `READS` of its
+    module `belarus_trade/chapters/NAME.py`, read from the source (nothing runs), each resource
+    mapped to its file by the manifest (a series only a refresh brings included, held or not);
+    `MANIFEST` is the manifest itself. A notebook with no module of its name reads no data: only
+    a chapter's context loads data, and a context needs the module's declaration."""
+    module = PACKAGE_DIR / "chapters" / f"{notebook_path.stem}.py"
+    if not module.is_file():
+        return []
+    names = _declaration(module)
+    if names is None:
+        raise BuildError(f"{module.relative_to(PACKAGE_DIR.parent)}: no READS, the data the chapter reads, is declared there")
+    manifest = data_dir / MANIFEST_NAME
+    entries = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+    paths = {r["name"]: r["path"] for r in entries.get("resources", []) + entries.get(PENDING_KEY, [])}
+    unknown = [name for name in names if name != MANIFEST_NAME and name not in paths]
+    if unknown:
+        raise BuildError(f"{module.relative_to(PACKAGE_DIR.parent)}: READS names {unknown[0]!r}, which {manifest} does not list")
+    return sorted({MANIFEST_NAME if name == MANIFEST_NAME else paths[name] for name in names})
+
+
+@functools.lru_cache(maxsize=64)
+def _declaration_of(path: Path, mtime_ns: int, size: int) -> tuple[str, ...] | None:
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["READS"]:
+            if not isinstance(node.value, (ast.Tuple, ast.List)):
+                return None
+            return tuple(MANIFEST_NAME if isinstance(e, ast.Name) and e.id == "MANIFEST" else ast.literal_eval(e)
+                         for e in node.value.elts)
+    return None
+
+
+def _declaration(path: Path) -> tuple[str, ...] | None:
+    status = path.stat()
+    return _declaration_of(path, status.st_mtime_ns, status.st_size)
+
+
 def _descriptors_by_path(data_dir: Path) -> dict:
     manifest = data_dir / "datapackage.json"
     if not manifest.exists():
@@ -174,7 +214,7 @@ def stale_chapters(chapter_list, data_dir: Path, parameters: dict, fingerprint: 
     for chapter in chapter_list:
         executed = executed_copy(chapter, book_dir or chapter.path.parent.parent, language)
         state = stored_state(read_notebook(executed)) if executed.exists() else {}
-        key = input_key(read_notebook(chapter.path), in_language(parameters, language), data_dir, state.get("reads", []),
+        key = input_key(read_notebook(chapter.path), in_language(parameters, language), data_dir, declared_reads(chapter.path, data_dir),
                         language_fingerprint(fingerprint, language))
         if state.get("input_key") != key:
             stale.append(chapter)

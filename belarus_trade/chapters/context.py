@@ -24,9 +24,9 @@ from belarus_trade.analysis import methods
 from belarus_trade.chapters import charts
 from belarus_trade.data import loading
 from belarus_trade.data.lineage import RESOURCES, drawn_from
-from belarus_trade.data.manifest import DataError, read_manifest, resolve_data_dir, resource_descriptor
+from belarus_trade.data.manifest import MANIFEST_NAME, DataError, read_manifest, resolve_data_dir, resource_descriptor
 
-MANIFEST = "datapackage.json"  # declared in READS by a chapter that shows the manifest itself
+MANIFEST = MANIFEST_NAME  # declared in READS by a chapter that shows the manifest itself
 
 
 class UndeclaredRead(DataError):

@@ -22,7 +22,6 @@ from belarus_trade.build.keys import environment_fingerprint
 from belarus_trade.build.lock import one_build_at_a_time
 from belarus_trade.chapters.charts import FIGURE_MIMETYPE, VEGA_MIMETYPE, stored_figures
 from belarus_trade.chapters.prose import value_shown
-from belarus_trade.data.loading import READ_LOG_ENV
 
 CHAPTER = "multivector"
 YEAR_FIELDS = ("year", "begin", "end_year")
@@ -59,7 +58,6 @@ def test_bad_parameters_fail_with_one_line(tmp_path, execute):
     assert "ParameterError" in message and "end_year" in message
     assert (tmp_path / "failed" / f"{CHAPTER}.ipynb").exists()
     assert not (tmp_path / "out.ipynb").exists()
-    assert READ_LOG_ENV not in os.environ, "a failed run must not leave its read log switched on"
 
 
 def test_execution_is_deterministic(tmp_path, execute):
@@ -71,7 +69,6 @@ def test_execution_is_deterministic(tmp_path, execute):
         execute(source, target, {}, PROJECT_ROOT / "data", environment_fingerprint(), tmp_path / "failed")
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1]
-    assert READ_LOG_ENV not in os.environ
     assert outputs[0] == source.read_bytes(), "committed notebook differs from a fresh execution"
 
 
@@ -88,23 +85,6 @@ def test_nbval_compares_chart_specifications(project_copy, nbval):
     run = nbval(notebook_path)
     assert run.returncode == 1, run.stdout[-2000:]
     assert "vnd.vega.v5" in run.stdout
-
-
-def test_a_run_reads_are_the_data_files_logged_since_the_run_before(tmp_path, monkeypatch):
-    """What `data.load` logs while the runs of one chapter execute: each run's own files, relative
-    to the data folder (a file elsewhere as logged); the log is switched off afterwards."""
-    monkeypatch.delenv(READ_LOG_ENV, raising=False)
-    data = tmp_path / "data"
-    data.mkdir()
-    with execution.data_reads(tmp_path, data) as reads_since:
-        log = Path(os.environ[READ_LOG_ENV])
-        log.write_text(f"{data / 'b.csv'}\n{data / 'a.csv'}\n{data / 'b.csv'}\n", encoding="utf-8")
-        assert reads_since() == ["a.csv", "b.csv"]
-        with open(log, "a", encoding="utf-8") as stream:
-            stream.write(f"{tmp_path / 'elsewhere.csv'}\n")
-        assert reads_since() == [str(tmp_path / "elsewhere.csv")]
-        assert reads_since() == []
-    assert READ_LOG_ENV not in os.environ
 
 
 def tiny_notebook(folder: Path) -> Path:

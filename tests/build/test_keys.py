@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from belarus_trade import CHAPTERS_DIR, PROJECT_ROOT
-from belarus_trade.build import keys
+from belarus_trade.build import BuildError, keys
 from belarus_trade.build.book import chapters, in_language, read_notebook
 
 CHAPTER = "multivector"
@@ -62,3 +64,47 @@ def test_a_prose_edit_reexecutes_only_the_translated_copies(tmp_path):
     markdown["source"] = "".join(markdown["source"]) + " Plain words."
     assert keys.input_key(notebook, in_language({}, "en"), tmp_path, [], "f") == keyed["en"]
     assert keys.input_key(notebook, in_language({}, "ru"), tmp_path, [], "f") != keyed["ru"]
+
+
+def test_a_chapter_is_keyed_on_the_files_its_module_declares(tmp_path, monkeypatch):
+    """The key is known before a chapter runs: READS of its module, each resource mapped to its file
+    by the manifest (a series a refresh has not brought yet too), MANIFEST to the manifest itself."""
+    data = PROJECT_ROOT / "data"
+    assert keys.declared_reads(CHAPTERS_DIR / "introduction.ipynb", data) == ["article_table1_geography.csv"]
+    appendix = keys.declared_reads(CHAPTERS_DIR / "data_methods.ipynb", data)
+    assert "datapackage.json" in appendix and "unctad_export_concentration.csv" in appendix  # not fetched yet
+    assert keys.declared_reads(tmp_path / "no_module_of_this_name.ipynb", data) == []
+
+    package = tmp_path / "belarus_trade"
+    (package / "chapters").mkdir(parents=True)
+    monkeypatch.setattr(keys, "PACKAGE_DIR", package)
+    module = package / "chapters" / "example.ipynb"
+    (package / "chapters" / "example.py").write_text('READS = ("wdi", "imf_dots")\n')
+    before = keys.declared_reads(module, data)
+    assert before == ["imf_dots_belarus.csv", "wdi_belarus_russia.csv"]
+
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    reads = keys.declared_reads(module, copy)
+    monkeypatch.setattr(keys, "PACKAGE_DIR", PROJECT_ROOT / "belarus_trade")  # the real modules, for the key
+    notebook = read_notebook(CHAPTERS_DIR / "introduction.ipynb")
+    key = keys.input_key(notebook, {}, copy, reads, "environment")
+    (copy / "gsdb_belarus_sanctions.csv").write_text("undeclared\n")
+    assert keys.input_key(notebook, {}, copy, reads, "environment") == key
+    (copy / "wdi_belarus_russia.csv").write_text("declared\n")
+    assert keys.input_key(notebook, {}, copy, reads, "environment") != key
+    # A series a refresh has not brought yet is keyed on while absent, so its arrival re-executes.
+    waiting = keys.declared_reads(CHAPTERS_DIR / "union_state.ipynb", copy)
+    assert "imf_weo_gdp.csv" in waiting and not (copy / "imf_weo_gdp.csv").exists()
+    key = keys.input_key(notebook, {}, copy, waiting, "environment")
+    (copy / "imf_weo_gdp.csv").write_text("iso3,year,gdp_usd\n")
+    assert keys.input_key(notebook, {}, copy, waiting, "environment") != key
+
+    monkeypatch.setattr(keys, "PACKAGE_DIR", package)
+
+    (package / "chapters" / "example.py").write_text('READS = ("wdi", "no_such_series")\n')
+    with pytest.raises(BuildError, match="READS names 'no_such_series'"):
+        keys.declared_reads(module, data)
+    (package / "chapters" / "example.py").write_text('"""A module that forgot its declaration."""\n')
+    with pytest.raises(BuildError, match="no READS"):
+        keys.declared_reads(module, data)

@@ -10,7 +10,8 @@ from bs4 import BeautifulSoup
 
 from belarus_trade.__main__ import main
 from belarus_trade.build import unchanged
-from belarus_trade.build.book import chapters, read_notebook, stored_state
+from belarus_trade.build.book import chapters
+from belarus_trade.build.keys import declared_reads
 from belarus_trade.build.pipeline import build
 from belarus_trade.chapters.charts import stored_figures
 from belarus_trade.chapters.prose import value_shown
@@ -24,11 +25,11 @@ def quiet(message):
     pass
 
 
-def readers_of(book: Path, file_name: str) -> set[str]:
-    """Chapters whose last execution read `file_name` (a change to the manifest also concerns
-    the chapters that display it)."""
+def readers_of(book: Path, data: Path, file_name: str) -> set[str]:
+    """Chapters that declare they read `file_name` (a change to the manifest also concerns the
+    chapters that display it)."""
     names = {file_name, "datapackage.json"}
-    return {c.name for c in chapters(book) if names & set(stored_state(read_notebook(c.path)).get("reads", []))}
+    return {c.name for c in chapters(book) if names & set(declared_reads(c.path, data))}
 
 
 def test_jobs_zero_is_refused_in_one_line(capsys):
@@ -67,7 +68,7 @@ def test_incremental_build_reexecutes_only_on_code_parameter_or_data_change(smal
     wdi.write_text(text.replace(old, "BLR,NE.EXP.GNFS.ZS,2024,70.5"))
     record(wdi.name, data)
     changed = build(book, data, log=quiet)
-    assert {run["chapter"] for run in changed["executed"]} == readers_of(book, wdi.name)
+    assert {run["chapter"] for run in changed["executed"]} == readers_of(book, data, wdi.name)
     assert value_shown(json.loads(notebook_path.read_text()), "exports_pct_gdp_latest") == "70.5"
 
     # A data file no chapter reads: re-rendered (the snapshot id changes), not re-executed.
@@ -82,8 +83,8 @@ def test_incremental_build_reexecutes_only_on_code_parameter_or_data_change(smal
     (data / "datapackage.json").write_text(json.dumps(manifest))
     record(unused.name, data)
     unrelated = build(book, data, log=quiet)
-    assert {run["chapter"] for run in unrelated["executed"]} == readers_of(book, "datapackage.json") and unrelated["rendered"]
-    assert CHAPTER not in readers_of(book, "datapackage.json")  # the data appendix reads it, and this book leaves it out
+    assert {run["chapter"] for run in unrelated["executed"]} == readers_of(book, data, "datapackage.json") and unrelated["rendered"]
+    assert CHAPTER not in readers_of(book, data, "datapackage.json")  # the data appendix reads it, and this book leaves it out
 
     # Code: re-executed.
     notebook = json.loads(notebook_path.read_text())
@@ -107,7 +108,7 @@ def test_new_year_of_data_reexecutes_exactly_the_dependent_chapters(small_book):
     wdi = data / "wdi_belarus_russia.csv"
     wdi.write_text(wdi.read_text() + "WLD,NE.TRD.GNFS.ZS,2023,58.5\n")
     record(wdi.name, data)
-    readers = readers_of(book, wdi.name)
+    readers = readers_of(book, data, wdi.name)
     assert CHAPTER in readers and len(readers) < len(chapters(book))
     report = build(book, data, log=quiet)
     assert {run["chapter"] for run in report["executed"]} == readers
@@ -154,7 +155,7 @@ def test_fetched_series_fill_figures_4_to_6_and_ktes_2024(small_book):
                             "chapters/data_methods", "glossary", "bibliography")
     build(book, data, log=quiet)
     files = write_fetched_series(data)
-    readers = set().union(*(readers_of(book, name) for name in files))
+    readers = set().union(*(readers_of(book, data, name) for name in files))
     assert readers == {"pre_sanction", "union_state", "conclusion", "data_methods"}
     report = build(book, data, log=quiet)
     assert {run["chapter"] for run in report["executed"]} == readers

@@ -14,6 +14,7 @@ from belarus_trade.chapters.context import ChapterContext
 from belarus_trade.chapters.prose import stored_text
 from belarus_trade.data import loading as data
 from belarus_trade.data.lineage import RESOURCES
+from belarus_trade.data.manifest import PENDING_KEY, read_manifest, resource_descriptor
 from belarus_trade.data.snapshot import record
 
 NOTEBOOK = BOOK_DIR / "chapters" / "data_methods.ipynb"
@@ -29,16 +30,16 @@ def frames():
 
 
 def test_datasets_lists_every_file_then_the_pending_series():
-    manifest = data.read_manifest()
+    manifest = read_manifest()
     table = chapter.datasets(context())
-    resources, pending = manifest["resources"], manifest.get(data.PENDING_KEY, [])
+    resources, pending = manifest["resources"], manifest.get(PENDING_KEY, [])
     assert list(table.File) == [r["path"] for r in resources + pending]
     assert list(table.columns) == ["File", "Contents", "Publisher", "Licence", "Retrieved", "Years", "Rows", "sha256"]
     held = table.iloc[: len(resources)]
     assert (held.Retrieved != chapter.NOT_FETCHED).all() and held.sha256.str.fullmatch("[0-9a-f]{12}").all()
     assert (table.iloc[len(resources):].Retrieved == chapter.NOT_FETCHED).all()
     wdi = table.set_index("File").loc["wdi_belarus_russia.csv"]
-    assert wdi.sha256 == data.resource_descriptor("wdi")["hash"][7:19]
+    assert wdi.sha256 == resource_descriptor("wdi")["hash"][7:19]
     assert table.attrs[RESOURCES] == tuple(r["name"] for r in resources), "drawn from every file the manifest lists"
 
 

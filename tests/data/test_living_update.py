@@ -14,7 +14,8 @@ from bs4 import BeautifulSoup
 from publisher_answers import RecordedServer, imts_message
 
 from belarus_trade.analysis import methods
-from belarus_trade.build.book import chapters, read_notebook, stored_state
+from belarus_trade.build.book import chapters, read_notebook
+from belarus_trade.build.keys import declared_reads
 from belarus_trade.build.pipeline import build
 from belarus_trade.chapters.prose import stored_text
 from belarus_trade.data import refresh
@@ -62,7 +63,7 @@ def test_a_refresh_with_imts_years_after_2020_moves_exactly_what_reads_them(smal
     build(book, data, log=lambda message: None)
     before = {chapter.name: stored_text(read_notebook(chapter.path)) for chapter in chapters(book)}
     readers = {chapter.name for chapter in chapters(book)
-               if "imf_dots_belarus.csv" in stored_state(read_notebook(chapter.path))["reads"]}
+               if "imf_dots_belarus.csv" in declared_reads(chapter.path, data)}
     assert readers and readers != set(before), "some chapters do not read the IMF file"
     article_figures = load("article_figures", data)
 

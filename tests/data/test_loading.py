@@ -3,12 +3,9 @@ each time, and a record of every file a chapter read (an absent series too, so i
 the chapter)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from belarus_trade import DATA_DIR
-from belarus_trade.data.loading import load, load_if_held
+from belarus_trade.data.loading import load
 from belarus_trade.data.manifest import read_manifest, resource_descriptor
 
 RESOURCES = [r["name"] for r in read_manifest()["resources"]]
@@ -66,23 +63,6 @@ def test_table1_shares_sum_to_100_within_rounding():
     assert off.empty, off.to_dict()
 
 
-def test_read_log_records_absolute_paths(tmp_path, monkeypatch, data_copy):
-    log = tmp_path / "reads.log"
-    monkeypatch.setenv("BELARUS_TRADE_READ_LOG", str(log))
-    load("article_table1", data_copy)
-    load("gsdb")
-    lines = log.read_text(encoding="utf-8").splitlines()
-    assert lines == [str(data_copy / "article_table1_geography.csv"), str(DATA_DIR / "gsdb_belarus_sanctions.csv")]
-    assert all(Path(line).is_absolute() and Path(line).exists() for line in lines)
-
-
-def test_read_log_is_off_without_the_variable(tmp_path, monkeypatch):
-    monkeypatch.delenv("BELARUS_TRADE_READ_LOG", raising=False)
-    monkeypatch.chdir(tmp_path)
-    load("article_table1")
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_load_returns_a_fresh_copy():
     """Validated frames are cached; a chapter that edits its frame must not change the next load."""
     first = load("article_table1")
@@ -90,8 +70,3 @@ def test_load_returns_a_fresh_copy():
     assert load("article_table1").loc[0, "share_pct"] == 35.4
 
 
-def test_an_absent_series_is_logged_as_read_so_its_arrival_reexecutes_the_chapter(tmp_path, monkeypatch, data_copy):
-    log = tmp_path / "reads.log"
-    monkeypatch.setenv("BELARUS_TRADE_READ_LOG", str(log))
-    assert load_if_held("weo_gdp", data_copy) is None
-    assert log.read_text(encoding="utf-8").splitlines() == [str(data_copy / "imf_weo_gdp.csv")]

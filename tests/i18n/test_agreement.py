@@ -147,14 +147,15 @@ def test_a_sentence_ending_in_an_abbreviation_keeps_one_full_stop():
 def test_a_data_error_an_exercise_prints_reads_in_the_chapters_language(tmp_path):
     """The validator's message for a bad cell is a message of the code catalogue (the data chapter's
     exercise prints it); the command line, in English, is unchanged."""
-    from belarus_trade.data import loading as data
+    from belarus_trade.data.manifest import DataError
+    from belarus_trade.data.validation import validate_file
 
     descriptor = {"name": "t", "path": "t.csv", "schema": {"fields": [{"name": "share_pct", "type": "number"}]}}
     (tmp_path / "t.csv").write_text('share_pct\n"35,4"\n', encoding="utf-8")
     messages = {}
     for language in ("en", "ru"):
-        with i18n.speaking(language), pytest.raises(data.DataError) as caught:
-            data.validate_file(tmp_path / "t.csv", descriptor)
+        with i18n.speaking(language), pytest.raises(DataError) as caught:
+            validate_file(tmp_path / "t.csv", descriptor)
         messages[language] = str(caught.value)
     assert "uses a comma as decimal separator; use a point" in messages["en"]
     assert "десятичный разделитель — запятая" in messages["ru"] and "share_pct" in messages["ru"]
