@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # axe-core (accessibility tests) and Lighthouse (`make audit`), pinned in package-lock.json.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: book test test-fast lint bench validate refresh publish edition lab lab-ru student pdf clean browser audit node translations
+.PHONY: book test test-fast lint bench validate refresh publish window edition lab lab-ru student pdf clean browser audit node translations
 
 book: $(STAMP)
 	$(PY) -m belarus_trade build
@@ -50,10 +50,14 @@ refresh: $(STAMP)
 publish: $(STAMP)
 	$(PY) -m belarus_trade publish
 
-# A separate edition: make edition START=2005 END=2020 [DATA=path/to/data] OUT=editions/2005-2020
-edition: $(STAMP)
-	$(PY) -m belarus_trade edition --output "$(or $(OUT),editions/$(START)-$(END))" \
+# The book for another window of years, built beside it (committed notebooks untouched):
+# make window START=2005 END=2020 [DATA=path/to/data] [OUT=windows/2005-2020]
+window: $(STAMP)
+	$(PY) -m belarus_trade window --output "$(or $(OUT),windows/$(START)-$(END))" \
 	  $(if $(START),--start-year $(START)) $(if $(END),--end-year $(END)) $(if $(DATA),--data-dir "$(DATA)")
+
+# The old name of `make window`, kept for a while.
+edition: window
 
 # The English text extracted into book/locales/<language>/LC_MESSAGES (sphinx-intl); new or changed
 # messages arrive untranslated or fuzzy, and `make test` fails until they are translated.
@@ -81,7 +85,7 @@ lab-ru: book
 	$(PY) -m belarus_trade notebooks ru
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks/ru $(LAB_OFFLINE) $(LAB_ROOT)
 
-# The student edition (solutions removed), ready to copy to classroom machines: student/ in
+# The student kit (solutions removed), ready to copy to classroom machines: student/ in
 # English and student/ru/ in Russian, each with its own copy of the data. A notebook changed there
 # is kept when they are written again; a file of the teacher's own stops the writing (named).
 student: book

@@ -1,4 +1,8 @@
-"""Command line: `python -m belarus_trade {build,edition,validate,record,import-shared,refresh,publish,student,pdf,bench,translations}`.
+"""Command line: `python -m belarus_trade {build,window,validate,record,import-shared,refresh,publish,student,notebooks,pdf,bench,translations}`.
+
+The words: an *edition* is a published, numbered version of the book (`publish`); a *window* is the
+years a build covers (`window`; `edition` is its old name, still accepted); a *language* is the
+book in English or Russian; the *student kit* is the notebooks without solutions (`student`).
 
 Errors are reported as one line on stderr with exit status 1, never as a traceback: the
 analyst needs to know which file, row and column to fix, not where the code noticed.
@@ -17,11 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--force", action="store_true", help="re-execute every chapter and re-render")
     build.add_argument("--jobs", type=int, default=2, help="chapters executed in parallel (default 2)")
     build.add_argument("--data-dir", type=Path, default=None, help="data folder (default: data/)")
-    edition = commands.add_parser("edition", help="build a separate edition with other parameters (committed notebooks untouched)")
-    edition.add_argument("--start-year", type=int)
-    edition.add_argument("--end-year", type=int)
-    edition.add_argument("--data-dir", type=Path, default=None, help="data folder (default: data/)")
-    edition.add_argument("--output", type=Path, required=True, help="folder for the edition (its HTML lands in OUTPUT/book/_build/html)")
+    window = commands.add_parser("window", aliases=["edition"], help="build the book for another window of years beside it (committed notebooks untouched)")
+    window.add_argument("--start-year", type=int)
+    window.add_argument("--end-year", type=int)
+    window.add_argument("--data-dir", type=Path, default=None, help="data folder (default: data/)")
+    window.add_argument("--output", type=Path, required=True, help="folder for the window's book (its HTML lands in OUTPUT/book/_build/html)")
     commands.add_parser("validate", help="validate every data file against the manifest").add_argument(
         "--data-dir", type=Path, default=None)
     record = commands.add_parser("record", help="accept an intentional change to a data file (new sha256, coverage)")
@@ -30,9 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     imports = commands.add_parser("import-shared", help="rebuild the snapshot from the shared reference extracts")
     imports.add_argument("shared_data", type=Path)
     commands.add_parser("bench", help="time clean and no-op builds and bare execution; weigh the page")
-    commands.add_parser("student", help="write the student edition (solutions removed) to student/, the Russian one to student/ru/")
-    notebooks = commands.add_parser("notebooks", help="write a translated edition's notebooks (Markdown translated, outputs from its run)")
-    notebooks.add_argument("language", choices=["ru"], help="the edition's language")
+    commands.add_parser("student", help="write the student kit (solutions removed) to student/, the Russian one to student/ru/")
+    notebooks = commands.add_parser("notebooks", help="write the notebooks in a translated language (Markdown translated, outputs from its run)")
+    notebooks.add_argument("language", choices=["ru"], help="the language")
     commands.add_parser("pdf", help="print the built book to PDF with headless Chromium (book/_build/pdf)")
     refresh = commands.add_parser("refresh", help="fetch every series from its publisher; replace a file only if it validates")
     refresh.add_argument("--dry-run", action="store_true", help="print each candidate's diff against the snapshot and change nothing")
@@ -71,12 +75,12 @@ def _run(args) -> int:
         from belarus_trade.build.pipeline import build
 
         build(data_dir=args.data_dir, jobs=args.jobs, force=args.force)
-    elif args.command == "edition":
-        from belarus_trade.build.windows import build_edition
+    elif args.command in ("window", "edition"):
+        from belarus_trade.build.windows import build_window
 
         parameters = {k: v for k, v in (("start_year", args.start_year), ("end_year", args.end_year)) if v is not None}
-        site = build_edition(args.output.resolve(), parameters, args.data_dir)
-        print(f"edition ready: {site / 'index.html'}")
+        site = build_window(args.output.resolve(), parameters, args.data_dir)
+        print(f"window ready: {site / 'index.html'}")
     elif args.command == "validate":
         from belarus_trade.data.manifest import PENDING_KEY, read_manifest
         from belarus_trade.data.validation import validate_package
@@ -97,11 +101,11 @@ def _run(args) -> int:
     elif args.command == "student":
         from belarus_trade import PROJECT_ROOT
         from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE
-        from belarus_trade.publish.student import write_student_edition
+        from belarus_trade.publish.student import write_student_kit
 
         for language in LANGUAGES:
             output = PROJECT_ROOT / "student" if language == SOURCE_LANGUAGE else PROJECT_ROOT / "student" / language
-            print(f"student edition ({language}): {write_student_edition(output, language=language).report()}")
+            print(f"student kit ({language}): {write_student_kit(output, language=language).report()}")
     elif args.command == "notebooks":
         from belarus_trade.publish.notebooks import notebooks_dir, write_notebooks
 

@@ -113,7 +113,7 @@ def build_waiting_for_others(**arguments) -> dict:
             fcntl.flock(lock, fcntl.LOCK_EX)  # returns when the other build ends
 
 
-@slow_fixture("builds the book (both editions; executes what is stale, renders what changed)", scope="session")
+@slow_fixture("builds the book (both languages; executes what is stale, renders what changed)", scope="session")
 def built_site() -> Path:
     """The HTML book as `make book` leaves it (no-op if already up to date)."""
     build_waiting_for_others()
@@ -172,7 +172,7 @@ def copy_small_book(project: Path, files: tuple[str, ...]) -> tuple[Path, Path]:
     return book, data_dir
 
 
-@slow_fixture("builds a small book: its first build executes each translated chapter and renders both editions")
+@slow_fixture("builds a small book: its first build executes each translated chapter and renders both languages")
 def small_book(tmp_path):
     """small_book(*files) -> (book, data), made by `copy_small_book`. A test of how the build
     behaves proves it on the fewest pages that show it: every page costs its execution in each
@@ -180,17 +180,17 @@ def small_book(tmp_path):
     return lambda *files: copy_small_book(tmp_path / "project", files)
 
 
-@slow_fixture("builds an edition (a small book executed for other years, both editions rendered)", scope="session")
-def small_edition(tmp_path_factory):
-    """A 2005–2019 edition (`make edition`) of a small book (the introduction and the multivector
-    chapter): (edition folder, its site, the book it was made from, that book's notebooks before)."""
-    from belarus_trade.build.windows import build_edition
+@slow_fixture("builds a window (a small book executed for other years, both languages rendered)", scope="session")
+def small_window(tmp_path_factory):
+    """A 2005–2019 window (`make window`) of a small book (the introduction and the multivector
+    chapter): (window folder, its site, the book it was made from, that book's notebooks before)."""
+    from belarus_trade.build.windows import build_window
 
-    book, data_dir = copy_small_book(tmp_path_factory.mktemp("small-edition-source"), ("chapters/multivector", "bibliography"))
+    book, data_dir = copy_small_book(tmp_path_factory.mktemp("small-window-source"), ("chapters/multivector", "bibliography"))
     before = {p.name: p.read_bytes() for p in (book / "chapters").glob("*.ipynb")}
-    edition = tmp_path_factory.mktemp("small-edition") / "edition"
-    site = build_edition(edition, {"start_year": 2005, "end_year": 2019}, data_dir=data_dir, book_dir=book, log=lambda message: None)
-    return edition, site, book, before
+    window = tmp_path_factory.mktemp("small-window") / "window"
+    site = build_window(window, {"start_year": 2005, "end_year": 2019}, data_dir=data_dir, book_dir=book, log=lambda message: None)
+    return window, site, book, before
 
 
 @slow_fixture("starts a Jupyter kernel")
@@ -350,7 +350,7 @@ def running_jupyterlab(notebook_dir: Path, home: Path, token: str):
 
 @slow_fixture("starts JupyterLab", scope="module", params=LANGUAGES)
 def jupyterlab(request, tmp_path_factory):
-    """`make lab`'s server (`make lab-ru`'s for the Russian edition, on its notebooks), with every
+    """`make lab`'s server (`make lab-ru`'s for the Russian book, on its notebooks), with every
     cell rendered at once (JupyterLab otherwise renders only the cells in view): (address, token,
     language, notebook folder)."""
     from belarus_trade.publish.notebooks import write_notebooks
@@ -358,7 +358,7 @@ def jupyterlab(request, tmp_path_factory):
     language, token = request.param, "notebooks"
     notebook_dir = PROJECT_ROOT / "book" / "chapters"
     if language != SOURCE_LANGUAGE:
-        request.getfixturevalue("built_site")  # the edition's run
+        request.getfixturevalue("built_site")  # the language's run
         notebook_dir = tmp_path_factory.mktemp(f"notebooks-{language}")
         write_notebooks(language, notebook_dir)
     home = tmp_path_factory.mktemp("lab")

@@ -11,7 +11,7 @@ its module:
     engine        the papermill engine that evaluates the prose's `{eval}` numbers
     rendering     one Sphinx per language, reading a mirror of the book for a translation
     parameters    a chapter's parameters and years, checked before anything runs
-    windows       an edition for other years, built beside the book
+    windows       the book for another window of years, built beside it
     lock          one build of a book at a time
     unchanged     a build with nothing to do stops before importing anything heavy
     catalogues    the translators' catalogues, checked before the render reads them

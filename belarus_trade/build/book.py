@@ -14,7 +14,7 @@ from belarus_trade import BOOK_DIR
 from belarus_trade.i18n import SOURCE_LANGUAGE
 
 METADATA_KEY = "belarus_trade"  # notebook metadata: what the last run read, ran with and was keyed on
-INJECTED_TAG = "injected-parameters"  # papermill's cell: an edition's parameters, with a local path
+INJECTED_TAG = "injected-parameters"  # papermill's cell: a run's parameters, with a local path
 
 
 @dataclass

@@ -69,7 +69,7 @@ def read_catalogue(path: Path):
 
 
 def check_catalogues(book_dir: Path) -> None:
-    """Every translated edition's catalogues (the book's, which Sphinx renders, and the code's,
+    """Every translated language's catalogues (the book's, which Sphinx renders, and the code's,
     which the chapters read) checked before anything runs or renders in its language."""
     for language in LANGUAGES:
         if language != SOURCE_LANGUAGE:

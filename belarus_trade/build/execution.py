@@ -209,7 +209,7 @@ def normalise(notebook: dict) -> dict:
 
 
 def hide_injected_parameters(notebook: dict) -> dict:
-    """An edition's parameters cell (papermill's) holds the local data folder: not for the page."""
+    """A run's parameters cell (papermill's) holds the local data folder: not for the page."""
     for cell in notebook["cells"]:
         tags = cell.get("metadata", {}).get("tags", [])
         if INJECTED_TAG in tags and "remove-cell" not in tags:

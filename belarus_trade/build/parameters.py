@@ -1,7 +1,7 @@
 """Parameters checked before anything runs: only those a chapter declares, years in order, and a
 window holding at least two years of every series a chapter cannot do without.
 
-A bad `make edition START=… END=…` used to fail minutes later inside a notebook; here it is
+A bad `make window START=… END=…` used to fail minutes later inside a notebook; here it is
 refused in one line naming the parameter, or the chapter and the series.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from belarus_trade import DATA_DIR
 from belarus_trade.build.book import Chapter, read_notebook
 
-WINDOW_KEY = "belarus_trade_window"  # notebook metadata: {"needs": [series an edition's years must hold]}
+WINDOW_KEY = "belarus_trade_window"  # notebook metadata: {"needs": [series a window's years must hold]}
 MIN_YEARS_IN_WINDOW = 2  # a chapter compares a first and a last year
 
 

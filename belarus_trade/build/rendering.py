@@ -1,6 +1,6 @@
 """The HTML of every language at once: one Sphinx per language, each a process of its own.
 
-The committed notebooks are the English ones; a translated edition's chapters are the same
+The committed notebooks are the English ones; a translated language's chapters are the same
 notebooks executed with the `language` parameter into `_build/<language>-source/`, a mirror of
 the book that its Sphinx renders with the gettext catalogues of `book/locales/` into the site's
 `<language>/` folder. All languages render into one fresh folder, which the build swaps in whole.

@@ -121,7 +121,7 @@ def _median(values):
 
 
 # What a page may cost a reader (README, "Budgets"): the scores of the issue that set them, and
-# bytes over the wire (gzip, as the local server sends text), both editions.
+# bytes over the wire (gzip, as the local server sends text), both languages.
 BUDGETS = {
     ("mobile", "performance"): 90, ("desktop", "performance"): 98,
     ("mobile", "accessibility"): 100, ("desktop", "accessibility"): 100,
@@ -299,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     print(weight_table(weights, stock_weights))
     print(f"\nLighthouse {_lighthouse_version()}, medians of {args.runs} runs per page and preset (scores 0-100)\n")
     print(table(ours, stock))
-    print("\nbudgets (README), both editions:")
+    print("\nbudgets (README), both languages:")
     print(budget_summary(ours, weights))
     print("\naudits that cost our pages points (any run):")
     print(shortfalls(ours))

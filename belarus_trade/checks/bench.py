@@ -1,11 +1,11 @@
 """`make bench`: how fast and how heavy the book is, as medians and ratios (machines are noisy).
 
 - clean build: a copy of book and data with no build folder, every chapter executed in each
-  language and both editions rendered, against one stock `jupyter-book build` of the same
+  language and both rendered, against one stock `jupyter-book build` of the same
   chapters (issue 21: at most 1.2 times): a copy of the book whose `_config.yml` is Jupyter
   Book's own (`STOCK_CONFIG`: title, author, the bibliography, `execute_notebooks: force`, none
   of the book's extensions), built by the `jupyter-book` command, which executes each chapter
-  once with its default parameters (English) and renders one edition;
+  once with its default parameters (English) and renders one language;
 - no-op rebuild: the same build again, nothing changed; and `python -m belarus_trade build` on
   a copy of the project (package, book as built, data), which stops at the inputs' signature
   (`unchanged`), against a bare `python -c "import pandas"` (issue 21: at most 1.5 times);
@@ -157,10 +157,10 @@ def main(runs: int = RUNS) -> None:
     print(f"bare execution, serial sum: {serial:6.2f} s   (IPython shell, outputs computed; plain Python without outputs: {plain_median:.2f} s)")
     print(f"clean build:                {clean_median:6.2f} s   ratio to serial sum: {clean_median / serial:.2f} (target <= 1.0; "
           f"{clean_median / plain_median:.2f} against plain Python)")
-    print(f"stock `jupyter-book build`: {stock_median:6.2f} s   (the same chapters executed once, one edition, "
+    print(f"stock `jupyter-book build`: {stock_median:6.2f} s   (the same chapters executed once, one language, "
           "Jupyter Book's own configuration)")
-    print(f"clean build of both editions against one stock build: {clean_median / stock_median:.2f} "
-          f"(target <= {STOCK_RATIO_TARGET}); per edition {clean_median / stock_median / len(LANGUAGES):.2f}")
+    print(f"clean build of both languages against one stock build: {clean_median / stock_median:.2f} "
+          f"(target <= {STOCK_RATIO_TARGET}); per language {clean_median / stock_median / len(LANGUAGES):.2f}")
     print(f"no-op rebuild:              {statistics.median(noop):6.2f} s   (target <= 2 s)")
     print(f"no-op `python -m belarus_trade build`: {cli_no_op:6.3f} s   ratio to `python -c \"import pandas\"` "
           f"({bare_pandas:.3f} s): {cli_no_op / bare_pandas:.2f} (target <= 1.5)")

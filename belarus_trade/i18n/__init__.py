@@ -57,7 +57,7 @@ def current() -> str:
 @contextlib.contextmanager
 def speaking(language: str):
     """`use(language)` for a block, then back to the language before it (a caller that writes
-    one edition's text must not change what later code writes)."""
+    one language's text must not change what later code writes)."""
     previous = _language
     use(language)
     try:

@@ -1,5 +1,5 @@
-"""A chapter's notebook in a translated edition: its Markdown in that language, its outputs from
-the chapter executed in that language, for JupyterLab (`make lab-ru`) and the student edition.
+"""A chapter's notebook in a translated language: its Markdown in that language, its outputs from
+the chapter executed in that language, for JupyterLab (`make lab-ru`) and the student kit.
 
 Sphinx translates the pages at build time, message by message, from the catalogues of
 `book/locales/<language>/LC_MESSAGES/chapters/`; a notebook opened in JupyterLab never passes
@@ -146,13 +146,13 @@ def translated_notebook(chapter: Chapter, language: str, book_dir: Path = BOOK_D
 
 
 def notebooks_dir(language: str) -> Path:
-    """Where `make lab-ru` writes the edition's notebooks and opens JupyterLab: a teacher's working
+    """Where `make lab-ru` writes the language's notebooks and opens JupyterLab: a teacher's working
     copy, outside the build's folder, which no build or `make clean` touches (`owned`)."""
     return PROJECT_ROOT / "notebooks" / language
 
 
 def write_notebooks(language: str, output: Path, data_dir: Path = DATA_DIR, book_dir: Path = BOOK_DIR) -> Written:
-    """Every chapter of the `language` edition as a notebook in `output`, reading `data_dir`
+    """Every chapter in `language` as a notebook in `output`, reading `data_dir`
     (`make lab-ru` opens them in JupyterLab). `output` is a folder the tool owns (`owned`): a
     notebook the teacher changed there is kept, a file of theirs stops it."""
     translated = {chapter.path.name: translated_notebook(chapter, language, book_dir) for chapter in chapters(book_dir)}

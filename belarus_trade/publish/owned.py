@@ -1,7 +1,7 @@
 """Folders the tools write and people then work in: `student/` (`make student`) and `notebooks/ru/`
 (`make lab-ru`).
 
-A teacher keeps grades and notes beside the student edition and edits the Russian notebooks in
+A teacher keeps grades and notes beside the student kit and edits the Russian notebooks in
 JupyterLab; writing such a folder again must lose none of it. So the folder carries a record,
 `.belarus-trade.json`, of every file the tool wrote there and its sha256, and writing it again
 

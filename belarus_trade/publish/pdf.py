@@ -1,7 +1,7 @@
 """`make pdf`: the book printed to PDF by headless Chromium, one file per chapter and the whole book.
 
 Pages are printed with the print stylesheet, so every chart appears as its static image; the
-footer carries page numbers and the captions keep the article's figure numbers. Each edition is
+footer carries page numbers and the captions keep the article's figure numbers. Each language is
 printed from its own site (the Russian one from `html/ru/`), its footer in its language.
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ def chromium_path() -> str:
 
 
 def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR, language: str = i18n.SOURCE_LANGUAGE, browser=None) -> Path:
-    """One PDF per chapter of the `language` edition in `output`, and `output/book.pdf` joining
+    """One PDF per chapter in `language` in `output`, and `output/book.pdf` joining
     them in table-of-contents order; in `browser` (Playwright's) if given, else in a Chromium of its own."""
     from playwright.sync_api import sync_playwright
     from pypdf import PdfWriter

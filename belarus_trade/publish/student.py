@@ -1,10 +1,10 @@
-"""The student edition: chapter notebooks with the solutions taken out, ready to hand out.
+"""The student kit: chapter notebooks with the solutions taken out, ready to hand out.
 
 Exercises follow one convention (see CONTRIBUTING.md): every cell of a solution — the
 `solution-start` and `solution-end` markers, its prose and its code — carries the tag
-`solution`; code cells students fill in carry the tag `exercise`. The student edition drops
+`solution`; code cells students fill in carry the tag `exercise`. The student kit drops
 the `solution` cells and clears the outputs of `exercise` cells; everything else stays, so
-the notebooks still run from top to bottom. A translated edition's student notebooks start from
+the notebooks still run from top to bottom. A translated language's student notebooks start from
 its translated notebooks (`notebooks.translated_notebook`).
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ def student_notebook(notebook: dict) -> dict:
     return {**notebook, "cells": cells, "metadata": metadata}
 
 
-def write_student_edition(output: Path, book_dir: Path = BOOK_DIR, data_dir: Path = DATA_DIR,
+def write_student_kit(output: Path, book_dir: Path = BOOK_DIR, data_dir: Path = DATA_DIR,
                           language: str = SOURCE_LANGUAGE) -> Written:
     """Student notebooks in `output/book/chapters` and a copy of the data in `output/data`: the
     same layout as the project, so each notebook's default `data_dir = "../../data"` works and

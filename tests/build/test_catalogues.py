@@ -138,11 +138,11 @@ def test_notebooks_and_student_refuse_a_poisoned_catalogue_before_writing(projec
     """`make lab-ru` (`notebooks ru`) and `make student` read the same catalogues, checked the same
     way, before they write anything (a `CatalogueError` is one of the command line's one-line errors)."""
     from belarus_trade.publish.notebooks import write_notebooks
-    from belarus_trade.publish.student import write_student_edition
+    from belarus_trade.publish.student import write_student_kit
 
     book = poisoned_project(project_copy) / "book"
     for write in (lambda: write_notebooks("ru", tmp_path / "lab", book_dir=book),
-                  lambda: write_student_edition(tmp_path / "student", book_dir=book, language="ru")):
+                  lambda: write_student_kit(tmp_path / "student", book_dir=book, language="ru")):
         with pytest.raises(CatalogueError, match=r"^locales/ru/LC_MESSAGES/chapters/introduction\.po, line \d+: .* adds HTML"):
             write()
     assert issubclass(CatalogueError, BuildError)

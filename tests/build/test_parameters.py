@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from belarus_trade.analysis.methods import ParameterError
-from belarus_trade.build.windows import build_edition
+from belarus_trade.build.windows import build_window
 
 
 @pytest.mark.parametrize("parameters, message", [
@@ -16,7 +16,7 @@ from belarus_trade.build.windows import build_edition
     ({"start_year": 2000, "end_year": 2001}, "years 2000–2001: chapter introduction needs article_table1 .*, which holds 2012–2024"),
     ({"start_year": 2090, "end_year": 2100}, "years 2090–2100: chapter introduction needs article_table1"),
 ])
-def test_bad_edition_parameters_are_refused_before_anything_runs(tmp_path, parameters, message):
+def test_bad_window_parameters_are_refused_before_anything_runs(tmp_path, parameters, message):
     with pytest.raises(ParameterError, match=message):
-        build_edition(tmp_path / "edition", parameters, log=lambda line: None)
-    assert not (tmp_path / "edition").exists()
+        build_window(tmp_path / "window", parameters, log=lambda line: None)
+    assert not (tmp_path / "window").exists()

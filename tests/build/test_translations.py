@@ -128,7 +128,7 @@ def test_translated_pages_have_no_english_sentence(built_site, language):
     assert not found, "; ".join(f"{page}: {runs[:3]}" for page, runs in found.items())
 
 
-# --- a translated edition's notebooks (JupyterLab, the student edition) ----------------------
+# --- a translated language's notebooks (JupyterLab, the student kit) ------------------------------
 
 MARKDOWN = """## Trade with Russia
 

@@ -1,6 +1,6 @@
-"""An edition for other years is built beside the book: it never replaces the project or a folder
+"""The book for another window of years is built beside it: it never replaces the project or a folder
 of other files, leaves the committed notebooks alone, and a failed rebuild keeps the earlier
-edition (issue 10)."""
+window (issue 10)."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ import pytest
 
 from belarus_trade import BOOK_DIR, CHAPTERS_DIR, DATA_DIR, PROJECT_ROOT
 from belarus_trade.build import BuildError
-from belarus_trade.build.windows import EDITION_MARK, build_edition, check_edition_folder
+from belarus_trade.build.windows import WINDOW_MARK, build_window, check_window_folder
 from belarus_trade.chapters.prose import value_shown
 
 CHAPTER = "multivector"
@@ -27,55 +27,55 @@ def tree_listing(folder: Path) -> dict[str, int]:
 
 @pytest.mark.parametrize("folder", [PROJECT_ROOT, BOOK_DIR, DATA_DIR, PROJECT_ROOT.parent, CHAPTERS_DIR, DATA_DIR / "new"],
                          ids=["project", "book", "data", "parent", "inside-book", "inside-data"])
-def test_edition_refuses_a_folder_holding_or_inside_the_project_sources(folder):
-    """`make edition OUT=.` once deleted book/: now refused before anything is touched."""
+def test_window_refuses_a_folder_holding_or_inside_the_project_sources(folder):
+    """`make window OUT=.` (now `make window`) once deleted book/: now refused before anything is touched."""
     before = tree_listing(CHAPTERS_DIR)
-    with pytest.raises(BuildError, match="edition folder"):
-        build_edition(folder, {"start_year": 2005, "end_year": 2020}, log=quiet)
+    with pytest.raises(BuildError, match="window folder"):
+        build_window(folder, {"start_year": 2005, "end_year": 2020}, log=quiet)
     assert tree_listing(CHAPTERS_DIR) == before
     assert not (DATA_DIR / "new").exists()
 
 
-def test_edition_refuses_a_folder_with_other_files(tmp_path):
+def test_window_refuses_a_folder_with_other_files(tmp_path):
     (tmp_path / "thesis.tex").write_text("my work\n")
-    with pytest.raises(BuildError, match="exists and is not an earlier edition"):
-        build_edition(tmp_path, {"start_year": 2005, "end_year": 2020}, log=quiet)
+    with pytest.raises(BuildError, match="exists and is not an earlier window build"):
+        build_window(tmp_path, {"start_year": 2005, "end_year": 2020}, log=quiet)
     assert (tmp_path / "thesis.tex").read_text() == "my work\n"
 
 
-def test_edition_folder_check_accepts_new_and_earlier_editions(tmp_path):
-    assert check_edition_folder(tmp_path / "new", DATA_DIR) == (tmp_path / "new").resolve()
+def test_window_folder_check_accepts_new_and_earlier_windows(tmp_path):
+    assert check_window_folder(tmp_path / "new", DATA_DIR) == (tmp_path / "new").resolve()
     (tmp_path / "old" / "book").mkdir(parents=True)
-    (tmp_path / "old" / EDITION_MARK).write_text("{}\n")
-    assert check_edition_folder(tmp_path / "old", DATA_DIR) == (tmp_path / "old").resolve()
-    assert check_edition_folder(PROJECT_ROOT / "editions" / "2005-2020", DATA_DIR).name == "2005-2020"
+    (tmp_path / "old" / WINDOW_MARK).write_text("{}\n")
+    assert check_window_folder(tmp_path / "old", DATA_DIR) == (tmp_path / "old").resolve()
+    assert check_window_folder(PROJECT_ROOT / "windows" / "2005-2020", DATA_DIR).name == "2005-2020"
 
 
-def test_edition_leaves_committed_notebooks_untouched(small_edition):
-    edition, site, book, before = small_edition
+def test_window_leaves_committed_notebooks_untouched(small_window):
+    window, site, book, before = small_window
     assert (site / "chapters" / f"{CHAPTER}.html").exists()
     assert {p.name: p.read_bytes() for p in (book / "chapters").glob("*.ipynb")} == before
-    executed = json.loads((edition / "book" / "chapters" / f"{CHAPTER}.ipynb").read_text())
+    executed = json.loads((window / "book" / "chapters" / f"{CHAPTER}.ipynb").read_text())
     assert value_shown(executed, "openness_first_year") == "2005" and value_shown(executed, "goods_latest_year") == "2019"
-    # The Russian edition of the same window, built by the same command.
+    # The Russian book of the same window, built by the same command.
     assert (site / "ru" / "chapters" / f"{CHAPTER}.html").exists()
-    russian = json.loads((edition / "book" / "_build" / "ru-source" / "chapters" / f"{CHAPTER}.ipynb").read_text())
+    russian = json.loads((window / "book" / "_build" / "ru-source" / "chapters" / f"{CHAPTER}.ipynb").read_text())
     assert value_shown(russian, "openness_first_year") == "2005" and value_shown(russian, "goods_latest_year") == "2019"
 
 
-def test_a_failed_edition_rebuild_keeps_the_earlier_edition(small_edition, tmp_path):
-    edition, site, book, _ = small_edition
+def test_a_failed_window_rebuild_keeps_the_earlier_window(small_window, tmp_path):
+    window, site, book, _ = small_window
     pages = tree_listing(site)
     assert f"chapters/{CHAPTER}.html" in pages
     page = (site / "chapters" / f"{CHAPTER}.html").read_text(encoding="utf-8")
-    parameters = json.loads((edition / EDITION_MARK).read_text())
+    parameters = json.loads((window / WINDOW_MARK).read_text())
     assert parameters["end_year"] == 2019
-    assert parameters["data_dir"] not in page, "the edition's injected parameters (a local path) are on the page"
+    assert parameters["data_dir"] not in page, "the window's injected parameters (a local path) are on the page"
 
     broken = tmp_path / "data"
     shutil.copytree(DATA_DIR, broken)
     (broken / "wdi_belarus_russia.csv").write_text("not,the,schema\n", encoding="utf-8")
     with pytest.raises(BuildError, match="data: "):
-        build_edition(edition, {"start_year": 2010, "end_year": 2020}, data_dir=broken, book_dir=book, log=quiet)
-    assert tree_listing(edition / "book" / "_build" / "html") == pages
-    assert [p.name for p in edition.parent.iterdir()] == ["edition"], "the failed build's folder was left behind"
+        build_window(window, {"start_year": 2010, "end_year": 2020}, data_dir=broken, book_dir=book, log=quiet)
+    assert tree_listing(window / "book" / "_build" / "html") == pages
+    assert [p.name for p in window.parent.iterdir()] == ["window"], "the failed build's folder was left behind"

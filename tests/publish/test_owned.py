@@ -10,7 +10,7 @@ import pytest
 
 from belarus_trade.build import BuildError
 from belarus_trade.publish.owned import RECORD, write_owned
-from belarus_trade.publish.student import write_student_edition
+from belarus_trade.publish.student import write_student_kit
 
 TOOL = "make student"
 
@@ -19,15 +19,15 @@ def listing(folder) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_a_teachers_own_file_stops_the_student_edition_and_survives(tmp_path):
+def test_a_teachers_own_file_stops_the_student_kit_and_survives(tmp_path):
     output = tmp_path / "student"
-    first = write_student_edition(output)
+    first = write_student_kit(output)
     assert first.kept == [] and any(p.name == "multivector.ipynb" for p in first.written)
     (output / "grades.csv").write_text("student,grade\nA,5\n", encoding="utf-8")
     (output / "book" / "notes.md").write_text("what to say in week 3\n", encoding="utf-8")
     before = listing(output)
     with pytest.raises(BuildError) as caught:
-        write_student_edition(output)
+        write_student_kit(output)
     message = str(caught.value)
     assert "\n" not in message and message.startswith(f"{output}: holds book/notes.md, grades.csv, which `make student` did not write")
     assert listing(output) == before

@@ -1,4 +1,4 @@
-"""The seminar kit: exercises with executed solutions, the student edition, JupyterLab offline, PDF."""
+"""The seminar kit: exercises with executed solutions, the student kit, JupyterLab offline, PDF."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ import pytest
 from belarus_trade import i18n
 from belarus_trade.build.book import chapters
 from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE, tr
-from belarus_trade.publish.student import SOLUTION_TAG, student_notebook, write_student_edition
+from belarus_trade.publish.student import SOLUTION_TAG, student_notebook, write_student_kit
 
 CHAPTERS = chapters()
 
@@ -54,9 +54,9 @@ def test_student_notebook_drops_solutions_and_clears_exercise_outputs():
 
 
 @pytest.fixture(scope="module")
-def student_edition(tmp_path_factory):
+def student_kit(tmp_path_factory):
     output = tmp_path_factory.mktemp("student")
-    return output, notebooks_written(write_student_edition(output))
+    return output, notebooks_written(write_student_kit(output))
 
 
 def notebooks_written(written) -> list[Path]:
@@ -71,8 +71,8 @@ def code_lines(notebook: dict, solutions: bool) -> set[str]:
     }
 
 
-def test_student_edition_has_no_solution_text(student_edition):
-    output, written = student_edition
+def test_student_kit_has_no_solution_text(student_kit):
+    output, written = student_kit
     assert sorted(p.name for p in written) == sorted(c.path.name for c in CHAPTERS)
     for chapter in CHAPTERS:
         original = json.loads(chapter.path.read_text())
@@ -80,12 +80,12 @@ def test_student_edition_has_no_solution_text(student_edition):
         assert solution_lines, chapter.name
         student_text = (output / "book" / "chapters" / chapter.path.name).read_text()
         leaked = [line for line in solution_lines if json.dumps(line)[1:-1] in student_text]
-        assert not leaked, f"{chapter.name}: solution text in the student edition: {leaked[:2]}"
+        assert not leaked, f"{chapter.name}: solution text in the student kit: {leaked[:2]}"
         assert "solution-start" not in student_text and "solution-end" not in student_text
 
 
-def test_student_notebooks_still_run(student_edition, tmp_path, execute):
-    output, written = student_edition
+def test_student_notebooks_still_run(student_kit, tmp_path, execute):
+    output, written = student_kit
     for notebook in written:
         execute(notebook, tmp_path / notebook.name, {}, output / "data", "student", tmp_path / "failed")
         executed = json.loads((tmp_path / notebook.name).read_text())
@@ -93,11 +93,11 @@ def test_student_notebooks_still_run(student_edition, tmp_path, execute):
 
 
 @pytest.mark.parametrize("language", [language for language in LANGUAGES if language != SOURCE_LANGUAGE])
-def test_translated_student_edition_is_in_its_language_and_runs(built_site, tmp_path, execute, language):
-    """The Russian student edition: the Russian notebooks without solutions, each chapter's title
-    in Russian, and a chapter that runs from top to bottom on the edition's own copy of the data."""
+def test_translated_student_kit_is_in_its_language_and_runs(built_site, tmp_path, execute, language):
+    """The Russian student kit: the Russian notebooks without solutions, each chapter's title
+    in Russian, and a chapter that runs from top to bottom on the kit's own copy of the data."""
     output = tmp_path / language
-    written = notebooks_written(write_student_edition(output, language=language))
+    written = notebooks_written(write_student_kit(output, language=language))
     assert sorted(p.name for p in written) == sorted(c.path.name for c in CHAPTERS)
     for notebook_path in written:
         notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
@@ -124,7 +124,7 @@ def test_jupyterlab_starts_offline_with_the_project_kernel(jupyterlab_on_chapter
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_pdf_has_every_chapter_with_numbered_figures_and_chart_images(built_site, browser, tmp_path, language):
-    """Each edition prints in its own language: captions, the chart images' words and the footer."""
+    """Each language prints in its own words: captions, the chart images' words and the footer."""
     from pypdf import PdfReader
 
     from belarus_trade.publish.pdf import print_book
