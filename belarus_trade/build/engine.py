@@ -4,7 +4,7 @@ When papermill runs a chapter with this engine, each
 Markdown cell's expressions are sent to the kernel (Jupyter's `user_expressions`) right after
 the code cells above it have run, and the answers are stored in the cell's
 `metadata.user_expressions`, the format jupyterlab-myst writes and reads. So the same stored
-value is shown by JupyterLab (jupyterlab-myst) and by the HTML book (`sphinx_ext`'s `eval`
+value is shown by JupyterLab (jupyterlab-myst) and by the HTML book (`site.stored_numbers`'s `eval`
 role), and no number is typed into the text. An expression that fails stops the execution.
 
 Run a chapter by hand with `papermill IN OUT --engine belarus_trade` (the entry point in

@@ -26,7 +26,7 @@ from belarus_trade.i18n import N_, tr
 
 VEGA_LITE_VERSION = "6.4"
 # A figure's output carries one representation per kind of reader (see ChartFigure):
-FIGURE_MIMETYPE = "application/vnd.belarus-trade.figure+html"  # the book's page (sphinx_ext renders it)
+FIGURE_MIMETYPE = "application/vnd.belarus-trade.figure+html"  # the book's page (site.figures renders it)
 VEGA_MIMETYPE = "application/vnd.vega.v5+json"  # JupyterLab draws it (its renderer knows Vega v5)
 VEGA_SCHEMA = "https://vega.github.io/schema/vega/v5.json"
 # WIDTH is a chart's whole width, axes and legends included: the column of an A4 page printed with

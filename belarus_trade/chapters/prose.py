@@ -3,7 +3,7 @@
 A chapter's Markdown writes a computed number as an inline expression, for example
 ``{eval}`f"{peak_share:.1f}"` ``. `engine` evaluates each Markdown cell's expressions while the
 chapter executes and stores the answers in the cell's `metadata.user_expressions`, the format
-jupyterlab-myst writes and reads; the HTML book (`sphinx_ext`'s `eval` role) shows the same
+jupyterlab-myst writes and reads; the HTML book (`site.stored_numbers`'s `eval` role) shows the same
 stored values. This module has no papermill import, so the build and Sphinx can use it.
 """
 from __future__ import annotations

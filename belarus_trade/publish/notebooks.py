@@ -73,7 +73,7 @@ def _translate_lines(lines: list[str], start: int, end: int, messages: dict, mis
 
 
 def _localise_references(text: str) -> str:
-    """A link's "Figure 3c" in the current language's form, as `sphinx_ext` writes it on the page."""
+    """A link's "Figure 3c" in the current language's form, as `site.language` writes it on the page."""
     return REFERENCE.sub(lambda match: f"{{ref}}`{cross_reference(match.group(1), text[:match.start()])} <{match.group(2)}>`", text)
 
 

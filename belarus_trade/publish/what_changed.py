@@ -278,12 +278,12 @@ def _merge(app, env, docnames, other) -> None:
 
 
 def _use_language(app, config) -> None:
-    """The page's language for `TEXT` (sphinx_ext does the same for the book; here for this extension alone)."""
+    """The page's language for `TEXT` (site.language does the same for the book; here for this extension alone)."""
     use(config.language or SOURCE_LANGUAGE)
 
 
 def setup(app):
-    # Registered by sphinx_ext for the book; here too, so a test can load this extension alone.
+    # Registered by the site's extension for the book; here too, so a test can load this extension alone.
     if "belarus_trade_data_dir" not in app.config:
         app.add_config_value("belarus_trade_data_dir", "", "html")
     if "belarus_trade_records_dir" not in app.config:

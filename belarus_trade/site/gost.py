@@ -1,6 +1,6 @@
 """The Russian edition's bibliography as a Russian journal prints it: GOST R 7.0.100–2018 (issue 20).
 
-Two plugins, declared as entry points in `pyproject.toml` and chosen by `sphinx_ext` only when
+Two plugins, declared as entry points in `pyproject.toml` and chosen by `bibliography` only when
 Sphinx renders in Russian, so the English edition keeps pybtex's `plain` and sphinxcontrib-bibtex's
 `author_year` untouched:
 

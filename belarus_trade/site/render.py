@@ -22,7 +22,7 @@ GO = "go"
 # What Sphinx imports to render the book (`jupyter_book.sphinx` brings Sphinx and Jupyter Book's
 # own extensions; then the themes and extensions `_config.yml` adds): about 1.5 s of a render.
 EXTENSIONS = ("jupyter_book.sphinx", "sphinx.builders.html", "sphinx_book_theme", "sphinxcontrib.bibtex", "sphinx_exercise",
-              "belarus_trade.site.sphinx_ext", "belarus_trade.publish.what_changed", "belarus_trade.site.gost")
+              "belarus_trade.site.extension", "belarus_trade.publish.what_changed", "belarus_trade.site.gost")
 
 
 def render(book_dir: Path, output_dir: Path, doctree_dir: Path, data_dir: Path, fingerprint: str = "",
@@ -44,7 +44,7 @@ def render(book_dir: Path, output_dir: Path, doctree_dir: Path, data_dir: Path, 
             "belarus_trade_fingerprint": fingerprint,
             "language": language,
             "locale_dirs": [str(locale_dir or book_dir / "locales")],
-            "belarus_trade_editions": edition_roots(language),
+            "belarus_trade_languages": language_roots(language),
             "belarus_trade_records_dir": str(records_dir or book_dir),
             # The Vega bundle and the theme's overridden files are cached in the build folder of
             # the book being built (the source-language book's), not the project's: a book copied
@@ -60,10 +60,10 @@ def prepare(book_dir: Path, language: str | None = None) -> None:
     the source `language`, write the Vega bundle into `book_dir`'s build folder."""
     for module in EXTENSIONS:
         importlib.import_module(module)
-    from belarus_trade.site import sphinx_ext
+    from belarus_trade.site import assets
 
     if language == SOURCE_LANGUAGE:  # one render writes it; the others find it when they start
-        sphinx_ext.vega_bundle_dir(Path(book_dir) / "_build")
+        assets.vega_bundle_dir(Path(book_dir) / "_build")
     look_up_entry_points_once()
 
 
@@ -83,7 +83,7 @@ def look_up_entry_points_once() -> None:
     sphinxcontrib.bibtex.plugin.entry_points = lookup
 
 
-def edition_roots(language: str) -> dict[str, str]:
+def language_roots(language: str) -> dict[str, str]:
     """Each other language's site, relative to the top of this language's site: translations
     live in a subfolder of the source language's site."""
     up = "" if language == SOURCE_LANGUAGE else "../"

@@ -30,13 +30,13 @@ def test_input_key_covers_only_the_modules_a_chapter_imports(tmp_path, monkeypat
     notebook = read_notebook(CHAPTERS_DIR / "introduction.ipynb")
     closure = {path.relative_to(package).as_posix() for path in keys.module_closure(notebook)}
     assert {"chapters/charts.py", "analysis/methods.py", "data/loading.py", "build/engine.py", "i18n/__init__.py"} <= closure
-    assert not {"data/refresh.py", "data/publishers.py", "site/sphinx_ext.py", "checks/bench.py"} & closure
+    assert not {"data/refresh.py", "data/publishers/imf.py", "site/extension.py", "checks/bench.py"} & closure
 
     def key():
         return keys.input_key(notebook, {}, PROJECT_ROOT / "data", [], "environment")
 
     before = key()
-    for unrelated in ("data/refresh.py", "site/sphinx_ext.py"):
+    for unrelated in ("data/refresh.py", "site/extension.py"):
         (package / unrelated).write_text((package / unrelated).read_text() + "\n# an edit\n")
     assert key() == before
     languages = package / "i18n" / "__init__.py"
