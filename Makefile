@@ -78,7 +78,7 @@ LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=book/chapters $(LAB_OFFLINE) $(LAB_ROOT)
 
-# The same for the Russian edition: its notebooks, Markdown translated and outputs from its own run,
+# The same for the Russian book: its notebooks, Markdown translated and outputs from its own run,
 # written to notebooks/ru, a working copy no build touches: a notebook changed there is kept (and
 # named) when they are written again; a file of the teacher's own stops the writing.
 lab-ru: book

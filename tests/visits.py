@@ -1,6 +1,6 @@
 """The built site in Chromium: the pages, the local server, one browser, and one tour per page.
 
-The browser and accessibility tests assert on what a reader meets on every page of both editions,
+The browser and accessibility tests assert on what a reader meets on every page of both languages,
 at a desktop and a phone width, in the light and the dark theme. Opening a page costs more than
 any check made on it (scripts, Vega drawing every chart), so each page is visited once, by
 `tour`, which puts it through the states a reader does and records what each test needs:
@@ -89,28 +89,28 @@ CHAPTER_PAGES = sorted(p for p in CONTENT_PAGES if p.startswith("chapters/"))
 ALL_PAGES = ["index.html"] + CONTENT_PAGES        # index.html is the root page itself, its URLs re-based
 SITE_PAGES = ALL_PAGES + ["genindex.html", "search.html"]  # and the pages Sphinx builds besides the TOC's
 
-# Each language's edition: its folder in the site ("" for the source language's, at the top).
-EDITIONS = {language: "" if language == SOURCE_LANGUAGE else f"{language}/" for language in LANGUAGES}
+# Each language's folder in the site ("" for the source language's, at the top).
+LANGUAGE_FOLDERS = {language: "" if language == SOURCE_LANGUAGE else f"{language}/" for language in LANGUAGES}
 
 
-def edition_pages(pages: list[str], language: str) -> list[str]:
-    """The pages in one language's edition: "chapters/x.html" -> "ru/chapters/x.html"."""
-    return [EDITIONS[language] + page for page in pages]
+def language_pages(pages: list[str], language: str) -> list[str]:
+    """The pages in one language: "chapters/x.html" -> "ru/chapters/x.html"."""
+    return [LANGUAGE_FOLDERS[language] + page for page in pages]
 
 
-def in_editions(pages: list[str]) -> list[str]:
-    """The pages in every edition, the source language's first: "chapters/x.html", "ru/chapters/x.html"."""
-    return [path for language in EDITIONS for path in edition_pages(pages, language)]
+def in_languages(pages: list[str]) -> list[str]:
+    """The pages in every language, the source language's first: "chapters/x.html", "ru/chapters/x.html"."""
+    return [path for language in LANGUAGE_FOLDERS for path in language_pages(pages, language)]
 
 
-def edition_of(path: str) -> str:
-    """The language of a page's edition, from its path in the site."""
-    return next((language for language, folder in EDITIONS.items() if folder and path.startswith(folder)), SOURCE_LANGUAGE)
+def language_of(path: str) -> str:
+    """The language of a page, from its path in the site."""
+    return next((language for language, folder in LANGUAGE_FOLDERS.items() if folder and path.startswith(folder)), SOURCE_LANGUAGE)
 
 
 def in_edition(path: str) -> str:
-    """A page's path inside its edition: "ru/chapters/x.html" -> "chapters/x.html"."""
-    return path[len(EDITIONS[edition_of(path)]):]
+    """A page's path inside its language's folder: "ru/chapters/x.html" -> "chapters/x.html"."""
+    return path[len(LANGUAGE_FOLDERS[language_of(path)]):]
 
 
 # --- a visit -----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The bibliography's styles and markup: the Russian edition lists and cites its sources in GOST
+"""The bibliography's styles and markup: the Russian book lists and cites its sources in GOST
 R 7.0.100–2018 (`gost`, issue 20) while the English one keeps `_config.yml`'s styles, and every
 list of sources is a list with valid ARIA roles (issue 11)."""
 from __future__ import annotations
@@ -6,12 +6,12 @@ from __future__ import annotations
 from docutils import nodes
 
 # A language's bibliography styles (pybtex formatting, sphinxcontrib-bibtex referencing), registered as
-# entry points in pyproject.toml; a language not listed keeps _config.yml's (the English edition's).
+# entry points in pyproject.toml; a language not listed keeps _config.yml's (the English book's).
 BIBLIOGRAPHY_STYLES = {"ru": ("gost", "gost_author_year")}
 
 
 def _bibliography_style(app, config) -> None:
-    """A Russian journal's bibliography in the Russian edition: GOST R 7.0.100–2018 entries and labels."""
+    """A Russian journal's bibliography in the Russian book: GOST R 7.0.100–2018 entries and labels."""
     if config.language in BIBLIOGRAPHY_STYLES:
         config.bibtex_default_style, config.bibtex_reference_style = BIBLIOGRAPHY_STYLES[config.language]
 

@@ -1,7 +1,7 @@
-"""The Russian edition's bibliography as a Russian journal prints it: GOST R 7.0.100–2018 (issue 20).
+"""The Russian book's bibliography as a Russian journal prints it: GOST R 7.0.100–2018 (issue 20).
 
 Two plugins, declared as entry points in `pyproject.toml` and chosen by `bibliography` only when
-Sphinx renders in Russian, so the English edition keeps pybtex's `plain` and sphinxcontrib-bibtex's
+Sphinx renders in Russian, so the English book keeps pybtex's `plain` and sphinxcontrib-bibtex's
 `author_year` untouched:
 
 - `GostStyle` (`pybtex.style.formatting`, "gost") writes each list entry, e.g.
@@ -11,7 +11,7 @@ Sphinx renders in Russian, so the English edition keeps pybtex's `plain` and sph
   in-text label from what the entry starts with: «[Кулагин, 2024]», «[Контуры торгового
   взаимодействия…, 2025]».
 
-The .bib entries stay the English edition's; a Russian source carries its published Russian form
+The .bib entries stay the English book's; a Russian source carries its published Russian form
 in fields `plain` ignores:
 
 - `langid = {russian}`: the work is in Russian (service words «Т.», «№», «С.», «и др.»); other
@@ -122,7 +122,7 @@ def responsibility_name(person: Person) -> str:
 
 
 def date(text: str | None) -> str | None:
-    """YYYY-MM-DD as GOST writes a day, the Russian edition's way (`i18n.date`): DD.MM.YYYY
+    """YYYY-MM-DD as GOST writes a day, the Russian book's way (`i18n.date`): DD.MM.YYYY
     (anything else as given)."""
     if not text:
         return None

@@ -45,7 +45,7 @@ def test_a_failed_write_leaves_the_old_notebook_and_no_temporary_file(tmp_path, 
 
 
 def test_two_writers_of_one_file_at_once_both_succeed(tmp_path, monkeypatch):
-    """Both editions render at once, and on a fresh clone both write the Vega bundle: with one
+    """Both languages render at once, and on a fresh clone both write the Vega bundle: with one
     temporary name for both, the second rename found nothing to rename ('HTML build (en) failed
     ... sphinx exited with 1'). Here both have written before either renames."""
     target, both_written, real_replace = tmp_path / "vega-bundle.js", threading.Barrier(2, timeout=10), Path.replace

@@ -1,13 +1,13 @@
-"""The Russian edition's terminology (book/locales/ru/terminology.csv; see EDITORIAL.md there).
+"""The Russian book's terminology (book/locales/ru/terminology.csv; see EDITORIAL.md there).
 
-Each row names an English term of the book, the Russian term the edition uses for it, where the
-article uses that Russian term (or "not in article; edition's term") and the variants the edition
+Each row names an English term of the book, the Russian term the book uses for it, where the
+article uses that Russian term (or "not in article; edition's term") and the variants the book
 must not use, separated by "|".
 
 - The table is well formed, and every Russian term it attributes to the article occurs in the
   article's text (skipped when the article is not next to the project: it lives in the shared
   sources, ../shared/seeds, which CI does not have; nothing of it is copied into the project).
-- On the built book: no page of the Russian edition uses a variant to avoid, and a page whose
+- On the built book: no page of the Russian book uses a variant to avoid, and a page whose
   English counterpart uses an English term uses the Russian term.
 
 Inflection. pymorphy3 is not in requirements.txt, so terms are matched by stems instead of
@@ -39,7 +39,7 @@ COLUMNS = ["english", "russian", "article_usage", "avoid"]
 NOT_IN_ARTICLE = "not in article"
 ARTICLE = Path(os.environ.get("BELARUS_TRADE_ARTICLE", PROJECT_ROOT.parent / "shared" / "seeds" / "000_cd6d8f6ca40363f8.txt"))
 
-# Pages whose text is not the edition's prose: the bibliography keeps the works' own titles, and
+# Pages whose text is not the book's prose: the bibliography keeps the works' own titles, and
 # "What changed" quotes the English sentences of the editions' records.
 NOT_PROSE = ("bibliography.html", "what_changed.html", "genindex.html", "search.html")
 
@@ -123,7 +123,7 @@ def test_terminology_table_is_well_formed():
         for variant in avoided(row):
             assert variant.lower() != row["russian"].strip().lower(), f"line {number}: avoids its own term"
             assert not term_pattern(variant).search(fold(row["russian"])), f"line {number}: {variant!r} would flag the term itself"
-    assert sum(not in_article(row) for row in rows) <= len(rows) // 5, "keep the edition's own terms few"
+    assert sum(not in_article(row) for row in rows) <= len(rows) // 5, "keep the book's own terms few"
 
 
 def test_terms_attributed_to_the_article_are_in_it():

@@ -10,7 +10,7 @@ sentence reaches a translated page.
   without `make translations` and its translation turns these tests red.
 - The built translated pages hold no Latin-script sentence outside code, citations, the
   bibliography and text marked as English (`lang="en"`: proper names of sources, the link to
-  the English edition).
+  the English book).
 """
 from __future__ import annotations
 
@@ -199,7 +199,7 @@ def test_markdown_without_a_translation_is_named():
 @pytest.mark.parametrize("language", TRANSLATIONS)
 def test_translated_notebooks_have_no_english_prose(built_site, language):
     """Every chapter as a translated notebook (what `make lab-ru` opens): all its Markdown in the
-    language (a missing translation raises), the same code and outputs as the edition's run."""
+    language (a missing translation raises), the same code and outputs as the language's run."""
     from belarus_trade.build.book import chapters, executed_copy
     from belarus_trade.publish.notebooks import translated_notebook
 
@@ -215,7 +215,7 @@ def test_translated_notebooks_have_no_english_prose(built_site, language):
                 assert not LATIN_RUN.findall(prose), f"{chapter.name}: {LATIN_RUN.findall(prose)[:3]}"
 
 
-# --- what a reader of either edition never sees (issue 20) ------------------------------------
+# --- what a reader in either language never sees (issue 20) ------------------------------------
 
 NEVER_SHOWN = {
     "an escape instead of a character": re.compile(r"\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}"),
@@ -244,7 +244,7 @@ def cyrillic_share(text: str) -> float:
 
 
 def test_no_page_shows_an_escape_nan_or_a_negative_zero(built_site):
-    """Every page of both editions, as a reader sees its text (code excluded)."""
+    """Every page of both languages, as a reader sees its text (code excluded)."""
     pages = sorted(built_site.rglob("*.html"))
     assert len(pages) > 20
     found = []

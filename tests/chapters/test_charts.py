@@ -179,7 +179,7 @@ def test_table_scrolls_in_a_named_region_and_its_headers_wait_for_the_script():
 
 
 def test_russian_charts_write_russian_text_and_numbers():
-    """In the Russian edition the chart's own words come from the code catalogue and its numbers
+    """In the Russian book the chart's own words come from the code catalogue and its numbers
     use the decimal comma, in the text alternative, the table and the chart's Vega locale."""
     from belarus_trade import i18n
 

@@ -3,7 +3,7 @@
 - JupyterLab itself (the `make lab` command line, offline, on a free port) opens every chapter
   in Debian's chromium: every figure of the chapter's HTML page is drawn in the notebook, every
   `{eval}` number shows its stored value, and no raw `{glue…}` placeholder is left. The same
-  for the Russian edition's notebooks (`make lab-ru`).
+  for the Russian book's notebooks (`make lab-ru`).
 - `jupyter nbconvert --to html` (no execution, no JavaScript needed) shows every figure as an
   image.
 """

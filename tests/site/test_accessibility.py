@@ -10,7 +10,7 @@ Besides: the Vega bundle is loaded by the pages that draw a chart and by no othe
 has a meta description, the landing page serves the book's first page without a redirect, and
 exercises and solutions are numbered.
 
-All of it in every language's edition (issue 13).
+All of it in every language (issue 13).
 """
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from visits import CONTENT_PAGES, EDITIONS, SITE_PAGES, STATES, VIEWPORTS, edition_pages, in_editions, wait_until_drawn
+from visits import CONTENT_PAGES, LANGUAGE_FOLDERS, SITE_PAGES, STATES, VIEWPORTS, in_languages, language_pages, wait_until_drawn
 
 from belarus_trade.site import icons
 
-PAGES = in_editions(SITE_PAGES)  # every built page of every edition
+PAGES = in_languages(SITE_PAGES)  # every built page of every language
 DESCRIPTION_MAX = 160
 
 
@@ -99,7 +99,7 @@ def test_the_weight_measure_sees_the_bundle_arrive_after_the_move(browser, site)
 
 def test_the_site_holds_no_notebook_output_folder(built_site):
     """myst-nb's `jupyter_execute/` (files no page links to) stays in the build folder, for the
-    translated edition too, whose output folder is inside the published site."""
+    translated language too, whose output folder is inside the published site."""
     assert sorted(str(p.relative_to(built_site)) for p in built_site.rglob("jupyter_execute*")) == []
 
 
@@ -155,15 +155,15 @@ def test_every_page_has_a_meta_description(built_site, path):
     assert text == " ".join(text.split()) and "<" not in text, f"{path}: {text!r}"
 
 
-@pytest.mark.parametrize("edition", list(EDITIONS))
-def test_page_descriptions_differ(built_site, edition):
-    descriptions = [parse(built_site, p).meta["description"][0] for p in edition_pages(CONTENT_PAGES, edition)]
+@pytest.mark.parametrize("language", list(LANGUAGE_FOLDERS))
+def test_page_descriptions_differ(built_site, language):
+    descriptions = [parse(built_site, p).meta["description"][0] for p in language_pages(CONTENT_PAGES, language)]
     assert len(set(descriptions)) == len(descriptions)
 
 
-@pytest.mark.parametrize("edition", list(EDITIONS))
-def test_landing_page_is_the_first_page_without_a_redirect(built_site, edition):
-    folder = EDITIONS[edition]
+@pytest.mark.parametrize("language", list(LANGUAGE_FOLDERS))
+def test_landing_page_is_the_first_page_without_a_redirect(built_site, language):
+    folder = LANGUAGE_FOLDERS[language]
     landing = parse(built_site, folder + "index.html")
     assert "refresh" not in landing.meta
     first = folder + CONTENT_PAGES[0]
@@ -187,9 +187,9 @@ def test_local_links_resolve(built_site, path):
     assert missing == [], f"{path}: {missing}"
 
 
-@pytest.mark.parametrize("edition", list(EDITIONS))
-def test_landing_page_links_open_in_a_browser(open_page, site, edition):
-    folder = EDITIONS[edition]
+@pytest.mark.parametrize("language", list(LANGUAGE_FOLDERS))
+def test_landing_page_links_open_in_a_browser(open_page, site, language):
+    folder = LANGUAGE_FOLDERS[language]
     visit = open_page(folder + "index.html")
     page = visit.page
     assert wait_until_drawn(page) == []
@@ -206,7 +206,7 @@ def test_landing_page_links_open_in_a_browser(open_page, site, edition):
 
 @dataclass(frozen=True)
 class ExerciseWords:
-    """How an edition titles exercises and solutions, and how its prose names an exercise."""
+    """How a language titles exercises and solutions, and how its prose names an exercise."""
 
     mention: re.Pattern
     exercise: re.Pattern
@@ -228,17 +228,17 @@ EXERCISE_WORDS = {
         solution=re.compile(r"^Решение\. Упражнение (\d+(?:\.\d+)?) \((.+)\)$"),
         solution_word="Решение"),
 }
-assert set(EXERCISE_WORDS) == set(EDITIONS)
+assert set(EXERCISE_WORDS) == set(LANGUAGE_FOLDERS)
 
 
-@pytest.mark.parametrize("edition", list(EDITIONS))
-def test_exercises_and_solutions_are_numbered(built_site, edition):
+@pytest.mark.parametrize("language", list(LANGUAGE_FOLDERS))
+def test_exercises_and_solutions_are_numbered(built_site, language):
     """Titles read "Exercise 2.1 (...)" and "Solution to Exercise 2.1 (...)", and prose that names
-    an exercise by its number names one on the same page (in each edition's words)."""
-    words = EXERCISE_WORDS[edition]
+    an exercise by its number names one on the same page (in each language's words)."""
+    words = EXERCISE_WORDS[language]
     numbers: dict[str, str] = {}
     solutions = 0
-    for path in edition_pages(CONTENT_PAGES, edition):
+    for path in language_pages(CONTENT_PAGES, language):
         before = set(numbers)
         for title in parse(built_site, path).titles:
             exercise, solution = words.exercise.match(title), words.solution.match(title)

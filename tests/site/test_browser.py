@@ -12,10 +12,10 @@ Pages come from the table of contents (only pages listed there are built), so te
 collected before the book is built; `test_every_built_chapter_page_is_tested` checks that this
 list and the built `chapters/*.html` agree, so a new chapter cannot go untested.
 
-The site holds one edition per language (issue 13): the source language's at the top, each
+The site holds the book in each language (issue 13): the source language's at the top, each
 translation in its own folder (`ru/chapters/multivector.html`). The reader-facing tests run on
-the pages of every edition (`in_editions`), and every page's language switch must lead to the
-same page in the other edition.
+the pages of every language (`in_languages`), and every page's language switch must lead to the
+same page in the other language.
 """
 from __future__ import annotations
 
@@ -36,16 +36,16 @@ from visits import (
     CHAPTER_PAGES,
     CONTENT_PAGES,
     DRAW_TIMEOUT_MS,
-    EDITIONS,
+    LANGUAGE_FOLDERS,
     LAYOUT_JS,
     MIN_CONTRAST,
     SITE_PAGES,
     STATES,
     THEMES,
     VIEWPORTS,
-    edition_of,
     in_edition,
-    in_editions,
+    in_languages,
+    language_of,
     open_solutions,
     wait_until_drawn,
     wait_until_laid_out,
@@ -126,7 +126,7 @@ def test_every_built_chapter_page_is_tested(built_site):
 
 # --- 1. offline and clean ------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", in_editions(ALL_PAGES))
+@pytest.mark.parametrize("path", in_languages(ALL_PAGES))
 def test_page_loads_offline_without_errors(page_facts, path):
     facts = page_facts(path)
     drawn(facts)
@@ -139,7 +139,7 @@ def test_page_loads_offline_without_errors(page_facts, path):
 
 # --- 2. the static image stands in until the reader starts; then every chart is Vega's -------
 
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_static_images_stand_in_until_the_charts_are_drawn(page_facts, path):
     """As loaded, before the reader's first move, no chart is drawn and each shows its static
     image, the live box taking no space. Once the reader moves, every chart, those in solutions
@@ -161,7 +161,7 @@ def test_static_images_stand_in_until_the_charts_are_drawn(page_facts, path):
 DRAWING_CALL = re.compile(r"\bcharts\.(figure|table)\(")
 
 
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_each_chart_has_its_code_folded_above_it(page_facts, path):
     """A reader who wants to see how a figure or table is made opens the fold above it and finds its code."""
     facts = page_facts(path)
@@ -180,7 +180,7 @@ def test_each_chart_has_its_code_folded_above_it(page_facts, path):
 
 # --- 3. the CSV download is exactly the plotted data; source and date are shown -------------
 
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_chart_csv_is_the_plotted_data(page_facts, path):
     for chart in page_facts(path).chart_data:
         header, rows = read_csv_link(chart["csv"])
@@ -196,11 +196,11 @@ def test_chart_csv_is_the_plotted_data(page_facts, path):
             if not same_value(row[k], record.get(column))
         ]
         assert mismatches == [], f"{chart['id']}: CSV differs from the plotted data: {mismatches[:5]}"
-        assert chart["source"].startswith(WORDS[edition_of(path)]["source"]), chart["id"]
-        assert retrieval_date(chart["updated"], edition_of(path)), f"{chart['id']}: {chart['updated']!r}"
+        assert chart["source"].startswith(WORDS[language_of(path)]["source"]), chart["id"]
+        assert retrieval_date(chart["updated"], language_of(path)), f"{chart['id']}: {chart['updated']!r}"
 
 
-# A retrieval date as each edition writes it: ISO in English, "22.11.2026" in Russian (i18n.date).
+# A retrieval date as each language writes it: ISO in English, "22.11.2026" in Russian (i18n.date).
 DATE_FORMS = {"en": (r"\b\d{4}-\d{2}-\d{2}\b", "%Y-%m-%d"), "ru": (r"\b\d{2}\.\d{2}\.\d{4}\b", "%d.%m.%Y")}
 
 
@@ -210,7 +210,7 @@ def retrieval_date(text: str, language: str) -> date | None:
     return datetime.strptime(found.group(), form).date() if found else None
 
 
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_table_csv_matches_the_table(page_facts, path):
     for table in page_facts(path).table_data:
         header, rows = read_csv_link(table["csv"])
@@ -225,13 +225,13 @@ def test_table_csv_matches_the_table(page_facts, path):
             if not is_number(csv_cell) and shown != csv_cell and not (csv_cell == "" and shown == "–")
         ]
         assert mismatches == [], f"{table['id']}: {mismatches[:5]}"
-        assert table["source"].startswith(WORDS[edition_of(path)]["source"]), table["id"]
-        assert retrieval_date(table["updated"], edition_of(path)), f"{table['id']}: {table['updated']!r}"
+        assert table["source"].startswith(WORDS[language_of(path)]["source"]), table["id"]
+        assert retrieval_date(table["updated"], language_of(path)), f"{table['id']}: {table['updated']!r}"
 
 
 # --- 4. text alternative -------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_charts_have_a_text_alternative(page_facts, path):
     facts = page_facts(path)
     drawn(facts)  # the label must survive drawing
@@ -243,7 +243,7 @@ def test_charts_have_a_text_alternative(page_facts, path):
 
 # --- 5. print: static image shown and loaded, live chart hidden ----------------------------
 
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_print_shows_static_charts(page_facts, path):
     facts = page_facts(path)
     for image in facts.printed:
@@ -255,7 +255,7 @@ def test_print_shows_static_charts(page_facts, path):
 
 # --- 6. no JavaScript: static image shown and loaded ---------------------------------------
 
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_without_javascript_static_charts_show(page_facts, path):
     shown = page_facts(path).no_script
     assert shown["live_charts"] == 0
@@ -267,12 +267,12 @@ def test_without_javascript_static_charts_show(page_facts, path):
 
 # --- 7. sortable tables --------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_tables_sort_by_a_year_column(page_facts, path):
     columns = page_facts(path).year_sort
     if not columns:
         pytest.skip(f"{path} has no sortable table with a year column")
-    language = edition_of(path)
+    language = language_of(path)
 
     def numbers(cells: list[str]) -> list[float]:
         return [displayed_number(cell, language) for cell in cells if cell not in ("–", "")]
@@ -288,13 +288,13 @@ def test_tables_sort_by_a_year_column(page_facts, path):
 
 # --- 8. every page names its data snapshot -------------------------------------------------
 
-@pytest.mark.parametrize("path", in_editions(ALL_PAGES))
+@pytest.mark.parametrize("path", in_languages(ALL_PAGES))
 def test_page_names_its_data_snapshot(page_facts, path):
     notes = page_facts(path).snapshot_notes
     assert len(notes) == 1
     (note,) = notes
     assert note["visible"]
-    snapshot = WORDS[edition_of(path)]["snapshot"]
+    snapshot = WORDS[language_of(path)]["snapshot"]
     assert re.search(rf"\b{snapshot} {snapshot_id()['hash']}\b", note["text"]), note["text"]
 
 
@@ -302,7 +302,7 @@ def test_page_names_its_data_snapshot(page_facts, path):
 
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_charts_and_tables_fit_the_column(page_facts, path, viewport, theme):
     """Every fold open (solutions and their charts included)."""
     layout = page_facts(path).states[(viewport, theme)].layout
@@ -325,7 +325,7 @@ def test_charts_and_tables_fit_the_column(page_facts, path, viewport, theme):
             f"{table['id']}: {table['left']:.0f}–{table['right']:.0f} px, column {column['left']:.0f}–{column['right']:.0f} px"
 
 
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_wide_tables_scroll_in_a_named_focusable_region_with_a_cue(page_facts, path):
     tables = page_facts(path).wide_tables
     if not tables:
@@ -336,7 +336,7 @@ def test_wide_tables_scroll_in_a_named_focusable_region_with_a_cue(page_facts, p
             assert table["tabindex"] is None and table["role"] is None, table["id"]
     for table in wide:
         assert table["role"] == "region" and table["tabindex"] == "0", table["id"]
-        words = WORDS[edition_of(path)]
+        words = WORDS[language_of(path)]
         label = rf"{words['table']} \w+ {re.escape(words['scrolls'])}"
         assert re.fullmatch(label, table["label"] or ""), table["id"]
         # The cue: a shadow at the right-hand edge, where columns are hidden, and none at the left.
@@ -366,7 +366,7 @@ def test_figure_2d_draws_every_case(page_facts, path, viewport):
 
 # --- 11. accessibility of the chart box: an image with a name and nothing to operate inside --
 
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_chart_images_hold_nothing_interactive(page_facts, path):
     facts = page_facts(path)
     drawn(facts)
@@ -379,7 +379,7 @@ def test_chart_images_hold_nothing_interactive(page_facts, path):
 # --- 12. dark mode: charts follow the theme; text keeps its contrast in both themes ---------
 
 @pytest.mark.parametrize("theme", THEMES)
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_text_contrast_and_chart_colours_follow_the_theme(page_facts, path, theme):
     state = page_facts(path).states[("desktop", theme)]
     assert state.theme_shown == theme
@@ -458,7 +458,7 @@ def test_the_bundle_waits_for_the_reader_unless_the_first_screen_is_dark(open_pa
 
 # --- 13. print: charts at their own size on an A4 page -------------------------------------
 
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_print_keeps_charts_at_their_own_size(page_facts, path):
     facts = page_facts(path)
     for image in facts.printed:
@@ -472,7 +472,7 @@ def test_print_keeps_charts_at_their_own_size(page_facts, path):
 
 # --- 14. sortable tables by keyboard --------------------------------------------------------
 
-@pytest.mark.parametrize("path", in_editions(CHAPTER_PAGES))
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
 def test_tables_sort_by_keyboard(page_facts, path):
     tables = page_facts(path).keyboard_sort
     if not tables:
@@ -495,7 +495,7 @@ def test_tables_sort_by_keyboard(page_facts, path):
         assert table["aria_after"] == ["none"] * column + ["descending"] + ["none"] * (count - column - 1)
 
 
-# --- 15. the language switch: every page leads to the same page in the other edition ----------
+# --- 15. the language switch: every page leads to the same page in the other language ----------
 
 class _LanguageLinks(html.parser.HTMLParser):
     """A page's language, its language switch (`a.bt-language`) and its `link rel=alternate`s."""
@@ -523,8 +523,8 @@ def language_links(site_root: Path, path: str) -> _LanguageLinks:
 
 
 def same_page(path: str) -> str:
-    """What a page is, whatever its edition: "ru/chapters/x.html" and "chapters/x.html" are one page,
-    and an edition's `index.html` is its first page (the root page itself, its URLs re-based)."""
+    """What a page is, whatever its language: "ru/chapters/x.html" and "chapters/x.html" are one page,
+    and a language's `index.html` is its first page (the root page itself, its URLs re-based)."""
     page = in_edition(path)
     return CONTENT_PAGES[0] if page == "index.html" else page
 
@@ -536,11 +536,11 @@ def resolve(path: str, href: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(path), urllib.parse.unquote(parts.path)))
 
 
-@pytest.mark.parametrize("path", in_editions(SITE_PAGES))
+@pytest.mark.parametrize("path", in_languages(SITE_PAGES))
 def test_language_switch_leads_to_the_same_page(built_site, path):
     """The switch at the top of the page links to this page in every other language, marked with
     that language, and so does the page's head (`link rel=alternate hreflang`, for search engines)."""
-    language = edition_of(path)
+    language = language_of(path)
     links = language_links(built_site, path)
     assert links.lang == language, f"{path}: <html lang={links.lang!r}>"
     others = [other for other in LANGUAGES if other != language]
@@ -550,8 +550,8 @@ def test_language_switch_leads_to_the_same_page(built_site, path):
             other = link["hreflang"]
             target = resolve(path, link["href"])
             assert not target.startswith(".."), f"{path}: {kind} {link['href']!r} leaves the site"
-            assert edition_of(target) == other and same_page(target) == same_page(path), \
-                f"{path}: the {other} {kind} leads to {target}, not to this page's {other} edition"
+            assert language_of(target) == other and same_page(target) == same_page(path), \
+                f"{path}: the {other} {kind} leads to {target}, not to this page in {other}"
             assert (built_site / target).is_file(), f"{path}: the {other} {kind} leads to {target}, which was not built"
             assert language_links(built_site, target).lang == other, f"{target} is not in {other}"
             if kind == "switch":
@@ -559,7 +559,7 @@ def test_language_switch_leads_to_the_same_page(built_site, path):
 
 
 def test_language_switch_in_the_browser(open_page, site):
-    """A reader on a chapter clicks the switch, lands on the same chapter in the other edition, and back."""
+    """A reader on a chapter clicks the switch, lands on the same chapter in the other language, and back."""
     path = "chapters/multivector.html"
     assert path in CHAPTER_PAGES
     visit = open_page(path)
@@ -568,7 +568,7 @@ def test_language_switch_in_the_browser(open_page, site):
         switch = page.locator(f'a.bt-language[hreflang="{language}"]')
         assert switch.count() == 1 and switch.is_visible(), f"no visible switch to {language} on {page.url}"
         switch.click()
-        page.wait_for_url(site.url + EDITIONS[language] + back_to)
+        page.wait_for_url(site.url + LANGUAGE_FOLDERS[language] + back_to)
         assert page.evaluate("document.documentElement.lang") == language
         assert wait_until_drawn(page) == []
     assert visit.external == [] and visit.console == [] and visit.page_errors == [] and visit.bad_responses == []

@@ -1,4 +1,4 @@
-"""The Russian edition's bibliography in GOST R 7.0.100–2018 (`belarus_trade.site.gost`, issue 20).
+"""The Russian book's bibliography in GOST R 7.0.100–2018 (`belarus_trade.site.gost`, issue 20).
 
 The style is tested through pybtex alone, on the book's own .bib entries and on small made-up ones:
 exact descriptions for a journal article, an online source with a date, a Russian source in
@@ -100,7 +100,7 @@ def test_a_decree_and_a_book_in_their_russian_published_form(book_entries):
 
 
 def test_a_url_is_not_read_as_latex(book_entries):
-    # `--` in a punycode host stays two hyphens; the Russian edition gives the address as the article prints it
+    # `--` in a punycode host stays two hyphens; the Russian book gives the address as the article prints it
     assert "URL: https://посткомсг.рф/docs/item/238636/." in rendered(book_entries["union_state_basic_directions2024"])
     assert "xn--p1ai" in rendered(entry("@misc{a, title = {T}, year = {2024}, url = {https://xn--c1anggbdpdf.xn--p1ai/}}"))
 
@@ -202,7 +202,7 @@ def test_the_built_bibliographies(built_site):
     assert any(entry.endswith("Контуры торгового взаимодействия России и Беларуси в новой геоэкономической реальности"
                               " // Вестник Института экономики Российской академии наук. – 2025. – № 2. – С. 185–200.")
                for entry in russian)
-    # the English page as it was before the Russian edition had its own style
+    # the English page as it was before the Russian book had its own style
     assert "[26] Vestnik IE RAN article. Контуры торгового взаимодействия России и Беларуси в новой геоэкономической" \
            " реальности [Contours of Russia–Belarus trade interaction in the new geoeconomic reality]. Vestnik Instituta" \
            " Ekonomiki Rossiiskoi Akademii Nauk [Bulletin of the Institute of Economics of the Russian Academy of Sciences]," \

@@ -1,4 +1,4 @@
-"""The words Sphinx and other extensions write for the book, in the edition's language
+"""The words Sphinx and other extensions write for the book, in the page's language
 (`belarus_trade.site.language`, issue 13). The translated built pages are tests/build/test_translations.py's."""
 from __future__ import annotations
 
@@ -40,12 +40,12 @@ def test_the_books_title_and_myst_nbs_labels_follow_the_language():
 
     previous = i18n.current()
     try:
-        for edition in ("en", "ru"):
+        for chosen in ("en", "ru"):
             config = Config()
-            config.language = edition
+            config.language = chosen
             language._use_language(None, config)
-            assert i18n.current() == edition
-            with i18n.speaking(edition):
+            assert i18n.current() == chosen
+            with i18n.speaking(chosen):
                 assert config.html_title == i18n.tr(Config.html_title) and config.author == i18n.tr(Config.author)
                 assert config.nb_code_prompt_show == i18n.tr(Config.nb_code_prompt_show)
             assert config.html_theme_options["home_page_in_toc"] is True
