@@ -219,7 +219,7 @@ def hide_injected_parameters(notebook: dict) -> dict:
 
 def execute_all(stale: dict[str, list[Chapter]], parameters: dict, data_dir: Path, fingerprint: str,
                 book_dir: Path, jobs: int = 2) -> list[dict]:
-    """Run the stale chapters in parallel worker processes (each sets its own read log), a chapter's
+    """Run the stale chapters in parallel worker processes, a chapter's
     stale languages one after the other in one worker and one kernel (`execute_runs`).
 
     Largest notebooks first (a fair proxy for the longest runs), so the two workers finish

@@ -25,41 +25,37 @@ from belarus_trade.i18n import N_, number, tr, trc
 # beside them. Without it they show only the shares the article quotes, and say so.
 
 # Labels of Figures 4 and 5 (English in the frames; the chart's cell translates its copy).
+# The groups the article names:
 FUELS = N_("Mineral fuels (SITC 3)")
 MACHINERY = N_("Machinery, transport eq. (SITC 7)")
 FOOD = N_("Food products")
 CRUDE = N_("Crude oil (2019, ITC)")
 GAS = N_("Natural gas (2019, ITC)")
+# The rest, which no offline source divides:
 OTHER = N_("All other sections")
+NOT_OFFLINE = N_("not in the snapshot; UN Comtrade fills it after a refresh")
+# Where the article's shares come from:
 UNCTAD_BASIS = N_("UNCTAD, author's calculation")
 ITC_BASIS = N_("ITC Trade Map 2019, author's calculation")
-NOT_OFFLINE = N_("not in the snapshot; UN Comtrade fills it after a refresh")
 
+# The shares the article quotes, a bar each: (flow, group, year, the figure's id, its basis).
+QUOTED_BARS = [
+    ("imports", MACHINERY, 2012, "machinery_share_of_imports_from_russia_2012_pct", UNCTAD_BASIS),
+    ("imports", MACHINERY, 2021, "machinery_share_of_imports_from_russia_2021_pct", UNCTAD_BASIS),
+    ("imports", CRUDE, 2019, "crude_oil_share_of_russia_exports_to_belarus_2019_pct", ITC_BASIS),
+    ("imports", GAS, 2019, "natural_gas_share_of_russia_exports_to_belarus_2019_pct", ITC_BASIS),
+    ("exports", FOOD, 2012, "food_share_of_exports_to_russia_2012_pct", UNCTAD_BASIS),
+    ("exports", FOOD, 2021, "food_share_of_exports_to_russia_2021_pct", UNCTAD_BASIS),
+    ("exports", MACHINERY, 2012, "machinery_share_of_exports_to_russia_2012_pct", UNCTAD_BASIS),
+    ("exports", MACHINERY, 2021, "machinery_share_of_exports_to_russia_2021_pct", UNCTAD_BASIS),
+]
+# Each figure: its key, what it shows, its text rows (a change quoted without levels) and its groups in order.
 STRUCTURE = {
-    "imports": {
-        "key": "fig-4-imports-structure",
-        "title": "imports from Russia",
-        "bars": [
-            (MACHINERY, 2012, "machinery_share_of_imports_from_russia_2012_pct", UNCTAD_BASIS),
-            (MACHINERY, 2021, "machinery_share_of_imports_from_russia_2021_pct", UNCTAD_BASIS),
-            (CRUDE, 2019, "crude_oil_share_of_russia_exports_to_belarus_2019_pct", ITC_BASIS),
-            (GAS, 2019, "natural_gas_share_of_russia_exports_to_belarus_2019_pct", ITC_BASIS),
-        ],
-        "notes": [(FUELS, 2021, N_("level not quoted; share fell by almost half, 2012 → 2021"))],
-        "groups": [FUELS, CRUDE, GAS, MACHINERY, OTHER],
-    },
-    "exports": {
-        "key": "fig-5-exports-structure",
-        "title": "exports to Russia",
-        "bars": [
-            (FOOD, 2012, "food_share_of_exports_to_russia_2012_pct", UNCTAD_BASIS),
-            (FOOD, 2021, "food_share_of_exports_to_russia_2021_pct", UNCTAD_BASIS),
-            (MACHINERY, 2012, "machinery_share_of_exports_to_russia_2012_pct", UNCTAD_BASIS),
-            (MACHINERY, 2021, "machinery_share_of_exports_to_russia_2021_pct", UNCTAD_BASIS),
-        ],
-        "notes": [],
-        "groups": [FOOD, MACHINERY, OTHER],
-    },
+    "imports": {"key": "fig-4-imports-structure", "title": "imports from Russia",
+                "notes": [(FUELS, 2021, N_("level not quoted; share fell by almost half, 2012 → 2021"))],
+                "groups": [FUELS, CRUDE, GAS, MACHINERY, OTHER]},
+    "exports": {"key": "fig-5-exports-structure", "title": "exports to Russia", "notes": [],
+                "groups": [FOOD, MACHINERY, OTHER]},
 }
 MACHINERY_VALUES = {2012: "machinery_exports_to_russia_2012_bn_usd", 2021: "machinery_exports_to_russia_2021_bn_usd"}
 
@@ -77,6 +73,11 @@ PERIOD_COLOURS = {"2012": "#999999", "2019": "#E69F00", "2021": "#0072B2"}
 STRUCTURE_WIDTH = WIDTH  # the policy width, group labels included (charts are laid out "fit-x")
 
 
+def quoted_bars(flow: str) -> list[tuple]:
+    """The article's quoted shares of one flow: (group, year, the figure's id, its basis)."""
+    return [bar[1:] for bar in QUOTED_BARS if bar[0] == flow]
+
+
 @sourced
 def structure_frame(figures: pd.DataFrame, flow: str, start_year: int, end_year: int) -> pd.DataFrame:
     """The quoted shares of one flow as rows (a bar each), plus text rows for what is not drawn.
@@ -86,7 +87,7 @@ def structure_frame(figures: pd.DataFrame, flow: str, start_year: int, end_year:
     """
     spec = STRUCTURE[flow]
     rows = []
-    for group, year, figure_id, basis in spec["bars"]:
+    for group, year, figure_id, basis in quoted_bars(flow):
         value = m.quoted(figures, MACHINERY_VALUES[year]) if flow == "exports" and group == MACHINERY else math.nan
         rows.append({"group": group, "year": year, "period": str(year), "share_pct": m.quoted(figures, figure_id),
                      "value_bn_usd": value, "basis": basis, "note": ""})
@@ -128,7 +129,7 @@ def comtrade_years(comtrade: pd.DataFrame | None, flow: str, start_year: int, en
 def quoted_marks(figures: pd.DataFrame, flow: str, years: list[int]) -> pd.DataFrame:
     """The article's quoted shares for SITC sections, placed on the section they describe."""
     rows = []
-    for group, year, figure_id, _ in STRUCTURE[flow]["bars"]:
+    for group, year, figure_id, _ in quoted_bars(flow):
         if group in QUOTED_SECTION and year in years:
             rows.append({"year": year, "period": str(year), "section": SITC_SECTIONS[QUOTED_SECTION[group]],
                          "quoted_share_pct": m.quoted(figures, figure_id), "quoted_as": group})

@@ -137,11 +137,11 @@ def surplus_with_russia(imf_dots: pd.DataFrame, article_figures: pd.DataFrame, s
 @dataclass(frozen=True)
 class Connectedness(Finding):
     """KTES computed from the data (2021 and 2023, with the article's values) and its peak in the edition."""
+    direction: str | None = _number()  # "rose" or "fell", 2021 to 2023
     computed_2021: float | None = _number(".2f")
     computed_2023: float | None = _number(".2f")
     article_2021: float | None = _number(".3f")
     article_2023: float | None = _number(".3f")
-    direction: str | None = _number()  # "rose" or "fell", 2021 to 2023
     first_year: int | None = _number()
     last_year: int | None = _number()
     peak_value: float | None = _number(".2f")

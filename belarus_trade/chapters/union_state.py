@@ -32,13 +32,11 @@ PLACED_MID_YEAR = N_("no month in the article: placed at mid-year")
 # notebook translates them with `tr` for the reader once it has counted with the English ones.
 TEXT_COLUMNS = ("placement", "area", "agreement", "summary")
 
-# Series of Figure 6c and parts of Figure 6b (legend entries; the notebook translates its chart's copy).
-COMPUTED = N_("Computed by the book (sources of trade and GDP in the tooltip)")
-STATED = N_("Stated by the article (ITC Trade Map, IMF WEO GDP)")
-RUSSIA_PART = N_("Russia (article, from Belstat)")
-OTHERS_PART = N_("All other countries (implied)")
-STATED_TRADE_SOURCE = N_("ITC Trade Map (article's footnote 26)")
-STATED_GDP_SOURCE = N_("IMF WEO (article)")
+# Legend entries, in pairs (the notebook translates its chart's copy): Figure 6c's two series,
+# Figure 6b's two parts, and the sources Figure 6c's tooltip names for the article's own values.
+COMPUTED, STATED = N_("Computed by the book (sources of trade and GDP in the tooltip)"), N_("Stated by the article (ITC Trade Map, IMF WEO GDP)")
+RUSSIA_PART, OTHERS_PART = N_("Russia (article, from Belstat)"), N_("All other countries (implied)")
+STATED_TRADE_SOURCE, STATED_GDP_SOURCE = N_("ITC Trade Map (article's footnote 26)"), N_("IMF WEO (article)")
 
 INVESTMENT_IDS = {
     2021: ("russian_investment_real_sector_2021_bn_usd", "russia_share_of_foreign_investment_2021_pct"),
