@@ -78,7 +78,7 @@ def pytest_xdist_make_scheduler(config, log):
     return SharedCostScheduling(config, log)
 
 
-SNAPSHOT_DATASETS = ("wdi", "imf_dots", "article_table1", "article_figures", "gsdb")
+SNAPSHOT_DATASETS = ("wdi", "imf_dots", "article_table1", "article_figures", "gsdb", "union_state_agreements")
 
 
 def snapshot_fixture(name: str):
@@ -91,6 +91,12 @@ def snapshot_fixture(name: str):
 
 for _dataset in SNAPSHOT_DATASETS:
     globals()[f"snapshot_{_dataset}"] = snapshot_fixture(_dataset)
+
+
+@pytest.fixture(scope="session")
+def frames(request) -> dict[str, pd.DataFrame]:
+    """The same datasets by name (`frames["wdi"]`), for a test that hands several to one function."""
+    return {name: request.getfixturevalue(name) for name in SNAPSHOT_DATASETS}
 
 
 # --- the book --------------------------------------------------------------------------------

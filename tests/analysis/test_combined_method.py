@@ -5,9 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from belarus_trade import DATA_DIR
 from belarus_trade.analysis import combined_method as cm
-from belarus_trade.data import loading as data
 
 BY, RU = cm.BELARUS, cm.RUSSIA
 
@@ -97,15 +95,6 @@ def test_backtest_and_error_components_on_synthetic_data():
 
 
 # --- real data ----------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def frames():
-    return {
-        "wdi": data.load("wdi", DATA_DIR),
-        "imf_dots": data.load("imf_dots", DATA_DIR),
-        "article_table1": data.load("article_table1", DATA_DIR),
-        "article_figures": data.load("article_figures", DATA_DIR),
-    }
 
 
 def test_the_article_set_uses_labels_present_in_the_data(frames):

@@ -7,16 +7,6 @@ import pandas as pd
 import pytest
 
 from belarus_trade.analysis import methods
-from belarus_trade.data import loading as data
-
-
-@pytest.fixture(scope="module")
-def frames():
-    return {
-        "wdi": data.load("wdi"),
-        "imf_dots": data.load("imf_dots"),
-        "article_figures": data.load("article_figures"),
-    }
 
 
 def ktes_window(frames, start_year=2000, end_year=2025, weo=None):

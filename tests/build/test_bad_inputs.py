@@ -104,24 +104,29 @@ def test_defect_is_reported_before_the_checksum(tmp_path, case):
     assert_one_line(str(caught.value), case["expected"])
 
 
-def test_row_numbers_are_file_lines_despite_blank_lines(tmp_path):
+def table1_error(tmp_path, edit) -> str:
+    """The error of loading Table 1 after a hand edit of its file (`edit(text) -> text`)."""
     data = data_copy(tmp_path)
     path = data / "article_table1_geography.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[3] = lines[3].replace(",42.1", ",4x.1")
-    path.write_text("".join(lines[:2] + ["\n"] + lines[2:]), encoding="utf-8")
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
     with pytest.raises(DataError) as caught:
         load("article_table1", data)
-    assert_one_line(str(caught.value), r"article_table1_geography\.csv, row 5, column 'share_pct': '4x\.1' is not a number")
+    return str(caught.value)
+
+
+def test_row_numbers_are_file_lines_despite_blank_lines(tmp_path):
+    def blank_line_and_bad_value(text):
+        lines = text.splitlines(keepends=True)
+        lines[3] = lines[3].replace(",42.1", ",4x.1")
+        return "".join(lines[:2] + ["\n"] + lines[2:])
+
+    assert_one_line(table1_error(tmp_path, blank_line_and_bad_value),
+                    r"article_table1_geography\.csv, row 5, column 'share_pct': '4x\.1' is not a number")
 
 
 def test_value_with_a_line_break_keeps_the_message_on_one_line(tmp_path):
-    data = data_copy(tmp_path)
-    path = data / "article_table1_geography.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(",35.4\n", ',"35\n.4"\n', 1), encoding="utf-8")
-    with pytest.raises(DataError) as caught:
-        load("article_table1", data)
-    assert_one_line(str(caught.value), r"row 2, column 'share_pct': '35\\n\.4' is not a number")
+    assert_one_line(table1_error(tmp_path, lambda text: text.replace(",35.4\n", ',"35\n.4"\n', 1)),
+                    r"row 2, column 'share_pct': '35\\n\.4' is not a number")
 
 
 def test_unrecorded_change_fails_the_checksum(tmp_path):

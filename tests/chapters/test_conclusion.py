@@ -11,14 +11,8 @@ from belarus_trade import BOOK_DIR
 from belarus_trade.analysis import methods
 from belarus_trade.chapters import conclusion as chapter
 from belarus_trade.chapters.prose import stored_text
-from belarus_trade.data import loading as data
 
 NOTEBOOK = BOOK_DIR / "chapters" / "conclusion.ipynb"
-
-
-@pytest.fixture(scope="module")
-def frames():
-    return {name: data.load(name) for name in ("article_table1", "imf_dots", "article_figures", "wdi")}
 
 
 @pytest.fixture(scope="module")

@@ -24,11 +24,6 @@ def context(data_dir=None) -> ChapterContext:
     return ChapterContext(chapter, language="en", data_dir=data_dir, start_year=2000, end_year=2024)
 
 
-@pytest.fixture(scope="module")
-def frames():
-    return {name: data.load(name) for name in ("article_figures", "imf_dots", "article_table1")}
-
-
 def test_datasets_lists_every_file_then_the_pending_series():
     manifest = read_manifest()
     table = chapter.datasets(context())

@@ -16,7 +16,6 @@ from belarus_trade.chapters import arithmetic, combined_backtest
 from belarus_trade.chapters import sanction_period as chapter
 from belarus_trade.chapters.context import ChapterContext
 from belarus_trade.chapters.prose import stored_text
-from belarus_trade.data import loading as data
 
 NOTEBOOK = PROJECT_ROOT / "book" / "chapters" / "sanction_period.ipynb"
 
@@ -26,16 +25,6 @@ BY, RU = cm.BELARUS, cm.RUSSIA
 def context() -> ChapterContext:
     """The chapter's context on the snapshot, in English, over the article's years."""
     return ChapterContext(chapter, language="en", data_dir=DATA_DIR, start_year=2000, end_year=2024)
-
-
-@pytest.fixture(scope="module")
-def frames():
-    return {
-        "wdi": data.load("wdi", DATA_DIR),
-        "imf_dots": data.load("imf_dots", DATA_DIR),
-        "article_table1": data.load("article_table1", DATA_DIR),
-        "article_figures": data.load("article_figures", DATA_DIR),
-    }
 
 
 def test_article_relations_on_real_data(frames):

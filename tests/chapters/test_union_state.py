@@ -12,19 +12,8 @@ from belarus_trade import BOOK_DIR
 from belarus_trade.analysis import methods
 from belarus_trade.chapters import union_state as chapter
 from belarus_trade.chapters.prose import stored_text
-from belarus_trade.data import loading as data
 
 NOTEBOOK = BOOK_DIR / "chapters" / "union_state.ipynb"
-
-
-@pytest.fixture(scope="module")
-def frames():
-    return {
-        "wdi": data.load("wdi"),
-        "imf_dots": data.load("imf_dots"),
-        "article_figures": data.load("article_figures"),
-        "union_state_agreements": data.load("union_state_agreements"),
-    }
 
 
 def ktes_window(frames, start_year=2000, end_year=2025, weo=None):
@@ -49,11 +38,6 @@ def test_number_shows_a_missing_value_as_n_a():
 
 
 # --- KTES ---------------------------------------------------------------------------------------
-
-
-
-
-
 
 
 def test_ktes_series_leaves_gaps_unfilled(frames):
@@ -216,7 +200,6 @@ def test_investment_of_short_windows(frames):
 # --- editions that end early -----------------------------------------------------------------
 
 
-
 def test_ktes_of_an_edition_ending_in_2020(frames):
     window = ktes_window(frames, 2000, 2020)
     rows = chapter.ktes_rows(window, frames["article_figures"], 2000, 2020)
@@ -231,8 +214,6 @@ def test_ktes_of_an_edition_ending_in_2020(frames):
 # Test values for the IMF WEO: GDP for 2023 (which the World Bank already has) and 2024 (which it lacks).
 WEO = pd.DataFrame({"iso3": ["BLR", "RUS", "BLR", "RUS"], "year": [2023, 2023, 2024, 2024],
                     "gdp_usd": [1.0e9, 1.0e9, 80.0e9, 2120.0e9]})
-
-
 
 
 def test_ktes_2024_is_computed_once_the_weo_is_in_the_snapshot(frames):
