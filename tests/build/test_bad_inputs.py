@@ -129,6 +129,14 @@ def test_value_with_a_line_break_keeps_the_message_on_one_line(tmp_path):
                     r"row 2, column 'share_pct': '35\\n\.4' is not a number")
 
 
+def load_and_validation_refuse(data, resource: str, pattern: str) -> None:
+    """Loading `resource` and validating the whole folder both stop with the same one line."""
+    for call in (lambda: load(resource, data), lambda: validate_package(data)):
+        with pytest.raises(DataError) as caught:
+            call()
+        assert_one_line(str(caught.value), pattern)
+
+
 def test_unrecorded_change_fails_the_checksum(tmp_path):
     """One byte changed, still valid, manifest kept: only the sha256 can tell."""
     data = data_copy(tmp_path)
@@ -137,10 +145,7 @@ def test_unrecorded_change_fails_the_checksum(tmp_path):
     changed = raw.replace(b"export,RU,2012,35.4\n", b"export,RU,2012,35.5\n", 1)
     assert len(changed) == len(raw) and sum(a != b for a, b in zip(raw, changed)) == 1
     path.write_bytes(changed)
-    for call in (lambda: load("article_table1", data), lambda: validate_package(data)):
-        with pytest.raises(DataError) as caught:
-            call()
-        assert_one_line(str(caught.value), r"article_table1_geography\.csv: sha256 does not match the manifest")
+    load_and_validation_refuse(data, "article_table1", r"article_table1_geography\.csv: sha256 does not match the manifest")
 
 
 def test_malformed_manifest_names_the_line(tmp_path):
@@ -150,10 +155,7 @@ def test_malformed_manifest_names_the_line(tmp_path):
     broken = next(i for i, line in enumerate(lines) if line.strip().startswith('"version"'))
     lines[broken] = lines[broken].replace('",', '"', 1)  # drop the comma: the next line is unexpected
     manifest.write_text("".join(lines), encoding="utf-8")
-    for call in (lambda: load("wdi", data), lambda: validate_package(data)):
-        with pytest.raises(DataError) as caught:
-            call()
-        assert_one_line(str(caught.value), rf"datapackage\.json, line {broken + 2}: manifest is not valid JSON")
+    load_and_validation_refuse(data, "wdi", rf"datapackage\.json, line {broken + 2}: manifest is not valid JSON")
 
 
 def test_manifest_without_a_schema_is_reported_not_a_key_error(tmp_path):
