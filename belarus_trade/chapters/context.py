@@ -92,10 +92,6 @@ class ChapterContext:
         self._declared(name)
         return self.data_dir / resource_descriptor(name, self.data_dir)["path"]
 
-    def resource_names(self) -> list[str]:
-        """Every resource the manifest lists, in its order (the data behind a table of the manifest)."""
-        return [resource["name"] for resource in self.manifest()["resources"]]
-
     def figure(self, key: str, chart: alt.TopLevelMixin, description: str, note: str = "") -> charts.ChartFigure:
         """The chart on the book's policy, its source line from the resources its frames were drawn from."""
         return charts.figure(key, chart, self._sources(key, chart_resources(chart)), description, note, self.data_dir)

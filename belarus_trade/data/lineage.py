@@ -32,7 +32,8 @@ def sourced(function):
         result = function(*args, **kwargs)
         resources = drawn_from(*args, *kwargs.values())
         for value in _frames_in(result):
-            value.attrs[RESOURCES] = drawn_from(value) + tuple(name for name in resources if name not in drawn_from(value))
+            own = drawn_from(value)
+            value.attrs[RESOURCES] = own + tuple(name for name in resources if name not in own)
         return result
     return marked
 
