@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+
 from belarus_trade import BUILD_DIR
 from belarus_trade.build import BuildError
 from belarus_trade.build.book import INJECTED_TAG, METADATA_KEY, Chapter, executed_copy, in_language, read_notebook
@@ -191,7 +193,16 @@ def _one_line(error: Exception) -> str:
 
 
 def normalise(notebook: dict) -> dict:
-    """Drop timing and papermill bookkeeping so re-executions give byte-identical notebooks."""
+    """Drop timing and papermill bookkeeping, and join a cell's consecutive writes to one stream
+    (nbconvert's `CoalesceStreamsPreprocessor`: a kernel sends a `print`'s text and its newline
+    together or apart, by timing), so re-executions give byte-identical notebooks."""
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    notebook, _ = CoalesceStreamsPreprocessor().preprocess(nbformat.from_dict(notebook), {})
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "stream":  # one list item per line, as nbformat writes text
+                output["text"] = "".join(output["text"]).splitlines(keepends=True)
     for key in VOLATILE_METADATA:
         notebook["metadata"].pop(key, None)
     count = 0

@@ -210,3 +210,16 @@ def test_kill_9_of_a_build_ends_its_workers_and_kernels_and_changes_no_notebook(
     finally:
         for process in descendants(build.pid):
             process.kill()
+
+
+def test_a_cells_writes_are_one_stream_whatever_the_kernels_timing():
+    """A kernel sends a print's text and its newline together or apart; the stored notebook is the same."""
+    def notebook(*pieces):
+        outputs = [{"output_type": "stream", "name": "stdout", "text": piece} for piece in pieces]
+        return {"metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+                "cells": [{"cell_type": "code", "id": "c", "metadata": {}, "source": "print()", "execution_count": 1, "outputs": outputs}]}
+
+    together = execution.normalise(notebook(["Documents per area:\n", "  programmes: 2\n"]))
+    apart = execution.normalise(notebook(["Documents per area:"], ["\n", "  programmes: 2\n"]))
+    assert json.dumps(together) == json.dumps(apart)
+    assert together["cells"][0]["outputs"][0]["text"] == ["Documents per area:\n", "  programmes: 2\n"]
