@@ -18,9 +18,9 @@ TEST_JOBS ?= 2
 test: $(STAMP) browser $(NODE_STAMP) lint
 	$(PY) -m pytest -n $(TEST_JOBS) --durations=15
 
-# No kernel, Sphinx, browser, build or Python subprocess (conftest.py's slow fixtures): under 30 s.
+# No kernel, Sphinx, browser, build or Python subprocess (conftest.py's slow fixtures): about a minute.
 test-fast: $(STAMP) lint
-	$(PY) -m pytest -m "not slow" -p no:nbval -o addopts=-ra
+	$(PY) -m pytest -n $(TEST_JOBS) -m "not slow" -p no:nbval -o addopts=-ra
 
 # ruff (configured in pyproject.toml) on the package, the tests and the chapter notebooks.
 lint: $(STAMP)

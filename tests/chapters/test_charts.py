@@ -25,6 +25,7 @@ from belarus_trade.chapters.charts import (
     no_data_figure,
     styled,
 )
+from belarus_trade.data.manifest import resource_descriptor
 
 FRAME = pd.DataFrame({"year": [2020, 2021, 2020, 2021], "series": ["A", "A", "<b>B</b>", "<b>B</b>"], "value": [1.0, 2.5, 3.0, 0.5]})
 
@@ -89,12 +90,16 @@ def test_csv_download_is_exactly_the_plotted_data():
 
 
 def test_source_line_names_publisher_licence_and_retrieval_date():
+    """The source line is the manifest's words (its source's title and licence), in the reader's language."""
+    wdi = resource_descriptor("wdi")
+    title, licence = wdi["sources"][0]["title"], wdi["licenses"][0]["title"]
     markup = figure().html()
-    assert 'Source: <span>World Bank, World Development Indicators (Creative Commons Attribution 4.0)</span>.' in markup
+    assert f"Source: <span>{html.escape(title)} ({html.escape(licence)})</span>." in markup
     with i18n.speaking("ru"):  # the manifest's words from the catalogue: the source line reads in Russian
         russian = figure().html()
-    assert ('Источник: <span>Всемирный банк, «Показатели мирового развития» (WDI) '
-            '(Creative Commons «Атрибуция» 4.0 Международная)</span>.') in russian
+        russian_title = i18n.data_text(title)
+        translated = f"Источник: <span>{html.escape(russian_title)} ({html.escape(i18n.data_text(licence))})</span>."
+    assert translated in russian and russian_title != title, "the Russian page names the source in Russian"
     assert re.search(r"Data retrieved: \d{4}-\d{2}-\d{2}\.", markup)
     assert "A note &amp; more." in markup
 
