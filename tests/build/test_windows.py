@@ -11,7 +11,7 @@ import pytest
 
 from belarus_trade import BOOK_DIR, CHAPTERS_DIR, DATA_DIR, PROJECT_ROOT
 from belarus_trade.build import BuildError
-from belarus_trade.build.windows import WINDOW_MARK, build_window, check_window_folder
+from belarus_trade.build.windows import OLD_WINDOW_MARK, WINDOW_MARK, build_window, check_window_folder
 from belarus_trade.chapters.prose import value_shown
 
 CHAPTER = "multivector"
@@ -48,6 +48,9 @@ def test_window_folder_check_accepts_new_and_earlier_windows(tmp_path):
     (tmp_path / "old" / "book").mkdir(parents=True)
     (tmp_path / "old" / WINDOW_MARK).write_text("{}\n")
     assert check_window_folder(tmp_path / "old", DATA_DIR) == (tmp_path / "old").resolve()
+    (tmp_path / "older" / "book").mkdir(parents=True)
+    (tmp_path / "older" / OLD_WINDOW_MARK).write_text("{}\n")  # built by `make edition` before the rename
+    assert check_window_folder(tmp_path / "older", DATA_DIR) == (tmp_path / "older").resolve()
     assert check_window_folder(PROJECT_ROOT / "windows" / "2005-2020", DATA_DIR).name == "2005-2020"
 
 
@@ -79,3 +82,16 @@ def test_a_failed_window_rebuild_keeps_the_earlier_window(small_window, tmp_path
         build_window(window, {"start_year": 2010, "end_year": 2020}, data_dir=broken, book_dir=book, log=quiet)
     assert tree_listing(window / "book" / "_build" / "html") == pages
     assert [p.name for p in window.parent.iterdir()] == ["window"], "the failed build's folder was left behind"
+
+
+@pytest.mark.parametrize("command", ["window", "edition"])
+def test_the_window_command_and_its_old_name_build_the_same_window(command, tmp_path, monkeypatch, capsys):
+    """`make window` is the command; `make edition`, its old name, still runs it for a while."""
+    from belarus_trade import __main__ as cli
+    from belarus_trade.build import windows
+
+    asked = []
+    monkeypatch.setattr(windows, "build_window", lambda output, parameters, data_dir: asked.append((output, parameters)) or output)
+    assert cli.main([command, "--output", str(tmp_path / "w"), "--start-year", "2005", "--end-year", "2020"]) == 0
+    assert asked == [((tmp_path / "w").resolve(), {"start_year": 2005, "end_year": 2020})]
+    assert "window ready" in capsys.readouterr().out
