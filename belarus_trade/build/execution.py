@@ -56,7 +56,7 @@ def execute_chapter(source: Path, target: Path, parameters: dict, data_dir: Path
 def execute_runs(source: Path, runs: list[Run], data_dir: Path) -> list[dict]:
     """Execute one chapter once per run (its stale languages), one run after the other in one
     kernel. A translated run computes what the English one computed, with other labels: sharing
-    the kernel starts the kernel, imports the modules, validates the data files (`data.load`'s
+    the kernel starts the kernel, imports the modules, validates the data files (`data.loading`'s
     cache) and starts vl-convert's engine once per chapter instead of once per language. The
     kernel's namespace is emptied before each later run (`_shared_kernel`), so a run sees none of
     the names the one before defined. Each run writes its target on success; a run

@@ -5,7 +5,7 @@ deterministic (no random element ids, no counters), so nbval can compare stored 
 outputs, and self-contained: the HTML holds the Vega-Lite spec, a static SVG for print and
 readers without JavaScript, the source line with the data's retrieval date, and the plotted
 data as a CSV download. The Vega libraries themselves are served from the book's own
-`_static` folder (see `build.write_vega_bundle`), so pages work with no network.
+`_static` folder (`site.assets` writes them there), so pages work with no network.
 """
 from __future__ import annotations
 

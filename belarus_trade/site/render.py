@@ -1,4 +1,4 @@
-"""Sphinx render of the book, run as its own process by `build.render_html`.
+"""Sphinx render of the book, run as its own process by `build.rendering.Renders`.
 
 A separate process keeps Sphinx's global state and its logging handlers out of the build
 process, and lets its whole output go to one log file.
