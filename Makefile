@@ -46,7 +46,7 @@ refresh: $(STAMP)
 	$(PY) -m belarus_trade refresh $(if $(filter-out 0,$(DRY_RUN)),--dry-run)
 
 # Record the built book as the next published edition: data hashes, a copy of each new data
-# file and every number of the prose (book/editions/). Refused if a chapter is stale or nothing changed.
+# file and every number of the prose (book/editions/), and CITATION.cff for it. Refused if a chapter is stale or nothing changed.
 publish: $(STAMP)
 	$(PY) -m belarus_trade publish
 

@@ -129,11 +129,13 @@ def _run(args) -> int:
 
         translations()
     elif args.command == "publish":
+        from belarus_trade.publish.citation import write_citation_file
         from belarus_trade.publish.editions import editions_dir, publish_edition
 
         published = publish_edition()
         print(f"published edition {published['edition']} of {published['date']} "
-              f"(data snapshot {published['snapshot']}, {len(published['numbers'])} numbers in the prose) in {editions_dir()}")
+              f"(data snapshot {published['snapshot']}, {len(published['numbers'])} numbers in the prose) in {editions_dir()}; "
+              f"{write_citation_file().name} cites it")
     elif args.command == "bench":
         from belarus_trade.checks.bench import main as bench
 

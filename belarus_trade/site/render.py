@@ -22,7 +22,8 @@ GO = "go"
 # What Sphinx imports to render the book (`jupyter_book.sphinx` brings Sphinx and Jupyter Book's
 # own extensions; then the themes and extensions `_config.yml` adds): about 1.5 s of a render.
 EXTENSIONS = ("jupyter_book.sphinx", "sphinx.builders.html", "sphinx_book_theme", "sphinxcontrib.bibtex", "sphinx_exercise",
-              "belarus_trade.site.extension", "belarus_trade.publish.what_changed", "belarus_trade.site.gost")
+              "belarus_trade.site.extension", "belarus_trade.publish.what_changed", "belarus_trade.publish.citation",
+              "belarus_trade.site.gost")
 
 
 def render(book_dir: Path, output_dir: Path, doctree_dir: Path, data_dir: Path, fingerprint: str = "",
