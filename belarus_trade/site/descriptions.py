@@ -1,13 +1,15 @@
 """Every page has its own meta description (issue 11), which search engines and link previews
 show: the page's first paragraph of prose, or what a page without prose is. A page's front
-matter may set its own (`html_meta`). `templates/layout.html` writes the tag."""
+matter may set its own (`html_meta`). The same title and description make the page's Open Graph
+and Twitter card (issue 23), so a link shared in a message or a post previews the page it leads
+to. `templates/layout.html` writes the tags."""
 from __future__ import annotations
 
 import re
 
 from docutils import nodes
 
-from belarus_trade.i18n import N_, tr
+from belarus_trade.i18n import N_, SOURCE_LANGUAGE, tr
 
 DESCRIPTION_MAX = 160  # characters; search engines cut longer descriptions
 MIN_PARAGRAPH = 40  # characters: a shorter paragraph (a date line, "Sources:") does not describe a page
@@ -53,13 +55,34 @@ def has_own_description(doctree) -> bool:
     return doctree is not None and any(meta.get("name") == "description" for meta in doctree.findall(nodes.meta))
 
 
+OPEN_GRAPH_LOCALES = {"en": "en_GB", "ru": "ru_RU"}  # the book's English is British
+
+
+def social_tags(title: str, text: str, book_title: str, language: str) -> list[tuple[str, str]]:
+    """The page's Open Graph properties and Twitter card: what a link preview shows."""
+    return [("og:title", title or book_title), ("og:description", text), ("og:type", "article"),
+            ("og:site_name", book_title), ("og:locale", OPEN_GRAPH_LOCALES.get(language, language)),
+            ("twitter:card", "summary"), ("twitter:title", title or book_title), ("twitter:description", text)]
+
+
 def _description_in_context(app, pagename, templatename, context, doctree) -> None:
-    if has_own_description(doctree):
-        context["bt_description"] = ""
-        return
     title = app.env.titles[pagename].astext() if pagename in app.env.titles else context.get("title") or ""
-    context["bt_description"] = description(pagename, doctree, app.config.html_title or "", title)
+    own = next((meta["content"] for meta in doctree.findall(nodes.meta) if meta.get("name") == "description"), "") \
+        if has_own_description(doctree) else ""
+    text = own or description(pagename, doctree, app.config.html_title or "", title)
+    context["bt_description"] = "" if own else text  # a front matter's description is written by Sphinx itself
+    context["bt_social"] = social_tags(title, text, app.config.html_title or "", app.config.language or "en")
+
+
+def _translated_pages_describe_themselves(app, doctree) -> None:
+    """A front matter's description is English and no catalogue holds it: a translated page drops
+    it and is described by its own first paragraph, in its language."""
+    if (app.config.language or SOURCE_LANGUAGE) != SOURCE_LANGUAGE:
+        for meta in list(doctree.findall(nodes.meta)):
+            if meta.get("name") == "description":
+                meta.parent.remove(meta)
 
 
 def register(app) -> None:
+    app.connect("doctree-read", _translated_pages_describe_themselves)
     app.connect("html-page-context", _description_in_context)

@@ -1,12 +1,15 @@
-"""A page's meta description (`belarus_trade.site.descriptions`, issue 11): its first paragraph of
+"""A page's meta description and link preview (`belarus_trade.site.descriptions`, issues 11 and 23): its first paragraph of
 prose, without citations, shortened to whole sentences or at a word. That every built page has
 one, and that they differ, is test_accessibility.py's."""
 from __future__ import annotations
 
+import re
+
+from bs4 import BeautifulSoup
 from docutils import nodes
 from docutils.core import publish_doctree
 
-from belarus_trade.site.descriptions import DESCRIPTION_MAX, description, has_own_description
+from belarus_trade.site.descriptions import DESCRIPTION_MAX, OPEN_GRAPH_LOCALES, description, has_own_description, social_tags
 
 BOOK = "Belarus–Russia trade"
 
@@ -52,3 +55,26 @@ def test_front_matter_sets_its_own():
     assert not has_own_description(page) and not has_own_description(None)
     page.insert(0, nodes.meta(name="description", content="The page's own words."))
     assert has_own_description(page)
+
+
+def test_social_tags_preview_the_page():
+    tags = dict(social_tags("A chapter", "Its first paragraph.", "The book", "ru"))
+    assert tags["og:title"] == tags["twitter:title"] == "A chapter" and tags["og:site_name"] == "The book"
+    assert tags["og:description"] == tags["twitter:description"] == "Its first paragraph." and tags["og:locale"] == "ru_RU"
+    assert dict(social_tags("", "Text.", "The book", "en"))["og:title"] == "The book"
+
+
+def test_every_built_page_previews_itself_in_its_language(built_site):
+    """A link shared from any page previews that page: its title and description, in the page's
+    language (a translated page does not keep an English front-matter description)."""
+    for page in sorted(built_site.rglob("*.html")):
+        if "_static" in page.parts or "_sources" in page.parts or page.name in ("genindex.html", "search.html"):
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        language = soup.html.get("lang", "en")[:2]
+        described = [meta["content"] for meta in soup.select('head meta[name="description"]')]
+        social = {meta["property"]: meta["content"] for meta in soup.select("head meta[property]")}
+        assert len(described) == 1 and social["og:description"] == described[0], page
+        assert social["og:locale"] == OPEN_GRAPH_LOCALES[language] and social["og:title"], page
+        if language == "ru":
+            assert re.search("[а-яё]", described[0], re.I), f"{page}: an English description on a Russian page"
