@@ -33,6 +33,7 @@ from belarus_trade.data.manifest import FILE_NAME, ISO_DATE, NAME, SHA256, DataE
 from belarus_trade.data.publishers.client import LIMITS
 from belarus_trade.data.validation import validate_file, validate_package
 from belarus_trade.publish.sentences import numbers_in_markdown
+from belarus_trade.site.past_editions import ARCHIVE_NAME, archive_pages
 
 EDITIONS_DIR = "editions"  # inside the book folder, so the site stamp covers it
 COPIES_DIR = "data"  # inside EDITIONS_DIR: <sha256>.csv.gz
@@ -231,6 +232,18 @@ def publish_edition(book_dir: Path = BOOK_DIR, data_dir: Path | None = None, tod
     target = editions_dir(book_dir) / RECORD_NAME.format(record["edition"])
     write_atomically(target, json.dumps(record, indent=1, ensure_ascii=False) + "\n")
     return record
+
+
+def keep_pages(book_dir: Path = BOOK_DIR) -> Path:
+    """The built site's pages, kept as the last edition's (`site/past_editions.py`): run after the
+    book is rendered with that edition's record, so its pages cite it and list what it changed."""
+    last = read_editions(book_dir)[-1] if read_editions(book_dir) else None
+    site = (book_dir / "_build" / "html").resolve()
+    if last is None or not (site / "index.html").is_file():
+        raise BuildError("no published edition, or no built site to keep; run `make publish` after `make book`")
+    target = editions_dir(book_dir) / ARCHIVE_NAME.format(last["edition"])
+    write_atomically(target, archive_pages(site, last["edition"], last["date"]))
+    return target
 
 
 @dataclass

@@ -13,6 +13,7 @@ from belarus_trade.site import (
     language,
     language_links,
     light_pages,
+    past_editions,
     snapshot_line,
     stored_numbers,
 )
@@ -25,10 +26,11 @@ SETTINGS = (
     # The build folder of the book being built (its copies of the Vega bundle and the theme's
     # overridden files), so a book copied elsewhere writes nothing into the project's book/_build.
     ("belarus_trade_build_dir", "", "html"),
+    ("belarus_trade_records_dir", "", "env"),  # the source-language book: its editions' records and kept pages
 )
 # In this order: each module's handlers of one event run in the order they are connected.
 PARTS = (language, bibliography, assets, light_pages, snapshot_line, figures, stored_numbers, exercises,
-         language_links, descriptions, landing_page)
+         language_links, descriptions, landing_page, past_editions)
 
 
 def setup(app):

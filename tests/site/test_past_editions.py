@@ -1,0 +1,95 @@
+"""Every published edition stays readable (issue 23): its pages kept at publication, shown under
+`editions/N/` with a banner, their shared files the current site's; archives are input."""
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+from pathlib import Path, PurePosixPath
+
+import pytest
+from bs4 import BeautifulSoup
+
+from belarus_trade.build.pipeline import build
+from belarus_trade.publish import editions
+from belarus_trade.site import past_editions
+
+PAGE = ('<html><head><link href="../_static/styles/theme.css" rel="stylesheet"/>'
+        '<script data-bundle="../_static/vega-bundle.js" src="../_static/bt-charts.js"></script></head>'
+        '<body><article class="bd-article"><h1>Title</h1></article></body></html>')
+
+
+def test_an_earlier_page_leads_to_the_current_shared_files_and_says_which_edition_it_is():
+    shown = past_editions.earlier_page(PAGE, PurePosixPath("ru/chapters/x.html"), 3, "2027-01-31", "ru")
+    soup = BeautifulSoup(shown, "html.parser")
+    assert soup.link["href"] == "../../../../ru/_static/styles/theme.css"  # editions/3/ru/chapters/ -> the site's ru/_static
+    assert soup.script["src"] == "../../../../ru/_static/bt-charts.js" and soup.script["data-bundle"].endswith("ru/_static/vega-bundle.js")
+    banner = soup.select_one("article > div.bt-earlier-edition[role=note]")
+    assert "31.01.2027" in banner.get_text() and "3" in banner.get_text() and banner.a["href"] == "../../../../ru/chapters/x.html"
+    english = BeautifulSoup(past_editions.earlier_page(PAGE.replace("../_static", "_static"), PurePosixPath("index.html"), 1,
+                                                       "2026-11-30", "en"), "html.parser")
+    assert english.link["href"] == "../../_static/styles/theme.css" and english.select_one(".bt-earlier-edition a")["href"] == "../../index.html"
+    assert "Edition 1 of 2026-11-30, as it was published." in english.get_text()
+
+
+def archive(tmp_path: Path, number: int, members: dict[str, bytes], edition: dict | None = None) -> Path:
+    path = tmp_path / past_editions.ARCHIVE_NAME.format(number)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, content in {past_editions.EDITION_FILE: json.dumps(edition or {"edition": number, "date": "2026-11-30"}).encode(),
+                              **members}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+@pytest.mark.parametrize("members, edition, message", [
+    ({"../outside.html": b"x"}, None, "is not a file inside the site"),
+    ({"/etc/passwd": b"x"}, None, "is not a file inside the site"),
+    ({"index.html": b"x"}, {"edition": 2, "date": "2026-11-30"}, "does not name this edition"),
+    ({"index.html": b"x"}, {"edition": 1, "date": "<script>"}, "does not name this edition"),
+])
+def test_an_archive_is_checked_before_anything_is_written(tmp_path, members, edition, message):
+    site = tmp_path / "site"
+    with pytest.raises(past_editions.ArchiveError, match=message):
+        past_editions.unpack(archive(tmp_path, 1, members, edition), site, {"en": "", "ru": "ru/"})
+    assert not (site / "editions").exists() or not any((site / "editions").rglob("*.html"))
+
+
+def test_a_published_edition_is_readable_after_the_next_one(small_book):
+    """Publish edition 1 of a small book and keep its pages; publish edition 2: the site shows
+    edition 1 under editions/1/, every page with its banner, every shared file it loads found."""
+    book, data = small_book("what_changed", "how_to_cite", "bibliography")
+    for record in editions.editions_dir(book).glob(editions.RECORD_GLOB):
+        record.unlink()
+    quiet = lambda message: None  # noqa: E731
+    build(book, data, log=quiet)
+    first = editions.publish_edition(book, data)
+    build(book, data, log=quiet)
+    kept = editions.keep_pages(book)
+    assert kept.name == "site-001.tar.gz" and editions.keep_pages(book).read_bytes() == kept.read_bytes(), "the same pages, the same bytes"
+    record = editions.editions_dir(book) / "edition-001.json"
+    changed = json.loads(record.read_text(encoding="utf-8"))
+    changed["numbers"][0]["shown"] = "1999"  # the book now shows another number: a second edition
+    record.write_text(json.dumps(changed), encoding="utf-8")
+    second = editions.publish_edition(book, data)
+    build(book, data, log=quiet)
+    site = (book / "_build" / "html").resolve()
+    earlier = site / "editions" / "1"
+    pages = sorted(earlier.rglob("*.html"))
+    assert {"index.html", "how_to_cite.html", "ru/index.html"} <= {p.relative_to(earlier).as_posix() for p in pages}
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        if soup.article is None:
+            continue
+        banner = soup.select_one(".bt-earlier-edition")
+        assert banner is not None and banner.a is not None, page
+        assert (page.parent / banner.a["href"]).resolve() == site / page.relative_to(earlier), page
+        for link in (tag.get("href") or tag.get("src") for tag in soup.select("link[href], script[src]")):
+            if link and "_static/" in link and "://" not in link:
+                assert (page.parent / link.split("?")[0]).resolve().is_file(), f"{page}: {link}"
+    cited = BeautifulSoup((earlier / "how_to_cite.html").read_text(encoding="utf-8"), "html.parser")
+    assert f"edition = {{{first['edition']}}}" in cited.get_text() and second["edition"] == 2
+    assert "Издание 1 от" in (earlier / "ru" / "index.html").read_text(encoding="utf-8"), "the banner in Russian"
