@@ -130,6 +130,7 @@ def _run(args) -> int:
         translations()
     elif args.command == "publish":
         from belarus_trade.build.pipeline import build
+        from belarus_trade.publish.bundle import write_bundle
         from belarus_trade.publish.citation import write_citation_file
         from belarus_trade.publish.editions import editions_dir, keep_pages, publish_edition
 
@@ -137,7 +138,8 @@ def _run(args) -> int:
         build()  # the pages now cite this edition and say what it changed: those are the pages kept
         print(f"published edition {published['edition']} of {published['date']} "
               f"(data snapshot {published['snapshot']}, {len(published['numbers'])} numbers in the prose) in {editions_dir()}; "
-              f"its pages kept in {keep_pages().name}; {write_citation_file().name} cites it")
+              f"its pages kept in {keep_pages().name}, what rebuilds it in {write_bundle().name}; "
+              f"{write_citation_file().name} cites it")
     elif args.command == "bench":
         from belarus_trade.checks.bench import main as bench
 

@@ -1,12 +1,15 @@
 """Files replaced whole or not at all: a notebook or a bundle in one rename, the site in one
-symlink swap. A failed or killed build, a full disk or two writers at once leave the last good
+symlink swap; archives whose bytes depend only on what they hold. A failed or killed build, a full disk or two writers at once leave the last good
 file (and book) in place and no half-written one.
 """
 from __future__ import annotations
 
+import gzip
+import io
 import os
 import secrets
 import shutil
+import tarfile
 from pathlib import Path
 
 
@@ -39,3 +42,16 @@ def swap_in(new_html: Path, build_dir: Path) -> Path:
         if old.resolve() != new_html.resolve():
             shutil.rmtree(old, ignore_errors=True)
     return link
+
+
+def reproducible_tar(files: dict[str, bytes]) -> bytes:
+    """A gzipped tar of `files` (name -> content) in name order, with no dates, owners or modes of
+    this machine: the same files give the same bytes, so a kept archive changes only with them."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as packed:
+        with tarfile.open(fileobj=packed, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            for name in sorted(files):
+                info = tarfile.TarInfo(name)
+                info.size, info.mode, info.mtime = len(files[name]), 0o644, 0
+                tar.addfile(info, io.BytesIO(files[name]))
+    return buffer.getvalue()

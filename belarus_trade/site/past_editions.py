@@ -10,15 +10,14 @@ written.
 """
 from __future__ import annotations
 
-import gzip
 import html
-import io
 import json
 import posixpath
 import re
 import tarfile
 from pathlib import Path, PurePosixPath
 
+from belarus_trade.build.files import reproducible_tar
 from belarus_trade.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, date, speaking, tr
 
 ARCHIVE_NAME = "site-{:03d}.tar.gz"
@@ -52,20 +51,10 @@ def _edition_of(archive: Path, tar: tarfile.TarFile) -> tuple[int, str]:
 
 
 def archive_pages(site: Path, number: int, edition_date: str) -> bytes:
-    """The kept pages of a built `site` of edition `number`, as a gzipped tar: the same bytes for the same pages."""
-    buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as packed:
-        with tarfile.open(fileobj=packed, mode="w", format=tarfile.PAX_FORMAT) as tar:
-            _add(tar, EDITION_FILE, json.dumps({"edition": number, "date": edition_date}).encode())
-            for path in sorted(p for p in site.rglob("*") if p.is_file() and not _left_out(p.relative_to(site))):
-                _add(tar, path.relative_to(site).as_posix(), path.read_bytes())
-    return buffer.getvalue()
-
-
-def _add(tar: tarfile.TarFile, name: str, content: bytes) -> None:
-    info = tarfile.TarInfo(name)
-    info.size, info.mode, info.mtime = len(content), 0o644, 0
-    tar.addfile(info, io.BytesIO(content))
+    """The kept pages of a built `site` of edition `number`: the same bytes for the same pages."""
+    files = {path.relative_to(site).as_posix(): path.read_bytes()
+             for path in site.rglob("*") if path.is_file() and not _left_out(path.relative_to(site))}
+    return reproducible_tar({EDITION_FILE: json.dumps({"edition": number, "date": edition_date}).encode(), **files})
 
 
 def _left_out(relative: Path) -> bool:
