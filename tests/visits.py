@@ -8,7 +8,8 @@ any check made on it (scripts, Vega drawing every chart), so each page is visite
 1. as loaded, at 1366 px in the light theme: every request (those leaving the local server are
    aborted), console messages, the charts as drawn, each chart's and table's data link, source
    and date, text alternatives, the data-snapshot note; then the folded code above each figure
-   opened, every solution opened, and every chart scrolled into view;
+   opened, the "Cite or download" panel under each figure and table opened by keyboard, every
+   solution opened, and every chart scrolled into view;
 2. with every fold open, in four states reached as a reader reaches them — desktop light, the
    theme switched to dark, the window narrowed to a phone's 390 px, the theme switched back to
    light — the layout, text contrast, chart colours and an axe-core audit in each, the page
@@ -276,6 +277,29 @@ TABLE_DATA_JS = """tables => tables.map(t => ({
     updated: t.querySelector('.bt-updated').textContent,
 }))"""
 
+# A figure's or table's "Cite or download" panel (site/citation_panel.py), the figure above it and what the panel offers.
+CITE_PANEL_JS = """panel => {
+    const figure = panel.previousElementSibling;
+    const owner = figure && figure.matches('figure') ? figure.querySelector('.bt-chart, .bt-table') : null;
+    const link = panel.querySelector('.bt-cite-link a');
+    const target = link && link.hash ? document.getElementById(decodeURIComponent(link.hash.slice(1))) : null;
+    const image = owner && owner.querySelector('img.bt-chart-static');
+    return {
+        owner: owner ? owner.id : null,
+        caption: figure && figure.querySelector('figcaption') ? figure.querySelector('figcaption').textContent : null,
+        permalink: link ? link.getAttribute('href') : null,
+        permalink_text: link ? link.textContent : null,
+        target: target ? target.id : null,
+        target_is_owner: !!target && target === owner,
+        citation: panel.querySelector('.bt-cite-text').textContent,
+        source_date: owner ? owner.querySelector('.bt-updated').textContent : null,
+        static_image: image ? image.getAttribute('src') : null,
+        downloads: [...panel.querySelectorAll('a[download]')].map(a => ({
+            href: a.getAttribute('href'), url: a.href, download: a.getAttribute('download'), text: a.textContent})),
+    };
+}"""
+CAPTIONED_JS = "elements => elements.map(e => e.id)"  # on "figure:has(figcaption) :is(.bt-chart, .bt-table)"
+
 DRAWN_JS = """charts => charts.map(c => {
     const svg = c.querySelector('.bt-chart-live svg.marks');  // vega's chart (not its menu icon)
     const visible = e => !!e && e.getBoundingClientRect().width > 0 && getComputedStyle(e).visibility !== 'hidden';
@@ -351,7 +375,8 @@ CONTRAST_JS = """element => {
     const [high, low] = [luminance(foreground), luminance(background)].sort((x, y) => y - x);
     return (high + 0.05) / (low + 0.05);
 }"""
-TEXT_CHECKED = ".bt-meta .bt-source, .bt-meta .bt-updated, .bt-meta a.bt-csv, table.bt-sortable th .bt-sort, table.bt-sortable td"
+TEXT_CHECKED = (".bt-meta .bt-source, .bt-meta .bt-updated, .bt-meta a.bt-csv, table.bt-sortable th .bt-sort, table.bt-sortable td, "
+                ".bt-cite > summary, .bt-cite p, .bt-cite a")
 MIN_CONTRAST = 4.5  # WCAG AA for text
 
 CONTRASTS_JS = f"""elements => {{
@@ -425,6 +450,8 @@ class PageFacts:
     table_data: list[dict]
     snapshot_notes: list[dict]       # {visible, text}
     folded_code: list[dict]          # each figure or table cell: its code before and after opening its fold
+    captioned: list[str]             # the ids of the charts and tables inside a captioned figure
+    cite_panels: list[dict]          # each "Cite or download" panel: closed as loaded, opened by keyboard, CITE_PANEL_JS
     drawn: list[dict]                # each chart with every solution open and scrolled into view
     static_chart_requests: list[str]
     chart_boxes: list[dict]          # INTERACTIVE_JS
@@ -439,6 +466,7 @@ class PageFacts:
     # the whole visit, and the visit without JavaScript
     external: list[str]
     icon_requests: list[str]         # Font Awesome's script or fonts, fetched at any point of the visit
+    cite_files_fetched: list[str]    # a panel's files (but the SVG the page shows) fetched at any point: none is
     no_script: dict
 
 
@@ -469,6 +497,7 @@ def tour(browser, site: Site, path: str) -> PageFacts:
     return PageFacts(path=path, **loaded, states=states, wide_tables=wide_tables, keyboard_sort=keyboard_sort,
                      year_sort=year_sort, printed=printed, printed_bad_responses=printed_bad_responses,
                      external=list(visit.external), icon_requests=[url for url in visit.requests if ICON_FILE.search(url)],
+                     cite_files_fetched=_cite_files_fetched(loaded["cite_panels"], visit.requests),
                      no_script=_without_javascript(browser, site, path))
 
 
@@ -503,6 +532,8 @@ def _as_loaded(page, visit: Visit) -> dict:
         "table_data": page.eval_on_selector_all(".bt-table", TABLE_DATA_JS),
         "snapshot_notes": [{"visible": note.is_visible(), "text": note.inner_text()} for note in page.locator(".bt-snapshot").all()],
         "folded_code": _open_folded_code(page),
+        "captioned": page.eval_on_selector_all("figure:has(figcaption) :is(.bt-chart, .bt-table)", CAPTIONED_JS),
+        "cite_panels": _open_cite_panels(page),
     }
     open_solutions(page)
     for chart in page.locator(".bt-chart").all():
@@ -531,6 +562,25 @@ def _open_folded_code(page) -> list[dict]:
         fact["code"] = code.first.text_content() if code.count() else ""
         folded.append(fact)
     return folded
+
+
+def _open_cite_panels(page) -> list[dict]:
+    """A reader who wants to cite or reuse a figure or table opens the panel under it, by keyboard."""
+    found = []
+    for panel in page.locator("details.bt-cite").all():
+        summary = panel.locator("summary")
+        fact = {"closed_before": panel.evaluate("d => !d.open"), "summary": summary.inner_text()}
+        summary.focus()
+        page.keyboard.press("Enter")
+        fact["opened_by_keyboard"] = panel.evaluate("d => d.open")
+        fact.update(panel.evaluate(CITE_PANEL_JS))
+        found.append(fact)
+    return found
+
+
+def _cite_files_fetched(panels: list[dict], requests: list[str]) -> list[str]:
+    offered = {link["url"] for panel in panels for link in panel["downloads"] if not link["download"].endswith(".svg")}
+    return [url for url in requests if url.split("?")[0].split("#")[0] in offered]
 
 
 def settle(page) -> None:

@@ -275,6 +275,16 @@ class EditionChanges:
     numbers_removed: int
 
 
+def last_edition(book_dir: Path = BOOK_DIR, data_dir: Path | None = None) -> tuple[dict | None, bool]:
+    """The last published edition's record (None before the first) and whether this build is it
+    (the same data files, retrieval dates and numbers), so a citation never names an edition the
+    reader's pages have moved on from."""
+    published = read_editions(book_dir)
+    if not published:
+        return None, False
+    return published[-1], same_content(current_record(book_dir, data_dir), published[-1])
+
+
 def changes_to_show(book_dir: Path = BOOK_DIR, data_dir: Path | None = None) -> EditionChanges | None:
     """What the What changed page compares: this build with the last edition or, when this build
     is that edition, the last edition with the one before; None for a first edition."""

@@ -13,6 +13,9 @@ translated site's page compares the same records with the same English build (th
 `belarus_trade_records_dir`), says so, and marks the recorded numbers and sentences as English
 text (`lang="en"`): a reader sees what the editions recorded, never a difference that is only a
 decimal comma.
+
+It also tells the site's citation panels which edition this build is (`_edition_of_this_build`):
+only this stage can compare the build with the published records.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from belarus_trade.build import BuildError
@@ -29,7 +33,8 @@ from belarus_trade.build.book import chapters
 from belarus_trade.data.changes import TOP, ResourceChanges, Revision, format_absolute, format_relative, format_value
 from belarus_trade.data.manifest import DataError, resolve_data_dir
 from belarus_trade.i18n import N_, SOURCE_LANGUAGE, current, date, ngettext, tr, use
-from belarus_trade.publish.editions import EditionChanges, ResourceRevision, changes_to_show, editions_dir
+from belarus_trade.publish.editions import EditionChanges, ResourceRevision, changes_to_show, editions_dir, last_edition
+from belarus_trade.site.citation_panel import EDITION_SETTING, edition_setting
 
 ENV_KEY = "belarus_trade_what_changed"  # {docname: digest of what the page compared}
 
@@ -282,15 +287,30 @@ def _use_language(app, config) -> None:
     use(config.language or SOURCE_LANGUAGE)
 
 
+def _edition_of_this_build(app, config) -> None:
+    """The edition the site's citations name (`citation_panel.EDITION_SETTING`): set before the
+    builder starts, so pages are written again when it changes. A record that cannot be read fails
+    the render, as it fails this page."""
+    try:
+        record, this_build = last_edition(records_dir(app.srcdir, config), resolve_data_dir(config.belarus_trade_data_dir or None))
+    except (BuildError, DataError) as error:
+        logging.getLogger(__name__).warning(f"citations: {error}")
+        record, this_build = None, False
+    setattr(config, EDITION_SETTING, edition_setting(record, this_build))
+
+
 def setup(app):
     # Registered by the site's extension for the book; here too, so a test can load this extension alone.
     if "belarus_trade_data_dir" not in app.config:
         app.add_config_value("belarus_trade_data_dir", "", "html")
     if "belarus_trade_records_dir" not in app.config:
         app.add_config_value("belarus_trade_records_dir", "", "env")
+    if EDITION_SETTING not in app.config:
+        app.add_config_value(EDITION_SETTING, {}, "html")
     app.add_node(scroll_region, html=(_visit_scroll_region, _depart_scroll_region))
     app.add_directive("what-changed", WhatChanged)
     app.connect("config-inited", _use_language)
+    app.connect("config-inited", _edition_of_this_build)
     app.connect("env-get-outdated", _outdated)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

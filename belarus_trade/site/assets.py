@@ -40,7 +40,7 @@ def vega_bundle_dir(build_dir: Path) -> Path:
     """Write the bundle once per vl-convert version; regenerating costs seconds."""
     import vl_convert
 
-    vendor = build_dir / ".vendor" / f"vl-convert-{_vl_convert_version()}"
+    vendor = build_dir / ".vendor" / f"vl-convert-{vl_convert_version()}"
     bundle = vendor / BUNDLE_NAME
     if not bundle.exists():  # both languages' renders may get here at once: each writes its own copy, then renames it
         # Wrapped in a function scope: the bundle's top-level names (e.g. `_`) would otherwise
@@ -49,7 +49,7 @@ def vega_bundle_dir(build_dir: Path) -> Path:
     return vendor
 
 
-def _vl_convert_version() -> str:
+def vl_convert_version() -> str:
     from importlib.metadata import version
 
     return version("vl-convert-python")

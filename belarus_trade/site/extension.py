@@ -6,6 +6,7 @@ from __future__ import annotations
 from belarus_trade.site import (
     assets,
     bibliography,
+    citation_panel,
     descriptions,
     exercises,
     figures,
@@ -29,7 +30,7 @@ SETTINGS = (
     ("belarus_trade_records_dir", "", "env"),  # the source-language book: its editions' records and kept pages
 )
 # In this order: each module's handlers of one event run in the order they are connected.
-PARTS = (language, bibliography, assets, light_pages, snapshot_line, figures, stored_numbers, exercises,
+PARTS = (language, bibliography, assets, light_pages, snapshot_line, figures, citation_panel, stored_numbers, exercises,
          language_links, descriptions, landing_page, past_editions)
 
 

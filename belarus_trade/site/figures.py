@@ -20,6 +20,7 @@ from belarus_trade import i18n
 from belarus_trade.chapters.charts import FIGURE_MIMETYPE
 from belarus_trade.i18n import tr
 
+IMAGES = "_images"  # Sphinx's folder of a site's images
 # The static chart, embedded by `charts.ChartFigure.html` for notebook viewers.
 EMBEDDED_SVG = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 
@@ -43,15 +44,21 @@ def externalise_svgs(body: str, pagename: str, outdir: Path) -> str:
     A string edit, not a template or a transform: the image is inside the figure's HTML, which
     the notebook stores and myst-nb places as one raw node."""
     def linked(match) -> str:
-        svg = base64.b64decode(match.group(1))
-        name = f"bt-{hashlib.sha256(svg).hexdigest()[:16]}.svg"
-        target = outdir / "_images" / name
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(svg)
-        return f'loading="lazy" src="{posixpath.relpath("_images/" + name, posixpath.dirname(pagename) or ".")}"'
+        path = site_file(outdir, IMAGES, base64.b64decode(match.group(1)), ".svg")
+        return f'loading="lazy" src="{posixpath.relpath(path, posixpath.dirname(pagename) or ".")}"'
 
     return EMBEDDED_SVG.sub(linked, body)
+
+
+def site_file(outdir: Path, folder: str, content: bytes, suffix: str) -> str:
+    """`content` as a file of the site, named by its content (so what two pages share is one file),
+    written once; its path from the site's top."""
+    path = f"{folder}/bt-{hashlib.sha256(content).hexdigest()[:16]}{suffix}"
+    target = outdir / path
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    return path
 
 
 def _serve_svgs_as_files(app, pagename, templatename, context, doctree) -> None:

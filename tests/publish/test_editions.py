@@ -50,6 +50,21 @@ def test_publish_refuses_when_nothing_changed_and_appends_when_something_did(pro
         editions.publish_edition(book, data)
 
 
+def test_the_last_edition_is_this_build_until_the_book_moves_on(project_copy):
+    """What a figure's citation names (`site.citation_panel`): the last edition while the pages are
+    that edition, and that they are not once a number they show moved; no edition before the first."""
+    book, data = project_copy / "book", project_copy / "data"
+    *_, last = editions.read_editions(book)
+    assert editions.last_edition(book, data) == (last, True)
+    record_path = editions.editions_dir(book) / f"edition-{last['edition']:03d}.json"
+    moved = {**last, "numbers": [{**last["numbers"][0], "shown": "1999"}, *last["numbers"][1:]]}
+    record_path.write_text(json.dumps(moved), encoding="utf-8")
+    assert editions.last_edition(book, data) == (moved, False)
+    for record in editions.editions_dir(book).glob(editions.RECORD_GLOB):
+        record.unlink()
+    assert editions.last_edition(book, data) == (None, False)
+
+
 def test_publish_refuses_a_stale_chapter(project_copy):
     book, data = project_copy / "book", project_copy / "data"
     for record in editions.editions_dir(book).glob(editions.RECORD_GLOB):

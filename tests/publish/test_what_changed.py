@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import json
 import shutil
+import types
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +22,9 @@ from belarus_trade import BOOK_DIR, DATA_DIR, i18n
 from belarus_trade.data.loading import load
 from belarus_trade.data.snapshot import record
 from belarus_trade.i18n import tr
-from belarus_trade.publish import editions
+from belarus_trade.publish import editions, what_changed
 from belarus_trade.publish.what_changed import TEXT
+from belarus_trade.site.citation_panel import EDITION_SETTING
 
 MOVED_EXPRESSION = "i18n.number(russia_exports[1], 1)"  # the introduction's "to 65.2%"
 INTRODUCTION_SENTENCE = "From 2012 to 2024, Russia's share of Belarus's goods exports went from 35.4% to 65.2%"
@@ -149,6 +151,26 @@ def test_this_build_is_compared_with_the_last_edition_until_it_is_published(page
     assert shown.old["edition"] == 1 and shown.new["edition"] is None
     assert [(m.chapter, m.old, m.new) for m in shown.moved] == [("introduction", OLD_SHOWN, "65.2")]
     assert shown.numbers_added == shown.numbers_removed == 0
+
+
+def test_the_citations_are_told_which_edition_this_build_is(page_project, caplog):
+    """Before the builder starts (`config-inited`), the site's citation panels get the last edition
+    and whether this build is it; a record that cannot be read fails the render with its line."""
+    book, data = page_project
+    app = types.SimpleNamespace(srcdir=str(book))
+
+    def setting() -> dict:
+        config = types.SimpleNamespace(belarus_trade_records_dir="", belarus_trade_data_dir=str(data))
+        what_changed._edition_of_this_build(app, config)
+        return getattr(config, EDITION_SETTING)
+
+    assert setting() == {"edition": 1, "date": "2026-11-27", "this_build": True}
+    publish_older_edition(book, data)
+    (editions.editions_dir(book) / editions.RECORD_NAME.format(2)).unlink()
+    assert setting() == {"edition": 1, "date": "2026-06-02", "this_build": False}
+    (editions.editions_dir(book) / editions.RECORD_NAME.format(1)).write_text("{", encoding="utf-8")
+    assert setting() == {}
+    assert "citations: editions/edition-001.json" in caplog.text
 
 
 def test_book_has_the_what_changed_page_in_its_back_matter(built_site):

@@ -23,7 +23,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from visits import CONTENT_PAGES, LANGUAGE_FOLDERS, SITE_PAGES, STATES, VIEWPORTS, in_languages, language_pages, wait_until_drawn
+from visits import (
+    CHAPTER_PAGES,
+    CONTENT_PAGES,
+    LANGUAGE_FOLDERS,
+    SITE_PAGES,
+    STATES,
+    VIEWPORTS,
+    in_languages,
+    language_pages,
+    wait_until_drawn,
+)
 
 from belarus_trade.site import icons
 
@@ -95,6 +105,17 @@ def test_the_weight_measure_sees_the_bundle_arrive_after_the_move(browser, site)
     chapter, glossary = weights["chapters/pre_sanction.html"], weights["glossary.html"]
     assert 50_000 < chapter["before"] and chapter["total"] - chapter["before"] > 200_000
     assert 0 < glossary["before"] == glossary["total"]
+
+
+def test_pages_with_cite_panels_keep_the_byte_budget(browser, site):
+    """Each figure's "Cite or download" panel is text in its page and fetches nothing until a link is
+    clicked: every page with panels still keeps the README's budgets, measured as `make audit` does."""
+    from belarus_trade.checks.audit import BYTES_BEFORE_INTERACTION, BYTES_IN_TOTAL, transferred
+
+    pages = [page for page in in_languages(CHAPTER_PAGES) if 'class="bt-cite"' in (site.root / page).read_text(encoding="utf-8")]
+    weights = transferred(site.root, pages, log=lambda message: None, browser=browser)
+    over = {page: sizes for page, sizes in weights.items() if sizes["before"] > BYTES_BEFORE_INTERACTION or sizes["total"] > BYTES_IN_TOTAL}
+    assert len(pages) >= 2 * 5 and over == {}
 
 
 def test_the_site_holds_no_notebook_output_folder(built_site):

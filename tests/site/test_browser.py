@@ -22,14 +22,18 @@ from __future__ import annotations
 import csv
 import html.parser
 import io
+import json
 import math
 import posixpath
 import re
+import struct
 import urllib.parse
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
+import yaml
 from visits import (
     ALL_PAGES,
     BUNDLE,
@@ -572,3 +576,117 @@ def test_language_switch_in_the_browser(open_page, site):
         assert page.evaluate("document.documentElement.lang") == language
         assert wait_until_drawn(page) == []
     assert visit.external == [] and visit.console == [] and visit.page_errors == [] and visit.bad_responses == []
+
+
+# --- 16. under each figure and table, a folded "Cite or download" panel (issue 23) ---------------
+
+CITE_WORDS = {"en": "Cite or download ", "ru": "Цитировать и скачать "}
+assert set(CITE_WORDS) == set(LANGUAGES)
+# What a chart's panel offers, by the file name it saves as; a table's is its CSV and notebook.
+CHART_FILES = (".csv", ".svg", ".png", ".vl.json", ".ipynb")
+TABLE_FILES = (".csv", ".ipynb")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def cite_panels(facts, path: str) -> list[dict]:
+    if not facts.captioned:
+        assert facts.cite_panels == []
+        pytest.skip(f"{path} has no figure or table")
+    return facts.cite_panels
+
+
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
+def test_each_figure_and_table_has_a_closed_cite_panel_the_keyboard_opens(page_facts, path):
+    facts = page_facts(path)
+    panels = cite_panels(facts, path)
+    assert [panel["owner"] for panel in panels] == facts.captioned, "one panel under each captioned figure and table"
+    for panel in panels:
+        assert panel["closed_before"] and panel["opened_by_keyboard"], panel["owner"]
+        number = re.match(r"\s*\S+ (\w+)", panel["caption"]).group(1)  # "Figure 3c (added by the book). …" -> 3c
+        assert re.fullmatch(rf"{CITE_WORDS[language_of(path)]}\w+\.?\s{number}", panel["summary"]), (panel["owner"], panel["summary"])
+
+
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
+def test_a_cite_panels_permalink_leads_to_its_figure(page_facts, path):
+    """The permalink is the figure's key (its `bt-` id), which a renumbering leaves as it is."""
+    for panel in cite_panels(page_facts(path), path):
+        assert panel["permalink"] == f"#{panel['owner']}" and panel["target_is_owner"], panel
+        assert panel["permalink_text"] == f"{posixpath.basename(path)}#{panel['owner']}"
+
+
+def expected_book(language: str):
+    """The book as a citation in `language` names it: `_config.yml`'s title and author, the edition of this build."""
+    from belarus_trade import BOOK_DIR, i18n
+    from belarus_trade.publish.editions import last_edition
+    from belarus_trade.site.citation_panel import BookCitation
+
+    config = yaml.safe_load((BOOK_DIR / "_config.yml").read_text(encoding="utf-8"))
+    record, this_build = last_edition()
+    with i18n.speaking(language):
+        book = BookCitation(i18n.tr(config["title"]), i18n.tr(config["author"]),
+                            record and record["edition"], record and record["date"], this_build)
+        return book.title, book.authors, book.edition_text()
+
+
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
+def test_a_cite_panels_citation_names_the_book_its_edition_the_figure_and_the_data(page_facts, path):
+    language = language_of(path)
+    title, authors, edition = expected_book(language)
+    for panel in cite_panels(page_facts(path), path):
+        text = " ".join(panel["citation"].split())
+        assert title in text and authors in text and edition in text, (panel["owner"], text)
+        number = re.match(r"\s*\S+ (\w+)", panel["caption"]).group(1)
+        assert re.search(rf"\b\w+\.?\s{number}[.:]", text), (panel["owner"], text)
+        retrieved = re.search(DATE_FORMS[language][0], panel["source_date"]).group()
+        assert text.endswith(f" {retrieved}."), f"{panel['owner']}: the data's retrieval date ends the citation: {text}"
+
+
+def svg_texts(svg: bytes) -> tuple[ElementTree.Element, set[str]]:
+    root = ElementTree.fromstring(svg)
+    return root, {" ".join(text.split()) for text in root.itertext() if text.strip()}
+
+
+def spec_strings(value) -> set[str]:
+    """Every line of every text in a spec (an SVG sets a text of several lines as one text element per line)."""
+    if isinstance(value, str):
+        return {" ".join(line.split()) for line in value.splitlines()}
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return set().union(*(spec_strings(item) for item in items)) if items else set()
+
+
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
+def test_a_cite_panels_files_are_what_they_say(page_facts, built_site, path):
+    """Each download is a file of the site, never fetched by the page: the CSV the source line's link
+    holds; the SVG the page shows; a PNG of it at twice its size; the spec the page draws; the
+    chapter's notebook (in a translated book, as executed in its language)."""
+    facts = page_facts(path)
+    language, chapter = language_of(path), posixpath.splitext(posixpath.basename(path))[0]
+    data_links = {item["id"]: item for item in facts.chart_data + facts.table_data}
+    for panel in cite_panels(facts, path):
+        owner = panel["owner"]
+        files = {}
+        for link in panel["downloads"]:
+            suffix = next(s for s in CHART_FILES if link["download"].endswith(s))
+            notebook_name = chapter + ("" if language == SOURCE_LANGUAGE else f".{language}") + suffix
+            assert link["download"] == (notebook_name if suffix == ".ipynb" else owner.removeprefix("bt-") + suffix), link
+            files[suffix] = resolve(path, link["href"])
+            assert (built_site / files[suffix]).is_file(), f"{owner}: {link['href']} is not in the site"
+        assert tuple(files) == (CHART_FILES if owner in {c["id"] for c in facts.chart_data} else TABLE_FILES), owner
+        read = {suffix: (built_site / target).read_bytes() for suffix, target in files.items()}
+        assert read[".csv"].decode("utf-8") == urllib.parse.unquote(data_links[owner]["csv"][len(CSV_PREFIX):]), owner
+        notebook = json.loads(read[".ipynb"])
+        assert notebook["cells"] and files[".ipynb"] == f"{LANGUAGE_FOLDERS[language]}_sources/chapters/{chapter}.ipynb"
+        injected = [c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+        assert (f'language = "{language}"' in "".join(injected[0]["source"])) if language != SOURCE_LANGUAGE else not injected
+        if ".svg" not in files:
+            continue
+        assert files[".svg"] == resolve(path, panel["static_image"]), f"{owner}: not the image the page shows"
+        root, texts = svg_texts(read[".svg"])
+        spec = json.loads(read[".vl.json"])
+        assert root.tag.endswith("svg") and texts & spec_strings(spec), f"{owner}: the SVG shows none of the figure's text"
+        assert "vega-lite" in spec["$schema"] and spec == data_links[owner]["spec"], f"{owner}: not the spec the page draws"
+        png = read[".png"]
+        width, height = (round(float(root.get(side))) for side in ("width", "height"))
+        assert png[:8] == PNG_SIGNATURE and struct.unpack(">II", png[16:24]) == (2 * width, 2 * height), owner
+        assert 10_000 < len(png) < 2_000_000, f"{owner}: a PNG of {len(png)} bytes"
+    assert facts.cite_files_fetched == [], "a panel's file was fetched before it was clicked"
