@@ -22,6 +22,7 @@ from belarus_trade import BOOK_DIR, PROJECT_ROOT
 from belarus_trade.build.files import write_atomically
 from belarus_trade.i18n import N_, SOURCE_LANGUAGE, closed, date, speaking, tr
 from belarus_trade.publish.editions import read_editions
+from belarus_trade.site.page_inputs import PageInputs
 
 CFF_NAME = "CITATION.cff"
 ENV_KEY = "belarus_trade_how_to_cite"  # {docname: the citation the page was read with}
@@ -196,9 +197,7 @@ class HowToCite(SphinxDirective):
 
     def run(self):
         citation = _citation(self.env.app)
-        pages = getattr(self.env, ENV_KEY, {})
-        pages[self.env.docname] = citation  # a new edition changes the page though its Markdown did not
-        setattr(self.env, ENV_KEY, pages)
+        PAGES.note(self.env, citation)  # a new edition changes the page though its Markdown did not
         # Written in the page's language here, so not messages for the translators (translatable=False).
         parts = [nodes.paragraph("", text(citation), classes=["bt-reference"], translatable=False)]
         for label, content, language in (("BibTeX", bibtex(citation), "bibtex"), ("RIS", ris(citation), "text")):
@@ -207,20 +206,7 @@ class HowToCite(SphinxDirective):
         return parts
 
 
-def _outdated(app, env, added, changed, removed) -> list[str]:
-    """Pages that show the citation, when it is no longer the one they were read with."""
-    pages = getattr(env, ENV_KEY, {})
-    return [docname for docname, seen in pages.items() if pages and seen != _citation(app) and docname not in removed]
-
-
-def _purge(app, env, docname) -> None:
-    getattr(env, ENV_KEY, {}).pop(docname, None)
-
-
-def _merge(app, env, docnames, other) -> None:
-    pages = getattr(env, ENV_KEY, {})
-    pages.update({name: seen for name, seen in getattr(other, ENV_KEY, {}).items() if name in docnames})
-    setattr(env, ENV_KEY, pages)
+PAGES = PageInputs(ENV_KEY, _citation)
 
 
 def setup(app):
@@ -228,7 +214,5 @@ def setup(app):
         app.add_config_value("belarus_trade_records_dir", "", "env")
     app.add_directive("how-to-cite", HowToCite)
     app.connect("html-page-context", _citation_in_context)
-    app.connect("env-get-outdated", _outdated)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    PAGES.connect(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

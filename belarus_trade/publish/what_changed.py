@@ -4,7 +4,7 @@ The directive compares this build with the last published edition (`editions.cha
 and writes the data revisions and the numbers of the text that moved as docutils tables, so
 every value from the data or the notebooks reaches the page as escaped text, never as markup.
 It runs when Sphinx reads the page, so nothing is re-executed; Sphinx re-reads the page
-whenever the records, the data or the chapters it compares change (`_outdated`), not only
+whenever the records, the data or the chapters it compares change (`PAGES`, `site.page_inputs`), not only
 when its own Markdown does. Every visible string is in `TEXT`, marked for the code catalogue
 (`N_`) and shown in the page's language (`tr`).
 
@@ -35,6 +35,7 @@ from belarus_trade.data.manifest import DataError, resolve_data_dir
 from belarus_trade.i18n import N_, SOURCE_LANGUAGE, current, date, ngettext, tr, use
 from belarus_trade.publish.editions import EditionChanges, ResourceRevision, changes_to_show, editions_dir, last_edition
 from belarus_trade.site.citation_panel import EDITION_SETTING, edition_setting
+from belarus_trade.site.page_inputs import PageInputs
 
 ENV_KEY = "belarus_trade_what_changed"  # {docname: digest of what the page compared}
 
@@ -96,9 +97,7 @@ class WhatChanged(SphinxDirective):
     def run(self):
         book_dir = records_dir(self.env.srcdir, self.config)
         data_dir = resolve_data_dir(self.config.belarus_trade_data_dir or None)
-        pages = getattr(self.env, ENV_KEY, {})
-        pages[self.env.docname] = inputs_digest(book_dir, data_dir)
-        setattr(self.env, ENV_KEY, pages)
+        PAGES.note(self.env, inputs_digest(book_dir, data_dir))
         try:
             shown = changes_to_show(book_dir, data_dir)
         except (BuildError, DataError) as error:  # one line in the build's log, which then fails
@@ -263,23 +262,11 @@ def inputs_digest(book_dir: Path, data_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def _outdated(app, env, added, changed, removed) -> list[str]:
-    """Pages whose comparison has new inputs, although their own Markdown did not change."""
-    pages = getattr(env, ENV_KEY, {})
-    if not pages:
-        return []
-    digest = inputs_digest(records_dir(app.srcdir, app.config), resolve_data_dir(app.config.belarus_trade_data_dir or None))
-    return [docname for docname, seen in pages.items() if seen != digest and docname not in removed]
+def _inputs_now(app) -> str:
+    return inputs_digest(records_dir(app.srcdir, app.config), resolve_data_dir(app.config.belarus_trade_data_dir or None))
 
 
-def _purge(app, env, docname) -> None:
-    getattr(env, ENV_KEY, {}).pop(docname, None)
-
-
-def _merge(app, env, docnames, other) -> None:
-    pages = getattr(env, ENV_KEY, {})
-    pages.update({name: digest for name, digest in getattr(other, ENV_KEY, {}).items() if name in docnames})
-    setattr(env, ENV_KEY, pages)
+PAGES = PageInputs(ENV_KEY, _inputs_now)  # the page is read again when what it compares changes
 
 
 def _use_language(app, config) -> None:
@@ -311,7 +298,5 @@ def setup(app):
     app.add_directive("what-changed", WhatChanged)
     app.connect("config-inited", _use_language)
     app.connect("config-inited", _edition_of_this_build)
-    app.connect("env-get-outdated", _outdated)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
+    PAGES.connect(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
