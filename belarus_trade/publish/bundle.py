@@ -14,7 +14,7 @@ from pathlib import Path
 from belarus_trade import BOOK_DIR, DATA_DIR, PROJECT_ROOT
 from belarus_trade.build import BuildError
 from belarus_trade.build.files import reproducible_tar, write_atomically
-from belarus_trade.publish.editions import RECORD_NAME, editions_dir, read_editions
+from belarus_trade.publish.editions import RECORD_NAME, current_record, editions_dir, read_editions, same_content
 
 BUNDLE_NAME = "bundle-{:03d}.tar.gz"
 # What rebuilds the book, relative to the project (folders whole, build output and caches left out).
@@ -72,11 +72,8 @@ def write_bundle(book_dir: Path = BOOK_DIR, data_dir: Path = DATA_DIR, project: 
 
 
 def check_numbers(book_dir: Path = BOOK_DIR) -> str:
-    """Whether this book's prose shows the numbers its last edition's record lists (after `make book`)."""
-    from belarus_trade.publish.editions import current_record
-
+    """Whether this book (after `make book`) is its last edition again: the comparison `make
+    publish` makes (the same data files, retrieval dates and numbers)."""
     last = read_editions(book_dir)[-1]
-    now = {(number["chapter"], number["expression"]): number["shown"] for number in current_record(book_dir)["numbers"]}
-    moved = [(n["chapter"], n["expression"]) for n in last["numbers"] if now.get((n["chapter"], n["expression"])) != n["shown"]]
-    return (f"edition {last['edition']}: {len(moved)} of {len(last['numbers'])} numbers differ, first {moved[:3]}" if moved
-            else f"edition {last['edition']}: all {len(last['numbers'])} numbers as recorded")
+    same = same_content(current_record(book_dir), last)
+    return f"edition {last['edition']}: " + ("rebuilt as recorded" if same else "differs from its record (the What changed page says how)")

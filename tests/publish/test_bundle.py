@@ -30,6 +30,7 @@ def test_the_bundle_holds_the_editions_data_byte_for_byte_and_what_rebuilds_it()
             f"book/editions/edition-{last['edition']:03d}.json"} <= set(files)
     assert not [name for name in files if "/_build/" in name or "__pycache__" in name]
     assert reproducible_tar(files) == reproducible_tar(dict(reversed(list(files.items())))), "the same files, the same bytes"
+    assert bundle.check_numbers() == f"edition {last['edition']}: rebuilt as recorded", "the check REBUILD.md gives"
 
 
 @pytest.mark.slow
