@@ -11,8 +11,8 @@ twice: a new edition changes every form at once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 from docutils import nodes
@@ -20,8 +20,9 @@ from sphinx.util.docutils import SphinxDirective
 
 from belarus_trade import BOOK_DIR, PROJECT_ROOT
 from belarus_trade.build.files import write_atomically
-from belarus_trade.i18n import N_, SOURCE_LANGUAGE, closed, date, speaking, tr
+from belarus_trade.i18n import N_, SOURCE_LANGUAGE, closed, speaking, tr
 from belarus_trade.publish.editions import read_editions
+from belarus_trade.site.book_citation import EDITION_SETTING, BookCitation, edition_setting, from_settings
 from belarus_trade.site.page_inputs import PageInputs
 
 CFF_NAME = "CITATION.cff"
@@ -37,7 +38,6 @@ CFF_REFERENCES = [
 ]
 TEXT = {
     "no_edition": N_("not yet published as an edition"),
-    "edition": N_("edition {number} of {date}"),
     "snapshot": N_("data snapshot {snapshot}"),
     # GOST R 7.0.100–2018's areas of an electronic resource, in the Russian reference.
     "ed": N_("Edition {number}"),
@@ -45,66 +45,52 @@ TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class BookCitation:
-    """The book as a reader cites it, in one language: `edition` and `date` are None before the first edition."""
-
-    title: str
-    author: str
-    language: str
-    edition: int | None = None
-    date: str | None = None  # YYYY-MM-DD
-    snapshot: str | None = None
-    url: str = ""
-    copyright_year: str = ""  # the year a book not yet published is cited by (_config.yml's copyright)
-
-    @property
-    def year(self) -> str:
-        return self.date[:4] if self.date else self.copyright_year
-
-
-def book_citation(book_dir: Path = BOOK_DIR, language: str = SOURCE_LANGUAGE) -> BookCitation:
-    """The citation of the book in `book_dir` as its last published edition, in `language`."""
+def book_citation(book_dir: Path = BOOK_DIR, language: str = SOURCE_LANGUAGE, edition: dict | None = None) -> BookCitation:
+    """The book in `book_dir` as a citation in `language` names it: as its last published edition
+    (what `CITATION.cff` names), or as `edition` (`EDITION_SETTING`'s value: `edition_of_build` for
+    the pages of a build, which a render hands `site.book_citation.from_settings`)."""
     config = yaml.safe_load((book_dir / "_config.yml").read_text(encoding="utf-8"))
-    editions = read_editions(book_dir)
-    last = editions[-1] if editions else {}
-    title, author = config["title"], config["author"]  # messages of code.po (site.language translates them too)
-    with speaking(language):
-        title, author = tr(title), tr(author)
-    return BookCitation(title=title, author=author, language=language, edition=last.get("edition"), date=last.get("date"),
-                        snapshot=last.get("snapshot"), url=str((config.get("html") or {}).get("baseurl") or ""),
-                        copyright_year=str(config.get("copyright", "")))
+    if edition is None:
+        editions = read_editions(book_dir)
+        edition = edition_setting(editions[-1], True) if editions else {}
+    with speaking(language):  # messages of code.po (site.language translates them too)
+        title, author = tr(config["title"]), tr(config["author"])
+    settings = SimpleNamespace(html_title=title, author=author, language=language, copyright=config.get("copyright", ""),
+                               html_baseurl=str((config.get("html") or {}).get("baseurl") or ""), **{EDITION_SETTING: edition})
+    return from_settings(settings)
 
 
 def meta_tags(citation: BookCitation, page_title: str, page_url: str = "") -> list[tuple[str, str]]:
-    """The page's `citation_*` tags: a chapter of the book (Zotero reads a `bookSection`)."""
+    """The page's `citation_*` tags: a chapter of the book (Zotero reads a `bookSection`); the
+    edition and its date only when the pages are that edition; `page_url` the page's canonical
+    address (Sphinx's `pageurl`, when `_config.yml` sets the site's)."""
     tags = [("citation_title", page_title or citation.title), ("citation_book_title", citation.title),
             ("citation_author", citation.author), ("citation_language", citation.language)]
-    if citation.date:
+    if citation.published:
         tags += [("citation_publication_date", citation.date.replace("-", "/")), ("prism.edition", str(citation.edition))]
-    if citation.url:
-        tags.append(("citation_public_url", citation.url.rstrip("/") + "/" + page_url))
+    if page_url:
+        tags.append(("citation_public_url", page_url))
     return tags
 
 
 def bibtex(citation: BookCitation) -> str:
     """A BibTeX entry (`@book`), braces doubled around the names so no style reorders them."""
     fields = [("title", f"{{{citation.title}}}"), ("author", f"{{{citation.author}}}"), ("year", citation.year)]
-    if citation.edition:
+    if citation.published:
         fields += [("edition", str(citation.edition)), ("date", citation.date)]
     if citation.snapshot:
         fields.append(("note", _with_language(citation, "snapshot").format(snapshot=citation.snapshot)))
     if citation.url:
         fields.append(("url", citation.url))
     fields.append(("langid", {"ru": "russian"}.get(citation.language, "english")))
-    key = f"belarus_trade_book_{citation.edition or 0}"
+    key = f"belarus_trade_book_{citation.edition if citation.published else 0}"
     return "@book{" + key + ",\n" + ",\n".join(f"  {name} = {{{value}}}" for name, value in fields) + "\n}\n"
 
 
 def ris(citation: BookCitation) -> str:
     """An RIS record (EndNote, Zotero, Mendeley import it)."""
     lines = [("TY", "BOOK"), ("TI", citation.title), ("AU", citation.author), ("PY", citation.year)]
-    if citation.edition:
+    if citation.published:
         lines += [("ET", str(citation.edition)), ("DA", citation.date.replace("-", "/"))]
     if citation.snapshot:
         lines.append(("N1", _with_language(citation, "snapshot").format(snapshot=citation.snapshot)))
@@ -121,11 +107,10 @@ def text(citation: BookCitation) -> str:
         snapshot = _t("snapshot").format(snapshot=citation.snapshot) if citation.snapshot else ""
         if citation.language == "ru":
             parts = [f"{citation.title} / {citation.author}"]
-            parts += [_t("ed").format(number=citation.edition)] if citation.edition else []
+            parts += [_t("ed").format(number=citation.edition)] if citation.published else [citation.edition_text()] if citation.edition else []
             parts += [citation.year] + ([snapshot] if snapshot else []) + ([f"URL: {citation.url}"] if citation.url else [])
             return " – ".join(closed(part) for part in parts) + " – " + _t("electronic")
-        which = (_t("edition").format(number=citation.edition, date=date(citation.date)) if citation.edition
-                 else _t("no_edition"))
+        which = citation.edition_text() if citation.edition else _t("no_edition")
         return (f"{citation.author} ({citation.year}). {citation.title}, {which}"
                 + (f" ({snapshot})" if snapshot else "") + "." + (f" {citation.url}" if citation.url else ""))
 
@@ -153,12 +138,12 @@ def cff(citation: BookCitation) -> dict:
                      "re-runnable notebooks in English and Russian, computed from a snapshot of official statistics."),
         "keywords": ["Belarus", "Russia", "trade", "Union State", "sanctions", "Jupyter Book"],
     }
-    if citation.edition:
+    if citation.published:
         record |= {"version": str(citation.edition), "date-released": citation.date}
     if citation.url:
         record["url"] = citation.url
     preferred = {"type": "book", "title": citation.title, "authors": [{"name": citation.author}], "languages": ["en", "ru"]}
-    if citation.edition:
+    if citation.published:
         preferred |= {"edition": str(citation.edition), "year": int(citation.year), "month": int(citation.date[5:7])}
     record["preferred-citation"] = preferred
     record["references"] = CFF_REFERENCES
@@ -179,17 +164,13 @@ def write_citation_file(book_dir: Path = BOOK_DIR, project_root: Path = PROJECT_
 # --- the book's pages ---------------------------------------------------------------------------
 
 def _citation(app) -> BookCitation:
-    """The render's one citation (its editions' records are read once, not once per page)."""
-    if not hasattr(app, "bt_citation"):
-        records = Path(app.config.belarus_trade_records_dir or app.srcdir)
-        app.bt_citation = book_citation(records, app.config.language or SOURCE_LANGUAGE)
-    return app.bt_citation
+    return from_settings(app.config)
 
 
 def _citation_in_context(app, pagename, templatename, context, doctree) -> None:
     citation = _citation(app)
     title = app.env.titles[pagename].astext() if pagename in app.env.titles else ""
-    context["bt_citation_meta"] = meta_tags(citation, title, pagename + app.builder.out_suffix)
+    context["bt_citation_meta"] = meta_tags(citation, title, context.get("pageurl") or "")
 
 
 class HowToCite(SphinxDirective):
@@ -210,8 +191,8 @@ PAGES = PageInputs(ENV_KEY, _citation)
 
 
 def setup(app):
-    if "belarus_trade_records_dir" not in app.config:
-        app.add_config_value("belarus_trade_records_dir", "", "env")
+    if EDITION_SETTING not in app.config:  # the What changed extension sets it
+        app.add_config_value(EDITION_SETTING, {}, "html")
     app.add_directive("how-to-cite", HowToCite)
     app.connect("html-page-context", _citation_in_context)
     PAGES.connect(app)

@@ -33,6 +33,7 @@ from belarus_trade.data.manifest import FILE_NAME, ISO_DATE, NAME, SHA256, DataE
 from belarus_trade.data.publishers.client import LIMITS
 from belarus_trade.data.validation import validate_file, validate_package
 from belarus_trade.publish.sentences import numbers_in_markdown
+from belarus_trade.site.book_citation import edition_setting
 from belarus_trade.site.past_editions import ARCHIVE_NAME, archive_pages
 
 EDITIONS_DIR = "editions"  # inside the book folder, so the site stamp covers it
@@ -283,6 +284,13 @@ def last_edition(book_dir: Path = BOOK_DIR, data_dir: Path | None = None) -> tup
     if not published:
         return None, False
     return published[-1], same_content(current_record(book_dir, data_dir), published[-1])
+
+
+def edition_of_build(book_dir: Path = BOOK_DIR, data_dir: Path | None = None) -> dict:
+    """What this build's pages cite (`site.book_citation.EDITION_SETTING`): the last edition, whether
+    the pages are it, and their data snapshot."""
+    record, this_build = last_edition(book_dir, data_dir)
+    return edition_setting(record, this_build, snapshot_id(resolve_data_dir(data_dir))["hash"])
 
 
 def changes_to_show(book_dir: Path = BOOK_DIR, data_dir: Path | None = None) -> EditionChanges | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import posixpath
 from pathlib import Path
 
 from docutils import nodes
@@ -33,9 +34,10 @@ from belarus_trade.build.book import chapters
 from belarus_trade.data.changes import TOP, ResourceChanges, Revision, format_absolute, format_relative, format_value
 from belarus_trade.data.manifest import DataError, resolve_data_dir
 from belarus_trade.i18n import N_, SOURCE_LANGUAGE, current, date, ngettext, tr, use
-from belarus_trade.publish.editions import EditionChanges, ResourceRevision, changes_to_show, editions_dir, last_edition
-from belarus_trade.site.citation_panel import EDITION_SETTING, edition_setting
+from belarus_trade.publish.editions import EditionChanges, ResourceRevision, changes_to_show, edition_of_build, editions_dir
+from belarus_trade.site.book_citation import EDITION_SETTING
 from belarus_trade.site.page_inputs import PageInputs
+from belarus_trade.site.past_editions import SITE_FOLDER, kept_editions
 
 ENV_KEY = "belarus_trade_what_changed"  # {docname: digest of what the page compared}
 
@@ -120,7 +122,10 @@ class WhatChanged(SphinxDirective):
                 "{count} numbers in the text moved. The editions record the English text of the book, so they are listed, "
                 "with their sentences, on the English version of this page.", len(shown.moved)).format(count=len(shown.moved))))
         elif shown.moved:
-            rows = [[self._chapter(m.chapter), _recorded(m.old), _recorded(m.new), _recorded(m.sentence)] for m in shown.moved]
+            kept = kept_editions(editions_dir(records_dir(self.env.srcdir, self.config)))
+            old_edition = shown.old["edition"] if shown.old["edition"] in kept else None
+            rows = [[self._chapter(m.chapter), self._on_page(m.old, m.chapter, old_edition), self._on_page(m.new, m.chapter),
+                     _recorded(m.sentence)] for m in shown.moved]
             body.append(_table(_t("numbers_caption"), _t("numbers_header"), rows, ("bt-changes-sentences",)))
         else:
             body.append(_paragraph(_t("numbers_none")))
@@ -129,6 +134,17 @@ class WhatChanged(SphinxDirective):
                                              "Text edits added {count} numbers and took out {removed}.",
                                              shown.numbers_added).format(count=shown.numbers_added, removed=shown.numbers_removed)))
         return body
+
+    def _on_page(self, number: str, chapter: str, edition: int | None = None) -> nodes.Node:
+        """The number (as the English text recorded it: only the source-language page lists them) as a
+        link to the page that shows it: the chapter as it is now, or as `edition` published it (its
+        kept pages, `site.past_editions`); plain text when the site has no such page."""
+        if f"chapters/{chapter}" not in self.env.found_docs:
+            return nodes.Text(number)
+        page = f"chapters/{chapter}{self.config.html_file_suffix or '.html'}"
+        if edition is not None:
+            page = f"{SITE_FOLDER}/{edition}/{page}"
+        return nodes.reference(number, number, refuri=posixpath.relpath(page, posixpath.dirname(self.env.docname) or "."))
 
     def _chapter(self, chapter: str) -> nodes.Node:
         """A link to the chapter, titled as it is; plain text if the book no longer has it."""
@@ -251,9 +267,10 @@ def _row(cells: list) -> nodes.row:
 
 
 def inputs_digest(book_dir: Path, data_dir: Path) -> str:
-    """What the page compares: the published records, the data files, the table of contents and
-    the executed chapters (their sentences and stored numbers)."""
-    files = [*sorted(editions_dir(book_dir).glob("*.json")), *sorted(p for p in data_dir.iterdir() if p.is_file()),
+    """What the page compares: the published records and the kept pages it links, the data files,
+    the table of contents and the executed chapters (their sentences and stored numbers)."""
+    kept = editions_dir(book_dir)
+    files = [*sorted(kept.glob("*.json")), *kept_editions(kept).values(), *sorted(p for p in data_dir.iterdir() if p.is_file()),
              book_dir / "_toc.yml", *(chapter.path for chapter in chapters(book_dir))]
     digest = hashlib.sha256()
     for path in files:
@@ -275,15 +292,15 @@ def _use_language(app, config) -> None:
 
 
 def _edition_of_this_build(app, config) -> None:
-    """The edition the site's citations name (`citation_panel.EDITION_SETTING`): set before the
+    """The edition the site's citations name (`book_citation.EDITION_SETTING`): set before the
     builder starts, so pages are written again when it changes. A record that cannot be read fails
     the render, as it fails this page."""
     try:
-        record, this_build = last_edition(records_dir(app.srcdir, config), resolve_data_dir(config.belarus_trade_data_dir or None))
+        setting = edition_of_build(records_dir(app.srcdir, config), resolve_data_dir(config.belarus_trade_data_dir or None))
     except (BuildError, DataError) as error:
         logging.getLogger(__name__).warning(f"citations: {error}")
-        record, this_build = None, False
-    setattr(config, EDITION_SETTING, edition_setting(record, this_build))
+        setting = {}
+    setattr(config, EDITION_SETTING, setting)
 
 
 def setup(app):

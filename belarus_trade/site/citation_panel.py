@@ -4,13 +4,13 @@ drawn and its Vega-Lite spec; the chapter's notebook).
 
 It is added when Sphinx writes a page (`doctree-resolved`), not by the chart policy, so the
 notebooks stay as they are and a citation names the edition of this render: the publish stage's
-What changed extension sets `EDITION_SETTING` (only it can tell whether this build is the last
+What changed extension sets `book_citation.EDITION_SETTING` (only it can tell whether this build is the last
 published edition). What it says of a figure is what the page already holds (`figure_parts`);
 its links lead to files of the site, which the page never fetches. The permalink is the chart
 policy's own `bt-<key>` id: it names the figure by its key, so it survives a renumbering.
 
-`book_citation` (the book's title, authors and edition in the page's language) is shared with the
-book's other citation texts.
+The book's part of a citation (title, authors, edition) is `book_citation`'s, shared with the
+book's other citation forms.
 """
 from __future__ import annotations
 
@@ -22,11 +22,8 @@ from docutils import nodes
 
 from belarus_trade import BUILD_DIR, i18n
 from belarus_trade.i18n import N_, tr
+from belarus_trade.site.book_citation import EDITION_SETTING, BookCitation, from_settings
 from belarus_trade.site.figure_parts import StoredFigure, caption_label, caption_title, figure_files, png_cache_dir, read_stored_figure
-
-# {"edition": 2, "date": "2026-12-07", "this_build": True}: the last published edition and whether
-# this build is it; {} before the first edition.
-EDITION_SETTING = "belarus_trade_edition"
 
 TEXT = {
     "summary": N_("Cite or download {label}"),
@@ -35,9 +32,6 @@ TEXT = {
     "download": N_("Download:"),
     "citation": N_("{authors}. {book}, {edition}. {label}: {caption}. Data retrieved {retrieved}."),
     "citation_untitled": N_("{authors}. {book}, {edition}. {label}. Data retrieved {retrieved}."),
-    "edition": N_("edition {number} of {date}"),
-    "unpublished": N_("not yet published"),
-    "unpublished_after": N_("an unpublished build after edition {number} of {date}"),
     "csv": N_("The data (CSV)"),
     "svg": N_("The image as drawn (SVG)"),
     "png": N_("The image as drawn (PNG, at twice its size)"),
@@ -56,35 +50,6 @@ def _t(key: str) -> str:
 
 
 # --- the book ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class BookCitation:
-    """The book as a citation names it, in the page's language."""
-
-    title: str
-    authors: str
-    edition: int | None = None  # the last published edition
-    edition_date: str | None = None
-    this_build: bool = False  # whether the pages are that edition
-
-    def edition_text(self) -> str:
-        if self.edition is None:
-            return _t("unpublished")
-        words = _t("edition" if self.this_build else "unpublished_after")
-        return words.format(number=self.edition, date=i18n.date(self.edition_date))
-
-
-def edition_setting(record: dict | None, this_build: bool) -> dict:
-    """`EDITION_SETTING`'s value for the last published edition's record (None: none yet)."""
-    return {} if record is None else {"edition": record["edition"], "date": record["date"], "this_build": this_build}
-
-
-def book_citation(config) -> BookCitation:
-    """From a render's settings: the title and authors `_config.yml` gives (in the page's language:
-    `site.language` translates them) and the edition `EDITION_SETTING` holds."""
-    edition = getattr(config, EDITION_SETTING, None) or {}
-    return BookCitation(config.html_title, config.author, edition.get("edition"), edition.get("date"), bool(edition.get("this_build")))
-
 
 # --- the panel ---------------------------------------------------------------------------------
 
@@ -168,7 +133,7 @@ def panel(figure: StoredFigure, label: str, title: list[nodes.Node], book: BookC
 
 def citation(book: BookCitation, label: str, title: list[nodes.Node], retrieved: str) -> list[nodes.Node]:
     """The figure's citation in the page's language; its caption's title kept as the caption's nodes."""
-    values = {"authors": book.authors, "book": book.title, "edition": book.edition_text(),
+    values = {"authors": book.author, "book": book.title, "edition": book.edition_text(),
               "label": i18n.cross_reference(label, ""), "retrieved": retrieved}
     if not title:
         return [nodes.Text(_t("citation_untitled").format(**values))]
@@ -192,7 +157,7 @@ def _add_panels(app, doctree, docname) -> None:
     """After each captioned figure or table of the chart policy, as the page is written."""
     if app.builder.format != "html":  # the gettext builder resolves doctrees too: nothing to extract here
         return
-    book, outdir = book_citation(app.config), Path(app.outdir)
+    book, outdir = from_settings(app.config), Path(app.outdir)
     cache_dir = png_cache_dir(Path(app.config.belarus_trade_build_dir or BUILD_DIR))
     place = PanelPlace(docname, posixpath.basename(app.builder.get_target_uri(docname)), _notebook(app, docname),
                        posixpath.basename(docname))

@@ -29,11 +29,15 @@ TOGGLE_LABEL = N_("Toggle hidden content")  # the aria-label of myst-nb's toggle
 
 def _use_language(app, config) -> None:
     """The render's language for the text this extension writes, and the book's title, author, search
-    prompt and myst-nb's folded-cell labels in it (myst-nb reads its settings later, when the builder starts)."""
+    prompt and myst-nb's folded-cell labels in it (myst-nb reads its settings later, when the builder
+    starts); a translated site's address, when the book has one, is its folder of the source site's."""
     i18n.use(config.language or i18n.SOURCE_LANGUAGE)
     for name in ("html_title", "project", "author"):
         if getattr(config, name, None):
             setattr(config, name, tr(getattr(config, name)))
+    if config.html_baseurl:  # ends in "/", or Sphinx's urljoin would drop its last folder from every page's address
+        translated = i18n.current() != i18n.SOURCE_LANGUAGE
+        config.html_baseurl = config.html_baseurl.rstrip("/") + "/" + (f"{i18n.current()}/" if translated else "")
     if i18n.current() != i18n.SOURCE_LANGUAGE:
         for name, label in CODE_PROMPTS.items():
             setattr(config, name, tr(label))

@@ -20,11 +20,12 @@ from hostile import HOSTILE
 
 from belarus_trade import BOOK_DIR, DATA_DIR, i18n
 from belarus_trade.data.loading import load
+from belarus_trade.data.manifest import snapshot_id
 from belarus_trade.data.snapshot import record
 from belarus_trade.i18n import tr
 from belarus_trade.publish import editions, what_changed
 from belarus_trade.publish.what_changed import TEXT
-from belarus_trade.site.citation_panel import EDITION_SETTING
+from belarus_trade.site.book_citation import EDITION_SETTING
 
 MOVED_EXPRESSION = "i18n.number(russia_exports[1], 1)"  # the introduction's "to 65.2%"
 INTRODUCTION_SENTENCE = "From 2012 to 2024, Russia's share of Belarus's goods exports went from 35.4% to 65.2%"
@@ -164,10 +165,11 @@ def test_the_citations_are_told_which_edition_this_build_is(page_project, caplog
         what_changed._edition_of_this_build(app, config)
         return getattr(config, EDITION_SETTING)
 
-    assert setting() == {"edition": 1, "date": "2026-11-27", "this_build": True}
+    snapshot = snapshot_id(data)["hash"]
+    assert setting() == {"edition": 1, "date": "2026-11-27", "this_build": True, "snapshot": snapshot}
     publish_older_edition(book, data)
     (editions.editions_dir(book) / editions.RECORD_NAME.format(2)).unlink()
-    assert setting() == {"edition": 1, "date": "2026-06-02", "this_build": False}
+    assert setting() == {"edition": 1, "date": "2026-06-02", "this_build": False, "snapshot": snapshot}, "the pages' snapshot, not the edition's"
     (editions.editions_dir(book) / editions.RECORD_NAME.format(1)).write_text("{", encoding="utf-8")
     assert setting() == {}
     assert "citations: editions/edition-001.json" in caplog.text

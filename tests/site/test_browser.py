@@ -33,7 +33,6 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-import yaml
 from visits import (
     ALL_PAGES,
     BUNDLE,
@@ -616,16 +615,13 @@ def test_a_cite_panels_permalink_leads_to_its_figure(page_facts, path):
 
 def expected_book(language: str):
     """The book as a citation in `language` names it: `_config.yml`'s title and author, the edition of this build."""
-    from belarus_trade import BOOK_DIR, i18n
-    from belarus_trade.publish.editions import last_edition
-    from belarus_trade.site.citation_panel import BookCitation
+    from belarus_trade import i18n
+    from belarus_trade.publish.citation import book_citation
+    from belarus_trade.publish.editions import edition_of_build
 
-    config = yaml.safe_load((BOOK_DIR / "_config.yml").read_text(encoding="utf-8"))
-    record, this_build = last_edition()
+    book = book_citation(language=language, edition=edition_of_build())
     with i18n.speaking(language):
-        book = BookCitation(i18n.tr(config["title"]), i18n.tr(config["author"]),
-                            record and record["edition"], record and record["date"], this_build)
-        return book.title, book.authors, book.edition_text()
+        return book.title, book.author, book.edition_text()
 
 
 @pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
@@ -690,3 +686,23 @@ def test_a_cite_panels_files_are_what_they_say(page_facts, built_site, path):
         assert png[:8] == PNG_SIGNATURE and struct.unpack(">II", png[16:24]) == (2 * width, 2 * height), owner
         assert 10_000 < len(png) < 2_000_000, f"{owner}: a PNG of {len(png)} bytes"
     assert facts.cite_files_fetched == [], "a panel's file was fetched before it was clicked"
+
+
+@pytest.mark.parametrize("path", in_languages(["chapters/union_state.html"]))
+def test_a_cite_panels_downloads_save_as_their_names_in_the_browser(open_page, built_site, path):
+    """What a reader gets by clicking: each of the first chart's downloads, opened by keyboard and
+    clicked, saves under the name the panel gives it, byte for byte the site's file (the tour proves
+    what each file holds, on every page; this proves the browser saves it, on one chapter)."""
+    page = open_page(path).page
+    panel = page.locator("details.bt-cite:has(a[download$='.svg'])").first
+    panel.locator("summary").focus()
+    page.keyboard.press("Enter")
+    links = panel.locator("a[download]")
+    assert links.count() == len(CHART_FILES)
+    for index in range(links.count()):
+        link = links.nth(index)
+        with page.expect_download() as saving:
+            link.click()
+        saved = saving.value
+        assert saved.failure() is None and saved.suggested_filename == link.get_attribute("download")
+        assert Path(saved.path()).read_bytes() == (built_site / resolve(path, link.get_attribute("href"))).read_bytes(), saved.suggested_filename

@@ -4,7 +4,6 @@ test_figure_parts.py's; the panels on the built pages, opened in a browser, are 
 from __future__ import annotations
 
 import html.parser
-import types
 
 import pytest
 from docutils import nodes
@@ -15,10 +14,11 @@ from docutils.writers.html5_polyglot import HTMLTranslator, Writer
 
 from belarus_trade import i18n
 from belarus_trade.site import citation_panel
-from belarus_trade.site.citation_panel import BookCitation, PanelPlace, book_citation, citation, edition_setting, panel
+from belarus_trade.site.book_citation import BookCitation
+from belarus_trade.site.citation_panel import PanelPlace, citation, panel
 from belarus_trade.site.figure_parts import StoredFigure
 
-BOOK = BookCitation("A living book", "The contributors", 2, "2026-12-07", this_build=True)
+BOOK = BookCitation("A living book", "The contributors", edition=2, date="2026-12-07", this_build=True)
 
 
 @pytest.fixture
@@ -28,22 +28,6 @@ def russian():
 
 
 # --- the citation -------------------------------------------------------------------------------
-
-def test_the_edition_named_is_this_builds_or_says_it_is_none():
-    assert BOOK.edition_text() == "edition 2 of 2026-12-07"
-    assert BookCitation("T", "A", 2, "2026-12-07", this_build=False).edition_text() == "an unpublished build after edition 2 of 2026-12-07"
-    assert BookCitation("T", "A").edition_text() == "not yet published"
-
-
-def test_the_edition_setting_carries_the_last_record():
-    record = {"edition": 3, "date": "2027-01-05", "numbers": [], "resources": {}}
-    assert edition_setting(record, True) == {"edition": 3, "date": "2027-01-05", "this_build": True}
-    assert edition_setting(None, False) == {}
-    config = types.SimpleNamespace(html_title="Title", author="Authors", **{citation_panel.EDITION_SETTING: edition_setting(record, False)})
-    assert book_citation(config) == BookCitation("Title", "Authors", 3, "2027-01-05", False)
-    config = types.SimpleNamespace(html_title="Title", author="Authors", **{citation_panel.EDITION_SETTING: {}})
-    assert book_citation(config).edition_text() == "not yet published"
-
 
 def test_a_citation_in_english():
     title = [nodes.Text("Trade, billion USD")]
@@ -58,7 +42,6 @@ def test_a_citation_in_russian_is_ordered_as_gost_orders_it(russian):
     text = nodes.paragraph("", "", *citation(BOOK, "Figure 3c", title, "22.11.2026")).astext()
     assert text == ("A living book / The contributors. – Изд. 2 от 07.12.2026. – Рис.\u00a03c. Торговля, млрд долл. США. "
                     "– Данные получены 22.11.2026.")
-    assert BookCitation("T", "A").edition_text() == "Издание ещё не опубликовано"
 
 
 # --- the panel's HTML ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import tarfile
 from pathlib import Path, PurePosixPath
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from belarus_trade.build.pipeline import build
@@ -60,8 +61,13 @@ def test_an_archive_is_checked_before_anything_is_written(tmp_path, members, edi
 
 def test_a_published_edition_is_readable_after_the_next_one(small_book):
     """Publish edition 1 of a small book and keep its pages; publish edition 2: the site shows
-    edition 1 under editions/1/, every page with its banner, every shared file it loads found."""
+    edition 1 under editions/1/, every page with its banner, every shared file it loads found; the
+    What changed page links each moved number to the page that showed it and the page that shows it.
+    The book has an address (html.baseurl): each page names its own, canonical, in each language."""
     book, data = small_book("what_changed", "how_to_cite", "bibliography")
+    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
+    config.setdefault("html", {})["baseurl"] = "https://example.org/belarus-trade"  # no final "/": the site adds it
+    (book / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     for record in editions.editions_dir(book).glob(editions.RECORD_GLOB):
         record.unlink()
     quiet = lambda message: None  # noqa: E731
@@ -93,3 +99,20 @@ def test_a_published_edition_is_readable_after_the_next_one(small_book):
     cited = BeautifulSoup((earlier / "how_to_cite.html").read_text(encoding="utf-8"), "html.parser")
     assert f"edition = {{{first['edition']}}}" in cited.get_text() and second["edition"] == 2
     assert "Издание 1 от" in (earlier / "ru" / "index.html").read_text(encoding="utf-8"), "the banner in Russian"
+
+    moved = BeautifulSoup((site / "what_changed.html").read_text(encoding="utf-8"), "html.parser").select("table.bt-changes-sentences tbody tr")
+    chapter = changed["numbers"][0]["chapter"]
+    assert moved, "the number changed in edition 1's record is listed as moved"
+    old, new = (moved[0].find_all("td")[column].a for column in (1, 2))
+    assert (old.get_text(), new.get_text()) == ("1999", first["numbers"][0]["shown"])
+    assert (site / old["href"]).resolve() == earlier / "chapters" / f"{chapter}.html"
+    assert (site / new["href"]).resolve() == site / "chapters" / f"{chapter}.html"
+
+    for folder in ("", "ru/"):
+        for page in ("what_changed.html", f"chapters/{chapter}.html", "how_to_cite.html"):
+            head = BeautifulSoup((site / folder / page).read_text(encoding="utf-8"), "html.parser").head
+            address = f"https://example.org/belarus-trade/{folder}{page}"
+            assert head.select_one("link[rel=canonical]")["href"] == address, page
+            assert head.select_one("meta[name=citation_public_url]")["content"] == address, page
+        cited = BeautifulSoup((site / folder / "how_to_cite.html").read_text(encoding="utf-8"), "html.parser")
+        assert f"url = {{https://example.org/belarus-trade/{folder}}}" in cited.get_text()
