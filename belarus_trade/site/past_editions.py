@@ -7,6 +7,11 @@ unpacks every kept edition into the site's `editions/N/`, points its pages at th
 this is, as published, with a link to the same page as it is now. The archives are input like the records: members are
 checked (plain files, relative paths inside the folder, a count and size limit) before anything is
 written.
+
+An archive may carry its own shared files: editions 1 and 2, published before pages were kept, were
+rebuilt later from the commits that published them, and their pages need the scripts and styles
+they were published with (`archive_pages(..., with_shared=True)`). A language's pages whose archive
+holds that language's `_static/` (`_static/`, `ru/_static/`) keep their links to it.
 """
 from __future__ import annotations
 
@@ -24,8 +29,9 @@ ARCHIVE_NAME = "site-{:03d}.tar.gz"
 ARCHIVE_PATTERN = re.compile(r"site-(\d{3})\.tar\.gz")
 SITE_FOLDER = "editions"  # in the built site: editions/N/
 # What an archive leaves out of a built site: the styles and scripts every page shares (the
-# current site's serve the kept pages) and the earlier editions themselves.
-LEFT_OUT = ("_static", SITE_FOLDER, ".buildinfo")
+# current site's serve the kept pages; SHARED) and the earlier editions themselves.
+SHARED = "_static"
+LEFT_OUT = (SHARED, SITE_FOLDER, ".buildinfo")
 EDITION_FILE = "edition.json"  # in an archive: {"edition": N, "date": "YYYY-MM-DD"}, not a page of the site
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_MEMBERS, MAX_BYTES = 5_000, 64 * 1024 * 1024
@@ -50,16 +56,25 @@ def _edition_of(archive: Path, tar: tarfile.TarFile) -> tuple[int, str]:
     return number, edition_date
 
 
-def archive_pages(site: Path, number: int, edition_date: str) -> bytes:
-    """The kept pages of a built `site` of edition `number`: the same bytes for the same pages."""
+def archive_pages(site: Path, number: int, edition_date: str, with_shared: bool = False) -> bytes:
+    """The kept pages of a built `site` of edition `number`: the same bytes for the same pages.
+    `with_shared`: with each language's `_static/` too, for pages that cannot use the current
+    site's (an edition rebuilt from an older commit)."""
+    left_out = tuple(name for name in LEFT_OUT if not (with_shared and name == SHARED))
     files = {path.relative_to(site).as_posix(): path.read_bytes()
-             for path in site.rglob("*") if path.is_file() and not _left_out(path.relative_to(site))}
+             for path in site.rglob("*") if path.is_file() and not _left_out(path.relative_to(site), left_out)}
     return reproducible_tar({EDITION_FILE: json.dumps({"edition": number, "date": edition_date}).encode(), **files})
 
 
-def _left_out(relative: Path) -> bool:
+def _left_out(relative: Path, left_out: tuple[str, ...] = LEFT_OUT) -> bool:
     parts = relative.parts[1:] if relative.parts[:1] == ("ru",) else relative.parts
-    return bool(parts) and parts[0] in LEFT_OUT
+    return bool(parts) and parts[0] in left_out
+
+
+def _own_shared(relative: PurePosixPath, folders: dict[str, str]) -> PurePosixPath:
+    """Where the shared files of the language whose folder holds `relative` are (`ru/_static` for `ru/...`)."""
+    translated = len(relative.parts) > 1 and f"{relative.parts[0]}/" in folders.values()
+    return PurePosixPath(relative.parts[0], SHARED) if translated else PurePosixPath(SHARED)
 
 
 def kept_editions(editions_dir: Path) -> dict[int, Path]:
@@ -73,8 +88,9 @@ def kept_editions(editions_dir: Path) -> dict[int, Path]:
 
 
 def unpack(archive: Path, site: Path, folders: dict[str, str]) -> list[Path]:
-    """The archive's pages into the site's `editions/N/`, each pointed at the current site's shared
-    files and opened by the banner in its language (`folders`: language -> its folder in the site)."""
+    """The archive's pages into the site's `editions/N/`, each opened by the banner in its language
+    (`folders`: language -> its folder in the site) and pointed at the current site's shared files,
+    unless the archive holds its language's own `_static/`: then its links stay as published."""
     pages = []
     with tarfile.open(archive, mode="r:gz") as tar:
         members = tar.getmembers()
@@ -83,33 +99,42 @@ def unpack(archive: Path, site: Path, folders: dict[str, str]) -> list[Path]:
         number, edition_date = _edition_of(archive, tar)
         target = site / SITE_FOLDER / str(number)
         for member in members:
-            if member.name == EDITION_FILE:
-                continue
             relative = PurePosixPath(member.name)
             if not member.isfile() or relative.is_absolute() or ".." in relative.parts or not relative.parts:
                 raise ArchiveError(f"{archive.name}: {member.name!r} is not a file inside the site")
+        carried = {shared for shared, relative in ((_own_shared(PurePosixPath(m.name), folders), PurePosixPath(m.name)) for m in members)
+                   if shared in relative.parents}  # the languages whose archive holds their own _static/
+        for member in members:
+            if member.name == EDITION_FILE:
+                continue
+            relative = PurePosixPath(member.name)
+            shared = _own_shared(relative, folders)
             destination = target.joinpath(*relative.parts)
             destination.parent.mkdir(parents=True, exist_ok=True)
             content = tar.extractfile(member).read()
-            if relative.suffix == ".html":
+            if relative.suffix == ".html" and shared not in relative.parents:  # not the theme's templates in _static/
                 language = next((code for code, folder in folders.items() if folder and relative.parts[0] == folder.strip("/")),
                                 SOURCE_LANGUAGE)
-                content = earlier_page(content.decode("utf-8"), relative, number, edition_date, language).encode("utf-8")
+                content = earlier_page(content.decode("utf-8"), relative, number, edition_date, language,
+                                       own_shared=shared in carried).encode("utf-8")
                 pages.append(destination)
             destination.write_bytes(content)
     return pages
 
 
-def earlier_page(page: str, relative: PurePosixPath, number: int, edition_date: str, language: str) -> str:
+def earlier_page(page: str, relative: PurePosixPath, number: int, edition_date: str, language: str,
+                 own_shared: bool = False) -> str:
     """A kept page (at `relative` in its edition) as it is shown now, under `editions/N/`: its links
-    to the shared files lead to the current site's, and its article opens with the banner."""
+    to the shared files lead to the current site's (to its edition's own when `own_shared`), and its
+    article opens with the banner."""
     to_site_root = "../" * (len(relative.parts) - 1 + 2)  # out of the page's folder, then out of editions/N/
 
     def shared(match) -> str:
         resolved = posixpath.normpath(posixpath.join(str(relative.parent), match[2]))
         return match[1] + to_site_root + resolved + "/"
 
-    page = STATIC_LINK.sub(shared, page)
+    if not own_shared:
+        page = STATIC_LINK.sub(shared, page)
     with speaking(language):
         text, link = tr(BANNER).format(number=number, date=date(edition_date)), tr(CURRENT)
     banner = (f'<div class="bt-earlier-edition" role="note"><p>{html.escape(text)} '
