@@ -36,6 +36,7 @@ EDITION_FILE = "edition.json"  # in an archive: {"edition": N, "date": "YYYY-MM-
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_MEMBERS, MAX_BYTES = 5_000, 64 * 1024 * 1024
 STATIC_LINK = re.compile(r'((?:href|src|data-bundle)=")((?:\.\./)*_static/)')
+PAGE_LINK = re.compile(r'(\bhref=")([^"#?:]+\.html)')  # a relative link to a page (its anchor stays after it)
 ARTICLE_START = re.compile(r"<article\b[^>]*>")
 BANNER = N_("Edition {number} of {date}, as it was published.")
 CURRENT = N_("This page as it is now")
@@ -102,6 +103,7 @@ def unpack(archive: Path, site: Path, folders: dict[str, str]) -> list[Path]:
             relative = PurePosixPath(member.name)
             if not member.isfile() or relative.is_absolute() or ".." in relative.parts or not relative.parts:
                 raise ArchiveError(f"{archive.name}: {member.name!r} is not a file inside the site")
+        absent = tuple(folder for folder in folders.values() if folder and not any(m.name.startswith(folder) for m in members))
         carried = {shared for shared, relative in ((_own_shared(PurePosixPath(m.name), folders), PurePosixPath(m.name)) for m in members)
                    if shared in relative.parents}  # the languages whose archive holds their own _static/
         for member in members:
@@ -116,18 +118,25 @@ def unpack(archive: Path, site: Path, folders: dict[str, str]) -> list[Path]:
                 language = next((code for code, folder in folders.items() if folder and relative.parts[0] == folder.strip("/")),
                                 SOURCE_LANGUAGE)
                 content = earlier_page(content.decode("utf-8"), relative, number, edition_date, language,
-                                       own_shared=shared in carried).encode("utf-8")
+                                       own_shared=shared in carried, absent=absent).encode("utf-8")
                 pages.append(destination)
             destination.write_bytes(content)
     return pages
 
 
 def earlier_page(page: str, relative: PurePosixPath, number: int, edition_date: str, language: str,
-                 own_shared: bool = False) -> str:
+                 own_shared: bool = False, absent: tuple[str, ...] = ()) -> str:
     """A kept page (at `relative` in its edition) as it is shown now, under `editions/N/`: its links
-    to the shared files lead to the current site's (to its edition's own when `own_shared`), and its
-    article opens with the banner."""
+    to the shared files lead to the current site's (to its edition's own when `own_shared`), its
+    links into a language folder the edition did not keep (`absent`, "ru/") to that language's page
+    as it is now, and its article opens with the banner."""
     to_site_root = "../" * (len(relative.parts) - 1 + 2)  # out of the page's folder, then out of editions/N/
+
+    def current_page(match) -> str:
+        resolved = posixpath.normpath(posixpath.join(str(relative.parent), html.unescape(match[2])))
+        if not any(resolved.startswith(folder) for folder in absent):
+            return match[0]
+        return match[1] + html.escape(to_site_root + resolved)
 
     def shared(match) -> str:
         resolved = posixpath.normpath(posixpath.join(str(relative.parent), match[2]))
@@ -135,6 +144,8 @@ def earlier_page(page: str, relative: PurePosixPath, number: int, edition_date: 
 
     if not own_shared:
         page = STATIC_LINK.sub(shared, page)
+    if absent:
+        page = PAGE_LINK.sub(current_page, page)
     with speaking(language):
         text, link = tr(BANNER).format(number=number, date=date(edition_date)), tr(CURRENT)
     banner = (f'<div class="bt-earlier-edition" role="note"><p>{html.escape(text)} '
