@@ -54,7 +54,7 @@ def book_citation(book_dir: Path = BOOK_DIR, language: str = SOURCE_LANGUAGE, ed
         editions = read_editions(book_dir)
         edition = edition_setting(editions[-1], True) if editions else {}
     with speaking(language):  # messages of code.po (site.language translates them too)
-        title, author = tr(config["title"]), tr(config["author"])
+        title, author = (tr(config[key]) for key in ("title", "author"))
     settings = SimpleNamespace(html_title=title, author=author, language=language, copyright=config.get("copyright", ""),
                                html_baseurl=str((config.get("html") or {}).get("baseurl") or ""), **{EDITION_SETTING: edition})
     return from_settings(settings)

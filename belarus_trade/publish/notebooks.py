@@ -9,6 +9,10 @@ catalogue is replaced by its translation, in place, keeping the Markdown around 
 markers, directive fences and options, code). The messages are exactly those Sphinx extracts
 (the inline source with its line breaks as spaces), so a notebook is translated exactly when
 its page is.
+
+As a Sphinx extension, it gives a translated site the same notebooks: the copy of each chapter
+in the site's `_sources/` (what the page's download button and each figure's "Cite or download"
+panel offer) is the translated notebook, not the executed one whose Markdown is English.
 """
 from __future__ import annotations
 
@@ -20,9 +24,11 @@ from pathlib import Path
 from belarus_trade import BOOK_DIR, DATA_DIR, PROJECT_ROOT, i18n
 from belarus_trade.build import BuildError
 from belarus_trade.build.book import Chapter, chapters, executed_copy
+from belarus_trade.build.files import write_atomically
 from belarus_trade.chapters.prose import CODE_DIRECTIVES, OPTION_LINE, TRANSLATION_KEY, inline_expressions, markdown_parser
 from belarus_trade.i18n import LOCALE_DIR, cross_reference
 from belarus_trade.publish.owned import Written, write_owned
+from belarus_trade.site.citation_panel import source_copy
 
 REFERENCE = re.compile(r"\{ref\}`([^`<]+?) <([^`>]+)>`")  # {ref}`Figure 3c <fig-3c>`
 DIRECTIVE_INFO = re.compile(r"^(\{[\w:-]+\})\s*(.*)$")  # "{exercise} Title"
@@ -174,3 +180,23 @@ def with_data_dir(notebook: dict, data_dir: str) -> dict:
 
 def relative_data_dir(notebook_dir: Path, data_dir: Path) -> str:
     return Path(os.path.relpath(data_dir.resolve(), notebook_dir.resolve())).as_posix()
+
+
+def _translated_sources(app, exception) -> None:
+    """After a translated render: each chapter's copy in the site's `_sources/`, translated."""
+    language = app.config.language or i18n.SOURCE_LANGUAGE
+    if exception or language == i18n.SOURCE_LANGUAGE:
+        return
+    book_dir = Path(app.config.belarus_trade_records_dir or app.srcdir)  # the source-language book: its catalogues and runs
+    for chapter in chapters(book_dir):
+        copy = source_copy(app, chapter.path.relative_to(book_dir).with_suffix("").as_posix())
+        if copy and (Path(app.outdir) / copy).is_file():
+            notebook = translated_notebook(chapter, language, book_dir)
+            write_atomically(Path(app.outdir) / copy, json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+
+
+def setup(app):
+    if "belarus_trade_records_dir" not in app.config:
+        app.add_config_value("belarus_trade_records_dir", "", "env")
+    app.connect("build-finished", _translated_sources)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

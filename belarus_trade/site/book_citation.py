@@ -51,9 +51,14 @@ class BookCitation:
     def edition_text(self) -> str:
         """"edition 2 of 2026-12-07", or what the pages are when they are not an edition, in the current language."""
         if self.edition is None:
-            return tr(TEXT["unpublished"])
-        words = tr(TEXT["edition"] if self.this_build else TEXT["unpublished_after"])
-        return words.format(number=self.edition, date=i18n.date(self.date))
+            return _t("unpublished")
+        return _t("edition" if self.this_build else "unpublished_after").format(number=self.edition, date=i18n.date(self.date))
+
+
+def _t(key: str) -> str:
+    """`TEXT[key]` in the current language."""
+    message = TEXT[key]
+    return tr(message)
 
 
 def edition_setting(record: dict | None, this_build: bool, snapshot: str | None = None) -> dict:

@@ -36,11 +36,8 @@ TEXT = {
     "svg": N_("The image as drawn (SVG)"),
     "png": N_("The image as drawn (PNG, at twice its size)"),
     "spec": N_("The Vega-Lite specification of the chart (JSON)"),
+    # In a translated site, the chapter executed and written in that language (`publish.notebooks`).
     "notebook": N_("The chapter's notebook (Jupyter, .ipynb)"),
-    # The translated book's copy is the chapter as executed in that language, whose Markdown is the
-    # English one (Sphinx translates it when it renders the page; the translated notebook is `make lab-ru`'s).
-    "notebook_translated": N_("The chapter's notebook (Jupyter, .ipynb) as executed for this language: "
-                              "its charts and numbers are in this language, its text in English"),
 }
 
 
@@ -122,7 +119,7 @@ def panel(figure: StoredFigure, label: str, title: list[nodes.Node], book: BookC
     if place.notebook:
         translated = i18n.current() != i18n.SOURCE_LANGUAGE
         suffix = f".{i18n.current()}.ipynb" if translated else ".ipynb"
-        offered.append(("notebook_translated" if translated else "notebook", place.notebook, place.chapter + suffix))
+        offered.append(("notebook", place.notebook, place.chapter + suffix))
     for kind, path, filename in offered:
         words = _t(kind)
         items += nodes.list_item("", nodes.paragraph("", "", download_link(
@@ -141,7 +138,7 @@ def citation(book: BookCitation, label: str, title: list[nodes.Node], retrieved:
     return [nodes.Text(before.format(**values)), *title, nodes.Text(after.format(**values))]
 
 
-def _notebook(app, docname: str) -> str | None:
+def source_copy(app, docname: str) -> str | None:
     """The chapter's source as Sphinx copies it into the site (`_sources/`, as the theme's download
     button links it), if it is a notebook and the site keeps sources."""
     source = Path(app.env.doc2path(docname))
@@ -159,7 +156,7 @@ def _add_panels(app, doctree, docname) -> None:
         return
     book, outdir = from_settings(app.config), Path(app.outdir)
     cache_dir = png_cache_dir(Path(app.config.belarus_trade_build_dir or BUILD_DIR))
-    place = PanelPlace(docname, posixpath.basename(app.builder.get_target_uri(docname)), _notebook(app, docname),
+    place = PanelPlace(docname, posixpath.basename(app.builder.get_target_uri(docname)), source_copy(app, docname),
                        posixpath.basename(docname))
     for figure in list(doctree.findall(nodes.figure)):
         stored = next(filter(None, (read_stored_figure(raw.astext()) for raw in figure.findall(nodes.raw) if raw.get("format") == "html")), None)

@@ -23,7 +23,7 @@ GO = "go"
 # own extensions; then the themes and extensions `_config.yml` adds): about 1.5 s of a render.
 EXTENSIONS = ("jupyter_book.sphinx", "sphinx.builders.html", "sphinx_book_theme", "sphinxcontrib.bibtex", "sphinx_exercise",
               "belarus_trade.site.extension", "belarus_trade.publish.what_changed", "belarus_trade.publish.citation",
-              "belarus_trade.site.gost")
+              "belarus_trade.publish.notebooks", "belarus_trade.site.gost")
 
 
 def render(book_dir: Path, output_dir: Path, doctree_dir: Path, data_dir: Path, fingerprint: str = "",

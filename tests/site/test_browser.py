@@ -54,6 +54,7 @@ from visits import (
     wait_until_laid_out,
 )
 
+from belarus_trade import BOOK_DIR
 from belarus_trade.data.manifest import snapshot_id
 from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE
 
@@ -654,7 +655,7 @@ def spec_strings(value) -> set[str]:
 def test_a_cite_panels_files_are_what_they_say(page_facts, built_site, path):
     """Each download is a file of the site, never fetched by the page: the CSV the source line's link
     holds; the SVG the page shows; a PNG of it at twice its size; the spec the page draws; the
-    chapter's notebook (in a translated book, as executed in its language)."""
+    chapter's notebook (in a translated book, executed and written in its language)."""
     facts = page_facts(path)
     language, chapter = language_of(path), posixpath.splitext(posixpath.basename(path))[0]
     data_links = {item["id"]: item for item in facts.chart_data + facts.table_data}
@@ -674,6 +675,11 @@ def test_a_cite_panels_files_are_what_they_say(page_facts, built_site, path):
         assert notebook["cells"] and files[".ipynb"] == f"{LANGUAGE_FOLDERS[language]}_sources/chapters/{chapter}.ipynb"
         injected = [c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
         assert (f'language = "{language}"' in "".join(injected[0]["source"])) if language != SOURCE_LANGUAGE else not injected
+        if language != SOURCE_LANGUAGE:  # written in the page's language too, not only executed in it: no English prose left
+            english = json.loads((BOOK_DIR / "chapters" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+            prose = [(c["source"], t["source"]) for c, t in zip(english["cells"], notebook["cells"]) if c["cell_type"] == "markdown"]
+            untranslated = [c for c, t in prose if c == t and sum(ch.isalpha() for ch in "".join(c)) > 20]
+            assert notebook["metadata"].get("language") == language and prose and not untranslated, (owner, untranslated[:1])
         if ".svg" not in files:
             continue
         assert files[".svg"] == resolve(path, panel["static_image"]), f"{owner}: not the image the page shows"
