@@ -30,8 +30,10 @@ ENV_KEY = "belarus_trade_how_to_cite"  # {docname: the citation the page was rea
 # The article the book is built on and the policy text beside it (book/references.bib).
 CFF_REFERENCES = [
     {"type": "article", "title": "Контуры торгового взаимодействия России и Беларуси в новой геоэкономической реальности",
-     "authors": [{"name": "Vestnik IE RAN article"}], "journal": "Vestnik Instituta Ekonomiki Rossiiskoi Akademii Nauk",
-     "year": 2025, "issue": "2", "start": "185", "end": "200", "languages": ["ru"]},
+     # The text the book was given does not name the article's author; CFF requires one, so "anonymous", and says why.
+     "authors": [{"name": "anonymous"}], "journal": "Vestnik Instituta Ekonomiki Rossiiskoi Akademii Nauk",
+     "year": 2025, "issue": "2", "start": "185", "end": "200", "languages": ["ru"],
+     "notes": "The author's name is not part of the text the book was given (its PDF's extracted text)."},
     {"type": "article", "title": "Belarus and Russia Advance Economic Integration (Part Two)",
      "authors": [{"family-names": "Preiherman", "given-names": "Yauheni"}], "journal": "Eurasia Daily Monitor",
      "year": 2023, "month": 5},
