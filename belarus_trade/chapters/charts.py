@@ -41,6 +41,11 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#9
 # bt-charts.js draws the same spec at its column's width.
 AUTOSIZE = {"type": "fit-x", "contains": "padding"}
 
+# Two legends below a chart (colour, and the source's shape) one above the other, not side by side:
+# side by side, a long label of the second ran past the image's 600 px and was cut. Vega's legend
+# layout, which Vega-Lite passes on to Vega but Altair's schema does not know, so set in the spec.
+LEGEND_LAYOUT = {"bottom": {"direction": "vertical", "anchor": "start"}}
+
 THEME = {
     "autosize": AUTOSIZE,
     "background": "white",
@@ -147,6 +152,7 @@ class ChartFigure:
             raise TypeError(f"chart '{self.key}' must carry its data as one DataFrame, so the CSV download is exactly what is plotted")
         self.plotted = self.chart.data
         self._spec = self.chart.to_dict()  # validated once; every output below reuses it
+        self._spec.setdefault("config", {}).setdefault("legend", {}).setdefault("layout", LEGEND_LAYOUT)
 
     def spec(self) -> dict:
         return self._spec

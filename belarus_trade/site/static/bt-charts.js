@@ -170,8 +170,7 @@
       var legendLimit = Math.max(120, width - 110);               // the legend starts below the plot, right of the y axis
       var ticks = Math.max(3, Math.floor(width / 60));
       merge(config, {
-        legend: { orient: "bottom", direction: "vertical", columns: 1, labelLimit: legendLimit,
-                  layout: { bottom: { direction: "vertical", anchor: "start" } } },
+        legend: { orient: "bottom", direction: "vertical", columns: 1, labelLimit: legendLimit },  // stacked: the spec's layout
         axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: labelLimit },
         axisX: { labelOverlap: "parity", labelSeparation: 6, labelFlush: true, titleAnchor: "end" },
         axisXQuantitative: { tickCount: ticks },
