@@ -31,6 +31,7 @@ import tempfile
 from pathlib import Path
 
 from belarus_trade import BUILD_DIR, PROJECT_ROOT
+from belarus_trade.site.past_editions import SITE_FOLDER
 from belarus_trade.site.server import serve
 
 LIGHTHOUSE = PROJECT_ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -52,8 +53,10 @@ class AuditError(RuntimeError):
 
 
 def site_pages(site: Path) -> list[str]:
-    """Every HTML page of a built site, the landing page first."""
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if "_static" not in p.parts)
+    """Every HTML page of a built site, the landing page first: the book's own, not the theme's
+    templates in `_static/` nor the earlier editions' pages kept under `editions/` (as published)."""
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                   if "_static" not in p.parts and p.relative_to(site).parts[0] != SITE_FOLDER)
     return sorted(pages, key=lambda page: page != "index.html")
 
 

@@ -150,6 +150,11 @@ def source_copy(app, docname: str) -> str | None:
     return f"_sources/{name}"
 
 
+# docname -> (its first chart's PNG from the site's top, its caption): filled as pages are written,
+# read as each page's <head> is (`html-page-context` follows `doctree-resolved` for one page).
+LEAD_IMAGES: dict[str, tuple[str, str]] = {}
+
+
 def _add_panels(app, doctree, docname) -> None:
     """After each captioned figure or table of the chart policy, as the page is written."""
     if app.builder.format != "html":  # the gettext builder resolves doctrees too: nothing to extract here
@@ -164,8 +169,11 @@ def _add_panels(app, doctree, docname) -> None:
         label = caption_label(caption) if caption is not None else None
         if stored is None or label is None:
             continue
-        box = panel(stored, label, caption_title(caption), book, figure_files(stored, outdir, cache_dir), place)
+        files = figure_files(stored, outdir, cache_dir)
+        box = panel(stored, label, caption_title(caption), book, files, place)
         figure.parent.insert(figure.parent.index(figure) + 1, box)
+        if "png" in files:  # the page's first chart: its link preview's image (`descriptions`)
+            LEAD_IMAGES.setdefault(docname, (files["png"], " ".join(caption.astext().split())))
 
 
 def register(app) -> None:

@@ -6,10 +6,12 @@ to. `templates/layout.html` writes the tags."""
 from __future__ import annotations
 
 import re
+import urllib.parse
 
 from docutils import nodes
 
 from belarus_trade.i18n import N_, SOURCE_LANGUAGE, tr
+from belarus_trade.site.citation_panel import LEAD_IMAGES
 
 DESCRIPTION_MAX = 160  # characters; search engines cut longer descriptions
 MIN_PARAGRAPH = 40  # characters: a shorter paragraph (a date line, "Sources:") does not describe a page
@@ -58,11 +60,19 @@ def has_own_description(doctree) -> bool:
 OPEN_GRAPH_LOCALES = {"en": "en_GB", "ru": "ru_RU"}  # the book's English is British
 
 
-def social_tags(title: str, text: str, book_title: str, language: str) -> list[tuple[str, str]]:
-    """The page's Open Graph properties and Twitter card: what a link preview shows."""
-    return [("og:title", title or book_title), ("og:description", text), ("og:type", "article"),
-            ("og:site_name", book_title), ("og:locale", OPEN_GRAPH_LOCALES.get(language, language)),
-            ("twitter:card", "summary"), ("twitter:title", title or book_title), ("twitter:description", text)]
+def social_tags(title: str, text: str, book_title: str, language: str, page_url: str = "",
+                image_url: str = "", image_alt: str = "") -> list[tuple[str, str]]:
+    """The page's Open Graph properties and Twitter card: what a link preview shows. The page's
+    address and its lead chart's image only when the site has an address (`html.baseurl`): a
+    preview needs absolute URLs."""
+    tags = [("og:title", title or book_title), ("og:description", text), ("og:type", "article"),
+            ("og:site_name", book_title), ("og:locale", OPEN_GRAPH_LOCALES.get(language, language))]
+    tags += [("og:url", page_url)] if page_url else []
+    tags += [("og:image", image_url), ("og:image:alt", image_alt)] if image_url else []
+    tags += [("twitter:card", "summary_large_image" if image_url else "summary"), ("twitter:title", title or book_title),
+             ("twitter:description", text)]
+    tags += [("twitter:image", image_url), ("twitter:image:alt", image_alt)] if image_url else []
+    return tags
 
 
 def _description_in_context(app, pagename, templatename, context, doctree) -> None:
@@ -71,7 +81,12 @@ def _description_in_context(app, pagename, templatename, context, doctree) -> No
         if has_own_description(doctree) else ""
     text = own or description(pagename, doctree, app.config.html_title or "", title)
     context["bt_description"] = "" if own else text  # a front matter's description is written by Sphinx itself
-    context["bt_social"] = social_tags(title, text, app.config.html_title or "", app.config.language or "en")
+    page_url, image_url, image_alt = context.get("pageurl") or "", "", ""
+    if page_url and pagename in LEAD_IMAGES:
+        image, image_alt = LEAD_IMAGES[pagename]
+        image_url = urllib.parse.urljoin(app.config.html_baseurl, image)
+    context["bt_social"] = social_tags(title, text, app.config.html_title or "", app.config.language or "en",
+                                       page_url, image_url, image_alt)
 
 
 def _translated_pages_describe_themselves(app, doctree) -> None:

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from docutils import nodes
 from docutils.core import publish_doctree
 
+from belarus_trade.checks.audit import site_pages
 from belarus_trade.site.descriptions import DESCRIPTION_MAX, OPEN_GRAPH_LOCALES, description, has_own_description, social_tags
 
 BOOK = "Belarus–Russia trade"
@@ -62,12 +63,18 @@ def test_social_tags_preview_the_page():
     assert tags["og:title"] == tags["twitter:title"] == "A chapter" and tags["og:site_name"] == "The book"
     assert tags["og:description"] == tags["twitter:description"] == "Its first paragraph." and tags["og:locale"] == "ru_RU"
     assert dict(social_tags("", "Text.", "The book", "en"))["og:title"] == "The book"
+    assert tags["twitter:card"] == "summary" and "og:image" not in tags and "og:url" not in tags, "no address: no image, no URL"
+    shown = dict(social_tags("A chapter", "Text.", "The book", "en", "https://example.org/b/chapters/a.html",
+                             "https://example.org/b/_images/bt-1.png", "Figure 1. Trade"))
+    assert shown["og:url"] == "https://example.org/b/chapters/a.html" and shown["twitter:card"] == "summary_large_image"
+    assert shown["og:image"] == shown["twitter:image"] == "https://example.org/b/_images/bt-1.png"
+    assert shown["og:image:alt"] == shown["twitter:image:alt"] == "Figure 1. Trade"
 
 
 def test_every_built_page_previews_itself_in_its_language(built_site):
     """A link shared from any page previews that page: its title and description, in the page's
     language (a translated page does not keep an English front-matter description)."""
-    for page in sorted(built_site.rglob("*.html")):
+    for page in (built_site / name for name in site_pages(built_site)):
         if "_static" in page.parts or "_sources" in page.parts or page.name in ("genindex.html", "search.html"):
             continue
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")

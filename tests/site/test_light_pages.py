@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import sphinx
 
+from belarus_trade.checks.audit import site_pages
 from belarus_trade.site import icons, light_pages
 from belarus_trade.site.assets import TEMPLATES_DIR
 from belarus_trade.site.light_pages import BATCHED_TAB_STOP_CHECK, THEME_SCRIPT, THEME_TAB_STOP_CHECK, batched_theme_script, lighter_page
@@ -99,9 +100,7 @@ def test_the_search_page_loads_its_search_tools_deferred():
 
 def test_built_pages_block_on_no_script_and_load_search_tools_only_for_search(built_site):
     script = re.compile(r"<script\b([^>]*)>")
-    for path in sorted(built_site.rglob("*.html")):
-        if "_static" in path.parts:
-            continue
+    for path in (built_site / name for name in site_pages(built_site)):
         page = path.read_text(encoding="utf-8")
         name = path.relative_to(built_site).as_posix()
         blocking = [tag for tag in script.findall(page) if "src=" in tag and not re.search(r"\b(?:defer|async)\b", tag)]

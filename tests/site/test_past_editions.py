@@ -152,7 +152,8 @@ def test_a_published_edition_is_readable_after_the_next_one(small_book):
     """Publish edition 1 of a small book and keep its pages; publish edition 2: the site shows
     edition 1 under editions/1/, every page with its banner, every shared file it loads found; the
     What changed page links each moved number to the page that showed it and the page that shows it.
-    The book has an address (html.baseurl): each page names its own, canonical, in each language."""
+    The book has an address (html.baseurl): each page names its own, canonical, in each language,
+    and a chapter's link preview shows its lead chart."""
     book, data = small_book("what_changed", "how_to_cite", "bibliography")
     config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
     config.setdefault("html", {})["baseurl"] = "https://example.org/belarus-trade"  # no final "/": the site adds it
@@ -205,3 +206,10 @@ def test_a_published_edition_is_readable_after_the_next_one(small_book):
             assert head.select_one("meta[name=citation_public_url]")["content"] == address, page
         cited = BeautifulSoup((site / folder / "how_to_cite.html").read_text(encoding="utf-8"), "html.parser")
         assert f"url = {{https://example.org/belarus-trade/{folder}}}" in cited.get_text()
+        chapter_page = BeautifulSoup((site / folder / "chapters" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser")
+        preview = {meta["property"]: meta["content"] for meta in chapter_page.select("head meta[property]")}
+        image = preview["og:image"].removeprefix("https://example.org/belarus-trade/")
+        first_chart = chapter_page.select_one("figure img")["src"]  # the lead chart's static image, as drawn
+        assert image != preview["og:image"] and (site / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "the lead chart's PNG"
+        assert image.startswith(folder) and preview["og:image:alt"].startswith(chapter_page.select_one("figure figcaption").get_text(" ", strip=True)[:10])
+        assert first_chart and preview["og:url"] == f"https://example.org/belarus-trade/{folder}chapters/{chapter}.html"
