@@ -35,7 +35,7 @@ def _use_language(app, config) -> None:
     for name in ("html_title", "project", "author"):
         if getattr(config, name, None):
             setattr(config, name, tr(getattr(config, name)))
-    if config.html_baseurl:  # ends in "/", or Sphinx's urljoin would drop its last folder from every page's address
+    if getattr(config, "html_baseurl", ""):  # ends in "/", or Sphinx's urljoin would drop its last folder from every page's address
         translated = i18n.current() != i18n.SOURCE_LANGUAGE
         config.html_baseurl = config.html_baseurl.rstrip("/") + "/" + (f"{i18n.current()}/" if translated else "")
     if i18n.current() != i18n.SOURCE_LANGUAGE:

@@ -103,7 +103,7 @@ def test_a_translated_panel_names_its_notebook_for_what_it_is(russian):
     markup = html_of(panel(stored(), "Figure 6c", [], BOOK, {"csv": FILES["csv"]}, PLACE))
     assert "<summary>Цитировать и скачать рис.\u00a06c</summary>" in markup
     assert downloads(markup) == [("fig-6c-ktes.csv", "../_downloads/bt-1.csv"), ("union_state.ru.ipynb", "../_sources/chapters/union_state.ipynb")]
-    assert "текст — на английском" in markup
+    assert "Блокнот главы (Jupyter, .ipynb)" in markup, "the notebook is the chapter in Russian (publish.notebooks), no warning"
     assert "SVG" not in markup and "PNG" not in markup
 
 
