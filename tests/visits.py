@@ -462,6 +462,7 @@ class PageFacts:
     keyboard_sort: list[dict]
     year_sort: list[dict]
     printed: list[dict]
+    printed_tables: list[dict]  # each table's width against the printed column's
     printed_bad_responses: list[str]
     # the whole visit, and the visit without JavaScript
     external: list[str]
@@ -491,11 +492,12 @@ def tour(browser, site: Site, path: str) -> PageFacts:
         year_sort = _sort_by_year(page)
         responses_before_print = len(visit.bad_responses)
         printed = _printed(page)
+        printed_tables = page.eval_on_selector_all(".bd-article table", PRINTED_TABLES_JS)
         printed_bad_responses = visit.bad_responses[responses_before_print:]
     finally:
         context.close()
     return PageFacts(path=path, **loaded, states=states, wide_tables=wide_tables, keyboard_sort=keyboard_sort,
-                     year_sort=year_sort, printed=printed, printed_bad_responses=printed_bad_responses,
+                     year_sort=year_sort, printed=printed, printed_tables=printed_tables, printed_bad_responses=printed_bad_responses,
                      external=list(visit.external), icon_requests=[url for url in visit.requests if ICON_FILE.search(url)],
                      cite_files_fetched=_cite_files_fetched(loaded["cite_panels"], visit.requests),
                      no_script=_without_javascript(browser, site, path))
@@ -694,6 +696,14 @@ def _sort_by_year(page) -> list[dict]:
             fact["rows_after"] = _body_rows(table)
             found.append(fact)
     return found
+
+
+# A printed table is as wide as it is laid out (print has no scrolling): its width, the article
+# column's, and its first row's text (to name it).
+PRINTED_TABLES_JS = """tables => tables.map(t => ({
+  width: t.getBoundingClientRect().width, scroll: t.scrollWidth,
+  column: t.closest('article').getBoundingClientRect().width,
+  name: (t.querySelector('tr') || t).textContent.trim().replace(/\\s+/g, ' ').slice(0, 60)}))"""
 
 
 def _printed(page) -> list[dict]:

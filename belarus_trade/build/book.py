@@ -26,16 +26,20 @@ class Chapter:
         return self.path.stem
 
 
-def chapters(book_dir: Path = BOOK_DIR) -> list[Chapter]:
-    """Executable chapters, in table-of-contents order."""
+def pages(book_dir: Path = BOOK_DIR) -> list[str]:
+    """Every page of the book (its source without the suffix, as Sphinx names it), in table-of-contents order."""
     import yaml
 
     toc = yaml.safe_load((book_dir / "_toc.yml").read_text(encoding="utf-8"))
     files = [toc["root"]]
     for part in toc.get("parts", []):
         files += [entry["file"] for entry in part.get("chapters", [])]
-    files += [entry["file"] for entry in toc.get("chapters", [])]
-    paths = [book_dir / f"{f}.ipynb" for f in files]
+    return files + [entry["file"] for entry in toc.get("chapters", [])]
+
+
+def chapters(book_dir: Path = BOOK_DIR) -> list[Chapter]:
+    """Executable chapters, in table-of-contents order."""
+    paths = [book_dir / f"{page}.ipynb" for page in pages(book_dir)]
     return [Chapter(p) for p in paths if p.exists()]
 
 

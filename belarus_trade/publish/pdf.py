@@ -1,80 +1,94 @@
-"""`make pdf`: the book printed to PDF by headless Chromium, one file per chapter and the whole book.
+"""`make pdf`: the book printed to PDF by headless Chromium, in each language from its own site.
 
-Pages are printed with the print stylesheet, so every chart appears as its static image; the
-footer carries page numbers and the captions keep the article's figure numbers. Each language is
-printed from its own site (the Russian one from `html/ru/`), its footer in its language.
+`book.pdf` reads like a book: a title page (the edition, its date, the data snapshot and how to
+cite it), a contents page with page numbers, then every page of the table of contents in its
+order (the introduction, the chapters, the back matter), numbered continuously, each page with
+one footer (its chapter's short title and its page number). Each chapter is also written on its own, as its pages
+of the book, so that "page 40" is page 40 in both. Pages print with the site's print stylesheet:
+every chart as its static image, no screen controls, code wrapped inside the margin (`printing`).
 """
 from __future__ import annotations
 
-import html
-import shutil
+import re
 from pathlib import Path
 
 from belarus_trade import BOOK_DIR, i18n
-from belarus_trade.build.book import chapters
-from belarus_trade.i18n import tr
+from belarus_trade.build.book import pages
+from belarus_trade.data.manifest import resolve_data_dir, snapshot_id
+from belarus_trade.i18n import N_, tr
+from belarus_trade.publish.citation import book_citation, text
+from belarus_trade.publish.editions import edition_of_build
+from belarus_trade.publish.printing import Part, bind, launched, part_pages, print_page
 from belarus_trade.site.server import serve
 
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-FOOTER = '<div style="font-size:8px;width:100%;text-align:center;color:#555;"><span class="title"></span> · {pages}</div>'
+INTRODUCTION = N_("Introduction")  # the root page's title in print: its heading is the book's title
+SNAPSHOT = N_("Data snapshot {snapshot}, retrieved up to {date}")
+CITE_AS = N_("Cite as: {reference}")
+HEADING_JS = "(document.querySelector('main h1') || {textContent: ''}).textContent"
 
 
-def footer() -> str:
-    """The page footer in the current language; Chromium fills in the spans."""
-    words = html.escape(tr("page {page} of {pages}"))
-    return FOOTER.format(pages=words.format(page='<span class="pageNumber"></span>', pages='<span class="totalPages"></span>'))
+def book_pages(book_dir: Path = BOOK_DIR) -> list[str]:
+    """The pages the book PDF holds, in reading order, as paths of the site."""
+    return [f"{page}.html" for page in pages(book_dir)]
 
 
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        raise RuntimeError("Debian's chromium is needed to print the book: apt-get install chromium")
-    return path
+def front_matter(book_dir: Path, data_dir: Path, language: str) -> dict:
+    """The title page's text in `language`: the book, the edition these pages are, their data and how to cite them."""
+    book = book_citation(book_dir, language, edition_of_build(book_dir, data_dir))
+    snapshot = snapshot_id(data_dir)
+    with i18n.speaking(language):
+        edition = book.edition_text()
+        lines = [edition[:1].upper() + edition[1:],
+                 tr(SNAPSHOT).format(snapshot=snapshot["hash"], date=i18n.date(snapshot["retrieved"])),
+                 tr(CITE_AS).format(reference=text(book))]
+    return {"title": book.title, "author": book.author, "lines": lines}
 
 
-def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR, language: str = i18n.SOURCE_LANGUAGE, browser=None) -> Path:
-    """One PDF per chapter in `language` in `output`, and `output/book.pdf` joining
-    them in table-of-contents order; in `browser` (Playwright's) if given, else in a Chromium of its own."""
+def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR, language: str = i18n.SOURCE_LANGUAGE, browser=None,
+               data_dir: Path | None = None) -> Path:
+    """`output/book.pdf` in `language` (in `browser`, Playwright's, if given, else a Chromium of its
+    own) and one PDF per page of `book_pages` beside it."""
     from playwright.sync_api import sync_playwright
-    from pypdf import PdfWriter
 
+    data_dir = resolve_data_dir(data_dir)
     if language != i18n.SOURCE_LANGUAGE:
         site = site / language
-    with i18n.speaking(language):
-        page_footer = footer()
     output.mkdir(parents=True, exist_ok=True)
-    pages = [c.path.relative_to(book_dir).with_suffix(".html").as_posix() for c in chapters(book_dir)]
-    pages.append("bibliography.html")
+    front = front_matter(book_dir, data_dir, language)
     with serve(site) as base:
         if browser is not None:
-            written = _print_pages(browser, base, pages, output, page_footer)
-        else:
-            with sync_playwright() as playwright:
-                own = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
-                written = _print_pages(own, base, pages, output, page_footer)
+            return _print(browser, base, output, book_dir, language, front)
+        with sync_playwright() as playwright:
+            own = launched(playwright)
+            try:
+                return _print(own, base, output, book_dir, language, front)
+            finally:
                 own.close()
-    book = PdfWriter()
-    for part in written:
-        book.append(str(part))
-    combined = output / "book.pdf"
-    with open(combined, "wb") as stream:
-        book.write(stream)
-    return combined
 
 
-def _print_pages(browser, base: str, pages: list[str], output: Path, page_footer: str) -> list[Path]:
-    written = []
+def _print(browser, base: str, output: Path, book_dir: Path, language: str, front: dict) -> Path:
     page = browser.new_page()
-    for relative in pages:
-        page.goto(f"{base}{relative}", wait_until="load")
-        page.emulate_media(media="print")
-        # Static chart images are lazy on screen; printing needs every one of them loaded.
-        page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
-        page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
-        target = output / (Path(relative).stem + ".pdf")
-        page.pdf(path=str(target), format="A4", print_background=False, display_header_footer=True,
-                 header_template="<div></div>", footer_template=page_footer,
-                 margin={"top": "15mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
-        written.append(target)
-    page.close()
-    return written
+    try:
+        parts = []
+        for relative in book_pages(book_dir):
+            printed = print_page(page, f"{base}{relative}", output / f".{Path(relative).stem}.print.pdf")
+            parts.append(_part(page, printed, front["title"], language))
+        with i18n.speaking(language):
+            book, starts = bind(parts, output / "book.pdf", page, language, front)
+    finally:
+        page.close()
+    for relative, part, start in zip(book_pages(book_dir), parts, starts):
+        part_pages(book, start, part.pages, output / f"{Path(relative).stem}.pdf")
+        part.path.unlink()
+    return book
+
+
+def _part(page, printed: Path, book_title: str, language: str) -> Part:
+    """The printed page as a part of the book: its heading as the contents name it ("2. Before the
+    sanctions: …", numbered as the site numbers it) and its short title (before the colon)."""
+    heading = " ".join(page.evaluate(HEADING_JS).replace("#", " ").split())
+    if heading == book_title:
+        with i18n.speaking(language):
+            heading = tr(INTRODUCTION)
+    number = re.match(r"(\d+)\.\s", page.title())
+    return Part(f"{number[1]}. {heading}" if number else heading, heading.split(":")[0], printed)

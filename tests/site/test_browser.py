@@ -257,6 +257,13 @@ def test_print_shows_static_charts(page_facts, path):
     assert facts.printed_bad_responses == []
 
 
+@pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
+def test_printed_tables_fit_the_column(page_facts, path):
+    """Paper does not scroll: every table of a printed page is within the A4 column, all its columns shown."""
+    for table in page_facts(path).printed_tables:
+        assert max(table["width"], table["scroll"]) <= table["column"] + 1, table
+
+
 # --- 6. no JavaScript: static image shown and loaded ---------------------------------------
 
 @pytest.mark.parametrize("path", in_languages(CHAPTER_PAGES))
