@@ -46,6 +46,10 @@ AUTOSIZE = {"type": "fit-x", "contains": "padding"}
 # layout, which Vega-Lite passes on to Vega but Altair's schema does not know, so set in the spec.
 LEGEND_LAYOUT = {"bottom": {"direction": "vertical", "anchor": "start"}}
 
+# An x axis whose labels would come closer than LABEL_SEPARATION px shows every other one (Vega's
+# labelOverlap), so years never run together into one string on a narrow chart or on paper.
+LABEL_SEPARATION = 4
+
 THEME = {
     "autosize": AUTOSIZE,
     "background": "white",
@@ -53,7 +57,7 @@ THEME = {
     "view": {"stroke": None},
     "range": {"category": PALETTE},
     "axis": {"labelFontSize": 12, "titleFontSize": 12, "grid": True, "gridColor": "#e6e6e6", "domainColor": "#888"},
-    "axisX": {"grid": False},
+    "axisX": {"grid": False, "labelOverlap": True, "labelSeparation": LABEL_SEPARATION},
     "legend": {"orient": "bottom", "labelFontSize": 12, "titleFontSize": 12, "labelLimit": 320},
     "title": {"fontSize": 14, "anchor": "start"},
     "line": {"strokeWidth": 2.5},
