@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # axe-core (accessibility tests) and Lighthouse (`make audit`), pinned in package-lock.json.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: book test test-fast lint bench validate refresh publish window edition lab lab-ru student pdf clean browser audit node translations
+.PHONY: book test test-fast lint bench validate refresh publish window edition lab lab-ru student pdf handouts clean browser audit node translations
 
 book: $(STAMP)
 	$(PY) -m belarus_trade build
@@ -91,9 +91,15 @@ lab-ru: book
 student: book
 	$(PY) -m belarus_trade student
 
-# The built book printed to PDF (book/_build/pdf/book.pdf and one file per chapter).
+# The built book printed to PDF, in each language: book/_build/pdf/book.pdf (title page, contents,
+# continuous page numbers) and each chapter as its pages of it; book/_build/pdf/ru/ in Russian.
 pdf: book browser
 	$(PY) -m belarus_trade pdf
+
+# Exercise sheets to hand out, in each language (book/_build/handouts/, ru/): per chapter and for the
+# whole seminar (seminar.pdf), the student's without solutions and the teacher's (-teacher.pdf) with them.
+handouts: book browser
+	$(PY) -m belarus_trade handouts
 
 # The Node packages, exactly as locked; Debian's Node.js if there is none.
 node: $(NODE_STAMP)

@@ -1,4 +1,4 @@
-"""Command line: `python -m belarus_trade {build,window,validate,record,import-shared,refresh,publish,student,notebooks,pdf,bench,translations}`.
+"""Command line: `python -m belarus_trade {build,window,validate,record,import-shared,refresh,publish,student,notebooks,pdf,handouts,bench,translations}`.
 
 The words: an *edition* is a published, numbered version of the book (`publish`); a *window* is the
 years a build covers (`window`; `edition` is its old name, still accepted); a *language* is the
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     notebooks = commands.add_parser("notebooks", help="write the notebooks in a translated language (Markdown translated, outputs from its run)")
     notebooks.add_argument("language", choices=["ru"], help="the language")
     commands.add_parser("pdf", help="print the built book to PDF with headless Chromium (book/_build/pdf)")
+    commands.add_parser("handouts", help="print the exercise sheets, with and without solutions (book/_build/handouts)")
     refresh = commands.add_parser("refresh", help="fetch every series from its publisher; replace a file only if it validates")
     refresh.add_argument("--dry-run", action="store_true", help="print each candidate's diff against the snapshot and change nothing")
     commands.add_parser("publish", help="record the current build as the next published edition (book/editions/)")
@@ -118,6 +119,15 @@ def _run(args) -> int:
         for language in LANGUAGES:
             output = BUILD_DIR / "pdf" if language == SOURCE_LANGUAGE else BUILD_DIR / "pdf" / language
             print(f"PDF ready ({language}): {print_book((BUILD_DIR / 'html').resolve(), output, language=language)}")
+    elif args.command == "handouts":
+        from belarus_trade import BUILD_DIR
+        from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE
+        from belarus_trade.publish.handouts import print_handouts
+
+        for language in LANGUAGES:
+            output = BUILD_DIR / "handouts" if language == SOURCE_LANGUAGE else BUILD_DIR / "handouts" / language
+            written = print_handouts((BUILD_DIR / "html").resolve(), output, language=language)
+            print(f"handouts ready ({language}): {len(written)} PDFs in {output}")
     elif args.command == "refresh":
         from belarus_trade.data.refresh import refresh, summary
 

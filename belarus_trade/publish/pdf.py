@@ -24,7 +24,8 @@ from belarus_trade.site.server import serve
 INTRODUCTION = N_("Introduction")  # the root page's title in print: its heading is the book's title
 SNAPSHOT = N_("Data snapshot {snapshot}, retrieved up to {date}")
 CITE_AS = N_("Cite as: {reference}")
-HEADING_JS = "(document.querySelector('main h1') || {textContent: ''}).textContent"
+PRINTED_TITLE = "#jb-print-docs-body h1"  # the theme prints a page's title from here (unnumbered), not its <h1>
+HEADING_JS = f"(document.querySelector('{PRINTED_TITLE}') || document.querySelector('article h1')).textContent"
 
 
 def book_pages(book_dir: Path = BOOK_DIR) -> list[str]:
@@ -41,7 +42,7 @@ def front_matter(book_dir: Path, data_dir: Path, language: str) -> dict:
         lines = [edition[:1].upper() + edition[1:],
                  tr(SNAPSHOT).format(snapshot=snapshot["hash"], date=i18n.date(snapshot["retrieved"])),
                  tr(CITE_AS).format(reference=text(book))]
-    return {"title": book.title, "author": book.author, "lines": lines}
+    return {"title": book.title, "author": book.author[:1].upper() + book.author[1:], "lines": lines}
 
 
 def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR, language: str = i18n.SOURCE_LANGUAGE, browser=None,
@@ -84,11 +85,16 @@ def _print(browser, base: str, output: Path, book_dir: Path, language: str, fron
 
 
 def _part(page, printed: Path, book_title: str, language: str) -> Part:
-    """The printed page as a part of the book: its heading as the contents name it ("2. Before the
-    sanctions: …", numbered as the site numbers it) and its short title (before the colon)."""
-    heading = " ".join(page.evaluate(HEADING_JS).replace("#", " ").split())
+    heading = page.evaluate(HEADING_JS)
+    return Part(*titles(heading, page.title(), book_title, language), printed)
+
+
+def titles(heading: str, page_title: str, book_title: str, language: str) -> tuple[str, str]:
+    """A page as a part of the book: its heading as the contents name it ("2. Before the sanctions:
+    …", numbered as the site numbers it in its <title>) and its short title (before the colon)."""
+    heading = " ".join(heading.replace("#", " ").split())
     if heading == book_title:
         with i18n.speaking(language):
             heading = tr(INTRODUCTION)
-    number = re.match(r"(\d+)\.\s", page.title())
-    return Part(f"{number[1]}. {heading}" if number else heading, heading.split(":")[0], printed)
+    number = re.match(r"(\d+)\.\s", page_title)
+    return f"{number[1]}. {heading}" if number else heading, heading.split(":")[0]

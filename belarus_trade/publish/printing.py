@@ -16,14 +16,13 @@ from pathlib import Path
 
 import jinja2
 
-from belarus_trade.i18n import N_, tr
+from belarus_trade.i18n import N_, tr, trc
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 # A4 with 15 mm margins (the 600 px charts print at their own size); the bottom one holds the footer.
 MARGINS = {"top": "15mm", "bottom": "18mm", "left": "15mm", "right": "15mm"}
 TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
 PAGE_OF = N_("page {page} of {pages}")
-CONTENTS = N_("Contents")
 
 
 @dataclass(frozen=True)
@@ -53,15 +52,15 @@ def launched(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
 
 
-def print_page(page, url: str, target: Path, transform: str | None = None, argument=None) -> Path:
+def print_page(page, url: str, target: Path, content: str | None = None) -> Path:
     """The page at `url` printed to `target` in print media, every lazy image loaded first;
-    `transform` (a JavaScript function of `argument`) reshapes the page before it is printed."""
+    `content` (a document made from the page) printed in its place, its links read from `url`."""
     page.goto(url, wait_until="load")
+    if content is not None:
+        page.set_content(content, wait_until="load")
     page.emulate_media(media="print")
     # Static chart images are lazy on screen; printing needs every one of them loaded.
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
-    if transform:
-        page.evaluate(transform, argument)
     page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
     page.pdf(path=str(target), format="A4", print_background=False, margin=MARGINS)
     return target
@@ -93,7 +92,7 @@ def bind(parts: list[Part], target: Path, page, language: str, front: dict | Non
             raise RuntimeError("the front matter changed its length when its page numbers were filled in")
     starts = _starts(front_pages, lengths)
     total = front_pages + sum(lengths)
-    labels = [""] + [tr(CONTENTS)] * (front_pages - 1) if front is not None else []
+    labels = [""] + [_contents()] * (front_pages - 1) if front is not None else []
     for part, length in zip(parts, lengths):
         labels += [part.short_title] * length
     footers = _footers(page, labels, total, language, target.parent / f".{target.stem}-footers.pdf")
@@ -129,6 +128,11 @@ def part_pages(document: Path, start: int, length: int, target: Path) -> Path:
     return target
 
 
+def _contents() -> str:
+    """The contents page's title ("Contents" of a data table's column is another word in Russian)."""
+    return trc("printed book", "Contents")
+
+
 def _starts(front_pages: int, lengths: list[int]) -> list[int]:
     starts, page = [], front_pages + 1
     for length in lengths:
@@ -139,7 +143,7 @@ def _starts(front_pages: int, lengths: list[int]) -> list[int]:
 
 def _front_matter(page, front: dict, parts: list[Part], starts: list[int], language: str, target: Path) -> Path:
     entries = [{"title": part.title, "page": start} for part, start in zip(parts, starts)]
-    document = TEMPLATES.get_template("front_matter.html").render(language=language, contents=tr(CONTENTS), entries=entries, **front)
+    document = TEMPLATES.get_template("front_matter.html").render(language=language, contents=_contents(), entries=entries, **front)
     return _print_html(page, document, target)
 
 
