@@ -48,8 +48,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 # Tests that share one costly thing, by node id, and the name of what they share: a notebook's
-# cells (nbval runs them in order in one kernel), a page (its tour) and a JupyterLab server.
+# cells (nbval runs them in order in one kernel), a page (its tour), a JupyterLab server and the
+# printed book and sheets (`printed`).
 SHARED = (
+    (re.compile(r"^(tests/publish/test_pdf\.py)::"), "printing {}"),
     (re.compile(r"^(book/chapters/[\w-]+\.ipynb)::"), "notebook {}"),
     (re.compile(r"::test_jupyterlab\w*\[(\w+)-"), "jupyterlab {}"),
     (re.compile(r"\[((?:\w+/)*[\w-]+\.html)[\]-]"), "page {}"),
@@ -245,6 +247,21 @@ def sphinx():
 
 
 # --- the site in Chromium --------------------------------------------------------------------
+
+@slow_fixture("prints the book and every exercise sheet in both languages (about a minute)", scope="session")
+def printed(built_site, browser, tmp_path_factory):
+    """{language: {"pdf": the book's folder, "handouts": the sheets' folder}}, printed from the built site."""
+    from belarus_trade.publish.handouts import print_handouts
+    from belarus_trade.publish.pdf import print_book
+
+    folders = {}
+    for language in LANGUAGES:
+        root = tmp_path_factory.mktemp(f"print-{language}")
+        print_book(built_site, root / "pdf", language=language, browser=browser)
+        print_handouts(built_site, root / "handouts", language=language, browser=browser)
+        folders[language] = {"pdf": root / "pdf", "handouts": root / "handouts"}
+    return folders
+
 
 @slow_fixture("starts Chromium", scope="session")
 def browser():

@@ -106,7 +106,7 @@ def bind(parts: list[Part], target: Path, page, language: str, front: dict | Non
         if labels[number]:
             sheet.merge_page(footer_pages[number])
     for part, start in zip(parts, starts):
-        writer.add_outline_item(part.title, start - 1)
+        writer.add_outline_item(title=part.title, page_number=start - 1)
     writer.add_metadata({"/Title": front["title"] if front else parts[0].title})
     with open(target, "wb") as stream:
         writer.write(stream)

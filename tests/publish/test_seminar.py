@@ -1,4 +1,4 @@
-"""The seminar kit: exercises with executed solutions, the student kit, JupyterLab offline, PDF."""
+"""The seminar kit: exercises with executed solutions, the student kit, JupyterLab offline (the PDFs: test_pdf.py)."""
 from __future__ import annotations
 
 import json
@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from belarus_trade import i18n
 from belarus_trade.build.book import chapters
-from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE, tr
+from belarus_trade.i18n import LANGUAGES, SOURCE_LANGUAGE
 from belarus_trade.publish.student import SOLUTION_TAG, student_notebook, write_student_kit
 
 CHAPTERS = chapters()
@@ -120,30 +119,6 @@ def test_jupyterlab_starts_offline_with_the_project_kernel(jupyterlab_on_chapter
     assert "jupyter-config-data" in page and "cdn.jsdelivr" not in page
     contents = json.load(urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=5))
     assert {c.path.name for c in CHAPTERS} <= {item["name"] for item in contents["content"]}
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_pdf_has_every_chapter_with_numbered_figures_and_chart_images(built_site, browser, tmp_path, language):
-    """Each language prints in its own words: captions, the chart images' words and the footer."""
-    from pypdf import PdfReader
-
-    from belarus_trade.publish.pdf import print_book
-
-    output = tmp_path / "pdf"
-    book = print_book(built_site, output, language=language, browser=browser)
-    reader = PdfReader(str(book))
-    per_chapter = {c.name: len(PdfReader(str(output / f"{c.name}.pdf")).pages) for c in CHAPTERS}
-    assert len(reader.pages) == sum(per_chapter.values()) + len(PdfReader(str(output / "bibliography.pdf")).pages)
-    assert all(pages >= 1 for pages in per_chapter.values())
-    multivector = "".join(page.extract_text() for page in PdfReader(str(output / "multivector.pdf")).pages)
-    with i18n.speaking(language):
-        figure, table, axis_title, first_page = tr("Figure"), tr("Table"), tr("% of GDP"), tr("page {page} of {pages}")
-    for caption in (f"{figure} 1.", f"{figure} 2.", f"{table} 1."):
-        assert caption in multivector
-    assert axis_title in multivector, "the axis title drawn inside Figure 1's static image"
-    assert re.search(re.escape(first_page).replace(r"\{page\}", "1").replace(r"\{pages\}", r"\d+"), multivector)
-    if language != SOURCE_LANGUAGE:
-        assert "Figure 1." not in multivector and "page 1 of" not in multivector
 
 
 def test_the_lab_notebooks_keep_a_notebook_the_teacher_changed(built_site, tmp_path):
