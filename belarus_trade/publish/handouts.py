@@ -20,8 +20,7 @@ from belarus_trade import BOOK_DIR, i18n
 from belarus_trade.data.manifest import resolve_data_dir
 from belarus_trade.i18n import N_, tr
 from belarus_trade.publish.pdf import PRINTED_TITLE, book_pages, front_matter, titles
-from belarus_trade.publish.printing import Part, bind, launched, print_page
-from belarus_trade.site.server import serve
+from belarus_trade.publish.printing import Part, bind, in_chromium, print_page
 
 KEPT_SECTIONS = ("exercises", "discussion")  # the sections of a chapter page a sheet keeps (ids in every language)
 STUDENT, TEACHER = "student", "teacher"
@@ -98,8 +97,6 @@ def sheet(soup: BeautifulSoup, copy_of: str, shown: list[Shown], kind: str) -> B
 def print_handouts(site: Path, output: Path, book_dir: Path = BOOK_DIR, language: str = i18n.SOURCE_LANGUAGE,
                    browser=None, data_dir: Path | None = None) -> list[Path]:
     """Every chapter's sheets and the seminar's in `output` (in `browser`, Playwright's, if given)."""
-    from playwright.sync_api import sync_playwright
-
     data_dir = resolve_data_dir(data_dir)
     if language != i18n.SOURCE_LANGUAGE:
         site = site / language
@@ -107,40 +104,26 @@ def print_handouts(site: Path, output: Path, book_dir: Path = BOOK_DIR, language
     pages = {relative: BeautifulSoup((site / relative).read_text(encoding="utf-8"), "html.parser")
              for relative in book_pages(book_dir) if relative.startswith("chapters/")}
     front = front_matter(book_dir, data_dir, language)
-    with serve(site) as base:
-        if browser is not None:
-            return _print(browser, base, pages, output, language, front)
-        with sync_playwright() as playwright:
-            own = launched(playwright)
-            try:
-                return _print(own, base, pages, output, language, front)
-            finally:
-                own.close()
+    return in_chromium(site, browser, lambda page, base: _print(page, base, pages, output, language, front))
 
 
-def _print(browser, base: str, pages: dict[str, BeautifulSoup], output: Path, language: str, front: dict) -> list[Path]:
-    page = browser.new_page()
-    written = []
-    shown = figures_of(pages)
-    try:
-        with i18n.speaking(language):
-            for copy_of in (STUDENT, TEACHER):
-                suffix = "" if copy_of == STUDENT else f"-{TEACHER}"
-                parts = []
-                for relative, soup in pages.items():
-                    heading = soup.select_one(PRINTED_TITLE) or soup.select_one("article h1")
-                    title, short_title = titles(heading.get_text(" "), soup.title.get_text(), front["title"], language)
-                    made = sheet(soup, copy_of, shown, tr(SHEET_KIND[copy_of]))
-                    if made is None:
-                        continue
-                    printed = print_page(page, f"{base}{relative}", output / f".{Path(relative).stem}{suffix}.print.pdf", str(made))
-                    part = Part(title, short_title, printed)
-                    parts.append(part)
-                    written.append(bind([part], output / f"{Path(relative).stem}{suffix}.pdf", page, language)[0])
-                seminar = {**front, "title": tr(SEMINAR_TITLE[copy_of]), "lines": [front["title"], *front["lines"][:2]]}
-                written.append(bind(parts, output / f"seminar{suffix}.pdf", page, language, seminar)[0])
-                for part in parts:
-                    part.path.unlink()
-    finally:
-        page.close()
+def _print(page, base: str, pages: dict[str, BeautifulSoup], output: Path, language: str, front: dict) -> list[Path]:
+    written, shown = [], figures_of(pages)
+    with i18n.speaking(language):
+        for copy_of in (STUDENT, TEACHER):
+            suffix = "" if copy_of == STUDENT else f"-{TEACHER}"
+            parts = []
+            for relative, soup in pages.items():
+                made = sheet(soup, copy_of, shown, tr(SHEET_KIND[copy_of]))
+                if made is None:
+                    continue
+                heading = soup.select_one(PRINTED_TITLE) or soup.select_one("article h1")
+                title, short_title = titles(heading.get_text(" "), soup.title.get_text(), front["title"], language)
+                printed = print_page(page, f"{base}{relative}", output / f".{Path(relative).stem}{suffix}.print.pdf", str(made))
+                parts.append(Part(title, short_title, printed))
+                written.append(bind(parts[-1:], output / f"{Path(relative).stem}{suffix}.pdf", page, language)[0])
+            seminar = {**front, "title": tr(SEMINAR_TITLE[copy_of]), "lines": [front["title"], *front["lines"][:2]]}
+            written.append(bind(parts, output / f"seminar{suffix}.pdf", page, language, seminar)[0])
+            for part in parts:
+                part.path.unlink()
     return written

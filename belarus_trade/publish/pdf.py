@@ -18,8 +18,7 @@ from belarus_trade.data.manifest import resolve_data_dir, snapshot_id
 from belarus_trade.i18n import N_, tr
 from belarus_trade.publish.citation import book_citation, text
 from belarus_trade.publish.editions import edition_of_build
-from belarus_trade.publish.printing import Part, bind, launched, part_pages, print_page
-from belarus_trade.site.server import serve
+from belarus_trade.publish.printing import Part, bind, in_chromium, part_pages, print_page
 
 INTRODUCTION = N_("Introduction")  # the root page's title in print: its heading is the book's title
 SNAPSHOT = N_("Data snapshot {snapshot}, retrieved up to {date}")
@@ -49,35 +48,21 @@ def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR, language: st
                data_dir: Path | None = None) -> Path:
     """`output/book.pdf` in `language` (in `browser`, Playwright's, if given, else a Chromium of its
     own) and one PDF per page of `book_pages` beside it."""
-    from playwright.sync_api import sync_playwright
-
     data_dir = resolve_data_dir(data_dir)
     if language != i18n.SOURCE_LANGUAGE:
         site = site / language
     output.mkdir(parents=True, exist_ok=True)
     front = front_matter(book_dir, data_dir, language)
-    with serve(site) as base:
-        if browser is not None:
-            return _print(browser, base, output, book_dir, language, front)
-        with sync_playwright() as playwright:
-            own = launched(playwright)
-            try:
-                return _print(own, base, output, book_dir, language, front)
-            finally:
-                own.close()
+    parts = []
 
-
-def _print(browser, base: str, output: Path, book_dir: Path, language: str, front: dict) -> Path:
-    page = browser.new_page()
-    try:
-        parts = []
+    def work(page, base):
         for relative in book_pages(book_dir):
             printed = print_page(page, f"{base}{relative}", output / f".{Path(relative).stem}.print.pdf")
             parts.append(_part(page, printed, front["title"], language))
         with i18n.speaking(language):
-            book, starts = bind(parts, output / "book.pdf", page, language, front)
-    finally:
-        page.close()
+            return bind(parts, output / "book.pdf", page, language, front)
+
+    book, starts = in_chromium(site, browser, work)
     for relative, part, start in zip(book_pages(book_dir), parts, starts):
         part_pages(book, start, part.pages, output / f"{Path(relative).stem}.pdf")
         part.path.unlink()

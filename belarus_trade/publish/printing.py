@@ -11,12 +11,14 @@ drawn by Chromium from `templates/footers.html` and laid over each page) and the
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from belarus_trade.i18n import N_, tr, trc
+from belarus_trade.site.server import serve
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 # A4 with 15 mm margins (the 600 px charts print at their own size); the bottom one holds the footer.
@@ -47,9 +49,28 @@ def chromium_path() -> str:
     return path
 
 
-def launched(playwright):
-    """A headless Chromium of the project's (Debian's), as the tests drive it."""
-    return playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
+def in_chromium(site: Path, browser, work: Callable):
+    """`work(page, base)`: a new page of `browser` (Playwright's; None: a headless Chromium of the
+    project's, Debian's, as the tests drive it) and the address `site` is served at."""
+    from playwright.sync_api import sync_playwright
+
+    with serve(site) as base:
+        if browser is not None:
+            return _on_a_page(browser, base, work)
+        with sync_playwright() as playwright:
+            own = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
+            try:
+                return _on_a_page(own, base, work)
+            finally:
+                own.close()
+
+
+def _on_a_page(browser, base: str, work: Callable):
+    page = browser.new_page()
+    try:
+        return work(page, base)
+    finally:
+        page.close()
 
 
 def print_page(page, url: str, target: Path, content: str | None = None) -> Path:
