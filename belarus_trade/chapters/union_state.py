@@ -34,7 +34,7 @@ TEXT_COLUMNS = ("placement", "area", "agreement", "summary")
 
 # Legend entries, in pairs (the notebook translates its chart's copy): Figure 6c's two series,
 # Figure 6b's two parts, and the sources Figure 6c's tooltip names for the article's own values.
-COMPUTED, STATED = N_("Computed by the book (sources of trade and GDP in the tooltip)"), N_("Stated by the article (ITC Trade Map, IMF WEO GDP)")
+COMPUTED, STATED = N_("Computed by the book (sources of trade and GDP: in the tooltip and the CSV)"), N_("Stated by the article (ITC Trade Map, IMF WEO GDP)")
 RUSSIA_PART, OTHERS_PART = N_("Russia (article, from Belstat)"), N_("All other countries (implied)")
 STATED_TRADE_SOURCE, STATED_GDP_SOURCE = N_("ITC Trade Map (article's footnote 26)"), N_("IMF WEO (article)")
 
