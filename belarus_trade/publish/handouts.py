@@ -34,7 +34,7 @@ NUMBER_END = r"(?![0-9A-Za-zА-Яа-яЁё])"
 
 @dataclass(frozen=True)
 class Shown:
-    """A numbered figure or table of the book: where it is, and its markup as the page holds it."""
+    """A numbered figure or table of the book, and its markup as its page holds it."""
 
     kind: str  # "figure" or "table"
     number: str  # "3c"
