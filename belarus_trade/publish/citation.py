@@ -12,7 +12,6 @@ twice: a new edition changes every form at once.
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import yaml
 from docutils import nodes
@@ -22,7 +21,7 @@ from belarus_trade import BOOK_DIR, PROJECT_ROOT
 from belarus_trade.build.files import write_atomically
 from belarus_trade.i18n import N_, SOURCE_LANGUAGE, closed, speaking, tr
 from belarus_trade.publish.editions import read_editions
-from belarus_trade.site.book_citation import EDITION_SETTING, BookCitation, edition_setting, from_settings
+from belarus_trade.site.book_citation import EDITION_SETTING, BookCitation, citing, edition_setting, from_settings
 from belarus_trade.site.page_inputs import PageInputs
 
 CFF_NAME = "CITATION.cff"
@@ -50,16 +49,15 @@ TEXT = {
 def book_citation(book_dir: Path = BOOK_DIR, language: str = SOURCE_LANGUAGE, edition: dict | None = None) -> BookCitation:
     """The book in `book_dir` as a citation in `language` names it: as its last published edition
     (what `CITATION.cff` names), or as `edition` (`EDITION_SETTING`'s value: `edition_of_build` for
-    the pages of a build, which a render hands `site.book_citation.from_settings`)."""
+    the pages of a build, as a render finds it in its settings)."""
     config = yaml.safe_load((book_dir / "_config.yml").read_text(encoding="utf-8"))
     if edition is None:
         editions = read_editions(book_dir)
         edition = edition_setting(editions[-1], True) if editions else {}
     with speaking(language):  # messages of code.po (site.language translates them too)
         title, author = (tr(config[key]) for key in ("title", "author"))
-    settings = SimpleNamespace(html_title=title, author=author, language=language, copyright=config.get("copyright", ""),
-                               html_baseurl=str((config.get("html") or {}).get("baseurl") or ""), **{EDITION_SETTING: edition})
-    return from_settings(settings)
+    return citing(title, author, language, edition, str((config.get("html") or {}).get("baseurl") or ""),
+                  str(config.get("copyright", "")))
 
 
 def meta_tags(citation: BookCitation, page_title: str, page_url: str = "") -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from belarus_trade import BOOK_DIR, i18n
 from belarus_trade.data.manifest import resolve_data_dir
 from belarus_trade.i18n import N_, tr
-from belarus_trade.publish.pdf import PRINTED_TITLE, book_pages, front_matter, titles
+from belarus_trade.publish.pdf import book_pages, front_matter, titles
 from belarus_trade.publish.printing import Part, bind, in_chromium, print_page
 
 KEPT_SECTIONS = ("exercises", "discussion")  # the sections of a chapter page a sheet keeps (ids in every language)
@@ -117,8 +117,7 @@ def _print(page, base: str, pages: dict[str, BeautifulSoup], output: Path, langu
                 made = sheet(soup, copy_of, shown, tr(SHEET_KIND[copy_of]))
                 if made is None:
                     continue
-                heading = soup.select_one(PRINTED_TITLE) or soup.select_one("article h1")
-                title, short_title = titles(heading.get_text(" "), soup.title.get_text(), front["title"], language)
+                title, short_title = titles(soup, front["title"], language)
                 printed = print_page(page, f"{base}{relative}", output / f".{Path(relative).stem}{suffix}.print.pdf", str(made))
                 parts.append(Part(title, short_title, printed))
                 written.append(bind(parts[-1:], output / f"{Path(relative).stem}{suffix}.pdf", page, language)[0])

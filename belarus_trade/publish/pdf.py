@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+
 from belarus_trade import BOOK_DIR, i18n
 from belarus_trade.build.book import pages
 from belarus_trade.data.manifest import resolve_data_dir, snapshot_id
@@ -24,7 +26,6 @@ INTRODUCTION = N_("Introduction")  # the root page's title in print: its heading
 SNAPSHOT = N_("Data snapshot {snapshot}, retrieved up to {date}")
 CITE_AS = N_("Cite as: {reference}")
 PRINTED_TITLE = "#jb-print-docs-body h1"  # the theme prints a page's title from here (unnumbered), not its <h1>
-HEADING_JS = f"(document.querySelector('{PRINTED_TITLE}') || document.querySelector('article h1')).textContent"
 
 
 def book_pages(book_dir: Path = BOOK_DIR) -> list[str]:
@@ -58,7 +59,8 @@ def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR, language: st
     def work(page, base):
         for relative in book_pages(book_dir):
             printed = print_page(page, f"{base}{relative}", output / f".{Path(relative).stem}.print.pdf")
-            parts.append(_part(page, printed, front["title"], language))
+            soup = BeautifulSoup((site / relative).read_text(encoding="utf-8"), "html.parser")
+            parts.append(Part(*titles(soup, front["title"], language), printed))
         with i18n.speaking(language):
             return bind(parts, output / "book.pdf", page, language, front)
 
@@ -69,17 +71,12 @@ def print_book(site: Path, output: Path, book_dir: Path = BOOK_DIR, language: st
     return book
 
 
-def _part(page, printed: Path, book_title: str, language: str) -> Part:
-    heading = page.evaluate(HEADING_JS)
-    return Part(*titles(heading, page.title(), book_title, language), printed)
-
-
-def titles(heading: str, page_title: str, book_title: str, language: str) -> tuple[str, str]:
-    """A page as a part of the book: its heading as the contents name it ("2. Before the sanctions:
-    …", numbered as the site numbers it in its <title>) and its short title (before the colon)."""
-    heading = " ".join(heading.replace("#", " ").split())
+def titles(soup: BeautifulSoup, book_title: str, language: str) -> tuple[str, str]:
+    """A built page as a part of a printed document: its heading as the contents name it ("2. Before
+    the sanctions: …", numbered as the site numbers it in its <title>) and its short title (before the colon)."""
+    heading = " ".join((soup.select_one(PRINTED_TITLE) or soup.select_one("article h1")).get_text(" ").replace("#", " ").split())
     if heading == book_title:
         with i18n.speaking(language):
             heading = tr(INTRODUCTION)
-    number = re.match(r"(\d+)\.\s", page_title)
+    number = re.match(r"(\d+)\.\s", soup.title.get_text() if soup.title else "")
     return f"{number[1]}. {heading}" if number else heading, heading.split(":")[0]

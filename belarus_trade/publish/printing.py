@@ -107,11 +107,11 @@ def bind(parts: list[Part], target: Path, page, language: str, front: dict | Non
     if front is not None:
         # The contents' page numbers depend on the front matter's length: lay it out once to count it.
         front_pages = len(PdfReader(str(_front_matter(page, front, parts, [0] * len(parts), language, scratch))).pages)
-        starts = _starts(front_pages, lengths)
+    starts = _starts(front_pages, lengths)
+    if front is not None:
         _front_matter(page, front, parts, starts, language, scratch)
         if len(PdfReader(str(scratch)).pages) != front_pages:
             raise RuntimeError("the front matter changed its length when its page numbers were filled in")
-    starts = _starts(front_pages, lengths)
     total = front_pages + sum(lengths)
     labels = [""] + [_contents()] * (front_pages - 1) if front is not None else []
     for part, length in zip(parts, lengths):

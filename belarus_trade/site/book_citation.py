@@ -68,10 +68,15 @@ def edition_setting(record: dict | None, this_build: bool, snapshot: str | None 
     return {"edition": record["edition"], "date": record["date"], "this_build": this_build, "snapshot": snapshot or record["snapshot"]}
 
 
+def citing(title: str, author: str, language: str, edition: dict, url: str = "", copyright_year: str = "") -> BookCitation:
+    """The book's citation in `language`, its edition as `EDITION_SETTING`'s value (`edition`) holds it."""
+    return BookCitation(title, author, language, edition.get("edition"), edition.get("date"), bool(edition.get("this_build")),
+                        edition.get("snapshot"), url, copyright_year)
+
+
 def from_settings(config) -> BookCitation:
     """From a render's settings: the title and authors `_config.yml` gives (in the page's language:
     `site.language` translates them), the edition `EDITION_SETTING` holds, the site's address."""
-    edition = getattr(config, EDITION_SETTING, None) or {}
-    return BookCitation(config.html_title, config.author, config.language or i18n.SOURCE_LANGUAGE,
-                        edition.get("edition"), edition.get("date"), bool(edition.get("this_build")), edition.get("snapshot"),
-                        getattr(config, "html_baseurl", "") or "", str(getattr(config, "copyright", "") or ""))
+    return citing(config.html_title, config.author, config.language or i18n.SOURCE_LANGUAGE,
+                  getattr(config, EDITION_SETTING, None) or {}, getattr(config, "html_baseurl", "") or "",
+                  str(getattr(config, "copyright", "") or ""))
